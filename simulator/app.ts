@@ -1,0 +1,160 @@
+/**
+ * createApp(deps) builds a whole simulator — every system, the control plane, its state — and never listens.
+ * main.ts listens; tests hand the app to supertest. Two apps never share state.
+ *
+ * @example
+ * const sim = await createApp({ clock: new ManualClock(T0), store: { kind: 'memory' }, seed: 1 });
+ * await request(sim.app).get('/__sim/health').expect(200);
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { SimClock } from './core/clock.js';
+import { Journal } from './core/journal.js';
+import { loadContract, type Contract } from './core/openapi.js';
+import { Rng } from './core/random.js';
+import { Store, type DbShape, type StoreOptions } from './core/store.js';
+import { mountSystem, type ExchangeHook, type SimConfig, type SimContext, type SystemInstance, type SystemModule } from './core/system.js';
+import { createControl, problem } from './control/index.js';
+import { PROJECT_ROOT as ROOT } from './core/paths.js';
+import { mcoi } from './systems/mcoi/index.js';
+
+/** The emulated systems, one line each. */
+export const SYSTEMS: SystemModule<any, any>[] = [mcoi];
+
+
+export interface AppDeps {
+  clock?: SimClock;
+  store?: StoreOptions;
+  seed?: number;
+  rateLimits?: boolean;
+  timings?: Record<string, Record<string, number>>;
+  profile?: Record<string, Record<string, unknown>>;
+  journalSize?: number;
+  bodyLimit?: string;
+  /** Called with every exchange (tests validate each one against the contract). */
+  onExchange?: ExchangeHook;
+}
+
+export interface Sim {
+  app: Express;
+  clock: SimClock;
+  store: Store;
+  journal: Journal;
+  contracts: Record<string, Contract>;
+  systems: Record<string, SystemInstance>;
+  reset(seed?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function initialData(seed: number, nowMs: number): { data: DbShape; blobs: Record<string, unknown> } {
+  const data: DbShape = { _meta: { seed, rngState: seed, createdAt: nowMs } };
+  const blobs: Record<string, unknown> = {};
+  for (const m of SYSTEMS) {
+    const w = m.initialWorld(seed);
+    data[m.id] = w.state;
+    Object.assign(blobs, w.blobs);
+  }
+  return { data, blobs };
+}
+
+export async function createApp(deps: AppDeps = {}): Promise<Sim> {
+  const clock = deps.clock ?? new SimClock();
+  const seed = deps.seed ?? 1;
+  let pendingBlobs: Record<string, unknown> = {};
+  const store = await Store.open(deps.store ?? { kind: 'memory' }, () => {
+    const w = initialData(seed, clock.nowMs());
+    pendingBlobs = w.blobs;
+    return w.data;
+  });
+  for (const [k, v] of Object.entries(pendingBlobs)) await store.blobs.put(k, v);
+
+  let rng = new Rng(store.meta().rngState);
+  const config: SimConfig = {
+    seed: store.meta().seed,
+    rateLimits: deps.rateLimits ?? true,
+    timings: deps.timings ?? {},
+    profile: deps.profile ?? {},
+    bodyLimit: deps.bodyLimit ?? '20mb',
+  };
+  const ctx: SimContext = {
+    clock,
+    rng: () => rng,
+    store,
+    config,
+    commit: (id, fn) => store.update(id, fn, { rngState: rng.state }),
+  };
+  const journal = new Journal(deps.journalSize ?? 1000);
+
+  const contracts: Record<string, Contract> = { control: loadContract(join(ROOT, 'openapi', 'control.yaml')) };
+  const instances: Record<string, SystemInstance> = {};
+  for (const m of SYSTEMS) {
+    contracts[m.id] = loadContract(join(ROOT, m.contractFile));
+    instances[m.id] = m.create(ctx);
+    instances[m.id].rebuild();
+  }
+
+  const reset = async (newSeed?: number) => {
+    const s = newSeed ?? store.meta().seed;
+    const w = initialData(s, clock.nowMs());
+    store.blobs.clear();
+    for (const [k, v] of Object.entries(w.blobs)) await store.blobs.put(k, v);
+    rng = new Rng(s);
+    config.seed = s;
+    await store.replace(w.data);
+    journal.clear();
+    for (const inst of Object.values(instances)) {
+      inst.clearTransient?.();
+      inst.rebuild();
+    }
+  };
+
+  const contractFiles: Record<string, { json: unknown; yaml: string }> = {};
+  for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: readFileSync(c.source, 'utf8') };
+
+  const control = createControl({
+    clock,
+    journal,
+    systems: () => SYSTEMS.map((m) => ({ id: m.id, title: m.title, summary: () => instances[m.id].summary() })),
+    seed: () => store.meta().seed,
+    reset,
+    contracts: contractFiles,
+    startedAt: clock.now().toISOString(),
+    extra: Object.assign({}, ...Object.values(instances).map((i) => i.controlHandlers ?? {})),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.set('trust proxy', false);
+  app.use(
+    '/__sim/docs',
+    swaggerUi.serveFiles(undefined, {
+      explorer: true,
+      swaggerOptions: { urls: Object.keys(contracts).map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id })) },
+    }),
+    swaggerUi.setup(undefined, {
+      explorer: true,
+      customSiteTitle: 'Marking-systems simulator',
+      swaggerOptions: { urls: Object.keys(contracts).map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id })) },
+    }),
+  );
+  app.use('/__sim', mountSystem('control', control, contracts.control, ctx, journal, deps.onExchange));
+  for (const m of SYSTEMS) app.use(`/${m.id}`, mountSystem(m.id, instances[m.id], contracts[m.id], ctx, journal, deps.onExchange));
+  app.use((req, res) => {
+    const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${SYSTEMS.map((m) => `/${m.id}`).join(', ')}; the control plane under /__sim`);
+    res.status(r.status).type(r.contentType!).json(r.body);
+  });
+
+  return {
+    app,
+    clock,
+    store,
+    journal,
+    contracts,
+    systems: instances,
+    reset,
+    close: () => store.flush(),
+  };
+}

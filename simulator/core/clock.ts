@@ -1,0 +1,78 @@
+/**
+ * The only place in the simulator that reads real time. Everything else asks an injected {@link Clock}.
+ *
+ * A {@link SimClock} is virtual time: real time plus an offset while it runs, a fixed instant while frozen.
+ * `/__sim/clock` advances, sets or freezes it; every time-driven status is computed from it when read.
+ *
+ * @example
+ * const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+ * clock.advance(30 * 60_000); // tokens issued before now are expired
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, in virtual time. */
+  nowMs(): number;
+  now(): Date;
+}
+
+export interface ClockState {
+  now: string;
+  nowMs: number;
+  frozen: boolean;
+  offsetMs: number;
+}
+
+/** Virtual clock: real time shifted by an offset, or frozen at an instant. */
+export class SimClock implements Clock {
+  private offsetMs = 0;
+  private frozenAt: number | null = null;
+
+  constructor(private readonly realNow: () => number = () => Date.now()) {}
+
+  nowMs(): number {
+    return this.frozenAt ?? this.realNow() + this.offsetMs;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  /** Moves virtual time forward (never backward: a negative step is the caller's error). */
+  advance(ms: number): void {
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** Jumps to an instant; keeps running from there unless frozen. */
+  set(ms: number): void {
+    if (this.frozenAt !== null) this.frozenAt = ms;
+    else this.offsetMs = ms - this.realNow();
+  }
+
+  freeze(): void {
+    if (this.frozenAt === null) this.frozenAt = this.nowMs();
+  }
+
+  unfreeze(): void {
+    if (this.frozenAt === null) return;
+    this.offsetMs = this.frozenAt - this.realNow();
+    this.frozenAt = null;
+  }
+
+  state(): ClockState {
+    const nowMs = this.nowMs();
+    return { now: new Date(nowMs).toISOString(), nowMs, frozen: this.frozenAt !== null, offsetMs: this.offsetMs };
+  }
+}
+
+/** A frozen clock for tests: time moves only when the test advances it. */
+export class ManualClock extends SimClock {
+  constructor(startMs: number) {
+    super(() => startMs);
+    this.freeze();
+  }
+}
+
+/** Real elapsed time for measurements (journal durations, benchmarks); never used for business state. */
+export function monotonicMs(): number {
+  return performance.now();
+}

@@ -1,0 +1,72 @@
+/**
+ * The request journal: what clients sent and what they got, newest last, bounded.
+ *
+ * @example
+ * journal.record({ system: 'mcoi', method: 'GET', path: '/api/orders', status: 200, ... });
+ * journal.list({ system: 'mcoi', limit: 20 });
+ */
+export interface Exchange {
+  id: number;
+  /** Virtual time of the request, ISO 8601. */
+  at: string;
+  system: string;
+  operationId?: string;
+  method: string;
+  /** Path below the system's base (`/api/orders`), or the full path for the control plane. */
+  path: string;
+  query: Record<string, unknown>;
+  requestBody?: unknown;
+  status: number;
+  contentType?: string;
+  responseBody?: unknown;
+  durationMs: number;
+}
+
+export interface JournalFilter {
+  system?: string;
+  method?: string;
+  status?: number;
+  operationId?: string;
+  limit?: number;
+}
+
+const MAX_BODY_CHARS = 4096;
+
+/** Keeps a body small enough to list: large bodies are replaced by a note of their size. */
+export function clip(body: unknown): unknown {
+  if (body === undefined || body === null) return body;
+  if (typeof body === 'string') return body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}… (${body.length} chars)` : body;
+  if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
+  const text = JSON.stringify(body);
+  if (text === undefined) return undefined;
+  return text.length > MAX_BODY_CHARS ? { _clipped: `${text.length} chars`, head: text.slice(0, 512) } : body;
+}
+
+export class Journal {
+  private readonly entries: Exchange[] = [];
+  private seq = 0;
+
+  constructor(private readonly capacity = 1000) {}
+
+  record(e: Omit<Exchange, 'id'>): Exchange {
+    const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody), responseBody: clip(e.responseBody) };
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    return entry;
+  }
+
+  list(f: JournalFilter = {}): Exchange[] {
+    const out = this.entries.filter(
+      (e) =>
+        (f.system === undefined || e.system === f.system) &&
+        (f.method === undefined || e.method === f.method.toUpperCase()) &&
+        (f.status === undefined || e.status === f.status) &&
+        (f.operationId === undefined || e.operationId === f.operationId),
+    );
+    return f.limit === undefined ? out : out.slice(-f.limit);
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * What a system module is, and the one piece of machinery that mounts it: a route per contract operation,
+ * request validation against the contract, the system's guard (auth, rate limit), its handler, its error
+ * renderer, and the journal. Routes never see malformed input; clients never see a framework's error body.
+ *
+ * @example
+ * app.use('/mcoi', mountSystem(instance, contract, ctx));
+ */
+import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import type { Clock } from './clock.js';
+import { monotonicMs } from './clock.js';
+import type { Contract, Operation } from './openapi.js';
+import { RequestInvalid, SimError, type RenderedError } from './errors.js';
+import type { Journal } from './journal.js';
+import type { Rng } from './random.js';
+import type { Store } from './store.js';
+
+export interface SimRequest<P = unknown> {
+  op: Operation;
+  query: Record<string, any>;
+  params: Record<string, any>;
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+  /** Set by the system's guard: who is calling (a user, a token...). */
+  principal?: P;
+  ip: string;
+}
+
+export interface SimResponse {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+export type Handler<P = unknown> = (req: SimRequest<P>) => Promise<SimResponse> | SimResponse;
+
+export interface SimConfig {
+  seed: number;
+  rateLimits: boolean;
+  /** Processing delays in virtual ms, per system then per name. */
+  timings: Record<string, Record<string, number>>;
+  /** Observed-behaviour switches (see README, fidelity profile). */
+  profile: Record<string, Record<string, unknown>>;
+  bodyLimit: string;
+}
+
+/** What a system receives from the app: shared machinery, never another system. */
+export interface SimContext {
+  clock: Clock;
+  rng: () => Rng;
+  store: Store;
+  config: SimConfig;
+  /** Persists a system's new state together with the generator's position. */
+  commit<T>(systemId: string, fn: (s: T) => T): Promise<void>;
+}
+
+export interface SystemInstance<P = unknown> {
+  /** One handler per contract operationId; the coverage test compares both sets. */
+  handlers: Record<string, Handler<P>>;
+  /** Runs before validation for every operation: authenticate, rate-limit. Throws SimError. */
+  guard?(req: SimRequest<P>): void | Promise<void>;
+  /** Renders any failure in the system's own envelope. */
+  render(err: unknown): RenderedError;
+  /** Error for a path below the base that no operation has (`method` known elsewhere → 405). */
+  unmatched(method: string, path: string, allowed: string[]): RenderedError;
+  /** Rebuilds runtime indexes from the store (after open, reset, scenario). */
+  rebuild(): void;
+  /** Read-only summary for GET /__sim/state/:id. */
+  summary(): unknown;
+  /** Read-only control-plane operations this system adds (declared in openapi/control.yaml). */
+  controlHandlers?: Record<string, Handler>;
+  /** Forgets per-process counters (rate windows). */
+  clearTransient?(): void;
+}
+
+export interface WorldSeed<S> {
+  state: S;
+  blobs: Record<string, unknown>;
+}
+
+export interface SystemModule<S = unknown, P = unknown> {
+  id: string;
+  title: string;
+  contractFile: string;
+  initialWorld(seed: number): WorldSeed<S>;
+  create(ctx: SimContext): SystemInstance<P>;
+}
+
+export interface ExchangeHook {
+  (e: { system: string; op?: Operation; method: string; path: string; status: number; contentType?: string; body: unknown }): void;
+}
+
+function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): void {
+  res.status(r.status ?? fallbackStatus);
+  for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+  if (r.body === undefined) {
+    res.end();
+    return;
+  }
+  if (r.contentType) res.type(r.contentType);
+  if (typeof r.body === 'string' || Buffer.isBuffer(r.body)) res.send(r.body);
+  else res.json(r.body);
+}
+
+/** Captures what was sent (for the journal and the contract check) and records it when the response ends. */
+export function recordExchanges(system: string, clock: Clock, journal: Journal, hook?: ExchangeHook) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = monotonicMs();
+    const at = clock.now().toISOString();
+    let captured: unknown;
+    let capturedSet = false;
+    const json = res.json.bind(res);
+    const sendRaw = res.send.bind(res);
+    res.json = (b: unknown) => {
+      captured = b;
+      capturedSet = true;
+      return json(b);
+    };
+    res.send = (b: unknown) => {
+      if (!capturedSet) {
+        captured = b;
+        capturedSet = true;
+      }
+      return sendRaw(b);
+    };
+    res.on('finish', () => {
+      const op = res.locals.op as Operation | undefined;
+      const contentType = res.getHeader('content-type') as string | undefined;
+      const path = req.originalUrl.split('?')[0].slice(req.baseUrl.length) || '/';
+      journal.record({
+        at,
+        system,
+        operationId: op?.operationId,
+        method: req.method,
+        path: system === 'control' ? req.originalUrl.split('?')[0] : path,
+        query: { ...(req.query as Record<string, unknown>) },
+        requestBody: req.body,
+        status: res.statusCode,
+        contentType,
+        responseBody: captured,
+        durationMs: Math.round((monotonicMs() - started) * 1000) / 1000,
+      });
+      hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, body: captured });
+    });
+    next();
+  };
+}
+
+export function mountSystem(id: string, instance: SystemInstance, contract: Contract, ctx: SimContext, journal: Journal, hook?: ExchangeHook): Router {
+  const router = express.Router({ strict: false });
+  router.use(recordExchanges(id, ctx.clock, journal, hook));
+  router.use(express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // Body-parser failures (malformed JSON, oversize) rendered in the system's own envelope.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.parse.failed') {
+      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: 'request body is not valid JSON' }])));
+    } else if (e?.type === 'entity.too.large') {
+      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'tooLarge', message: `request body is larger than ${ctx.config.bodyLimit}` }])));
+    } else if (e?.status && e.status < 500) {
+      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: e.message ?? 'bad request body' }])));
+    } else next(err);
+  });
+
+  for (const op of contract.operations) {
+    const handler = instance.handlers[op.operationId];
+    if (!handler) throw new Error(`${id}: contract operation ${op.operationId} has no handler`);
+    router[op.method](op.expressPath, async (req: Request, res: Response) => {
+      res.locals.op = op;
+      const simReq: SimRequest = {
+        op,
+        query: req.query as Record<string, unknown>,
+        params: req.params as Record<string, unknown>,
+        body: req.body,
+        headers: req.headers,
+        ip: req.ip ?? '',
+      };
+      try {
+        await instance.guard?.(simReq);
+        const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, body: simReq.body });
+        if (!checked.ok) throw new RequestInvalid(checked.issues);
+        simReq.query = checked.value.query;
+        simReq.params = checked.value.params;
+        const out = await handler(simReq);
+        send(res, out);
+      } catch (err) {
+        send(res, instance.render(err));
+      }
+    });
+  }
+  router.use((req: Request, res: Response) => {
+    const path = req.path;
+    const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o).map((o) => o.method.toUpperCase());
+    send(res, instance.unmatched(req.method, path, allowed));
+  });
+  // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    send(res, instance.render(err));
+  });
+  return router;
+}
+
+export { SimError };

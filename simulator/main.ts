@@ -1,0 +1,84 @@
+/**
+ * The only file that reads process.env and argv, and the only one that listens.
+ *
+ * Environment: PORT (8080), HOST (0.0.0.0), SIM_DATA_DIR (./.sim-data), SIM_STORE (file | memory), SIM_SEED (1),
+ * SIM_RATE_LIMITS (on | off), SIM_TIMINGS (instant | JSON such as {"mcoi":{"orderReadyMs":7200000}}),
+ * SIM_MCOI_PERMISSION_STATUS (403 | 400), SIM_LOG_LEVEL (info | debug | silent).
+ */
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { DEFAULT_TIMINGS } from './systems/mcoi/reference.js';
+
+function parseTimings(raw: string | undefined): Record<string, Record<string, number>> {
+  if (!raw) return {};
+  if (raw === 'instant') return { mcoi: Object.fromEntries(Object.keys(DEFAULT_TIMINGS).map((k) => [k, 0])) };
+  try {
+    return JSON.parse(raw) as Record<string, Record<string, number>>;
+  } catch {
+    throw new Error(`SIM_TIMINGS must be "instant" or JSON like {"mcoi":{"orderReadyMs":5000}}, got ${raw}`);
+  }
+}
+
+function fail(message: string): never {
+  console.error(`simulator: ${message}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, got ${env.PORT}`);
+  const seed = Number(env.SIM_SEED ?? 1);
+  if (!Number.isInteger(seed)) fail(`SIM_SEED must be an integer, got ${env.SIM_SEED}`);
+  const storeKind = env.SIM_STORE ?? 'file';
+  if (storeKind !== 'file' && storeKind !== 'memory') fail(`SIM_STORE must be "file" or "memory", got ${storeKind}`);
+  const rateLimits = (env.SIM_RATE_LIMITS ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(rateLimits)) fail(`SIM_RATE_LIMITS must be "on" or "off", got ${env.SIM_RATE_LIMITS}`);
+  const permission = env.SIM_MCOI_PERMISSION_STATUS;
+  if (permission !== undefined && !['400', '403'].includes(permission)) fail(`SIM_MCOI_PERMISSION_STATUS must be 400 or 403`);
+  const logLevel = env.SIM_LOG_LEVEL ?? 'info';
+  let timings: Record<string, Record<string, number>>;
+  try {
+    timings = parseTimings(env.SIM_TIMINGS);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+
+  const sim = await createApp({
+    seed,
+    store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR ?? './.sim-data' },
+    rateLimits: rateLimits === 'on',
+    timings,
+    profile: permission ? { mcoi: { permissionDeniedStatus: Number(permission) } } : {},
+  });
+
+  const server: Server = sim.app.listen(port, env.HOST ?? '0.0.0.0', () => {
+    if (logLevel !== 'silent') {
+      const addr = server.address();
+      const shown = typeof addr === 'object' && addr ? addr.port : port;
+      console.log(`simulator listening on :${shown} — systems: /mcoi — control: /__sim (docs at /__sim/docs) — store: ${storeKind}${storeKind === 'file' ? ` (${env.SIM_DATA_DIR ?? './.sim-data'})` : ''}`);
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (logLevel !== 'silent') console.log(`simulator: ${signal}, closing`);
+    server.close();
+    server.closeIdleConnections();
+    // Requests in flight get a moment; then connections are cut so the process exits well within a second.
+    const force = setTimeout(() => server.closeAllConnections(), 500);
+    force.unref();
+    await sim.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  console.error('simulator: failed to start:', e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,633 @@
+/**
+ * MCOI's pure state machine. No express, no I/O, no real time: every function takes the state, a command and
+ * `{ now, rng, timings, codes }` and returns a Result. Processing statuses are computed from the clock when read.
+ *
+ * @example
+ * const r = registerOrder(state, { user, body }, env);
+ * if (r.ok) state = r.value.state;
+ */
+import { fail, ok, type Result, SimError } from '../../core/errors.js';
+import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
+import type { Rng } from '../../core/random.js';
+import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
+import {
+  ACCEPTABLE_PRINT_QUALITY,
+  LIMITS,
+  RESTRICTED_KINDS,
+  RESTRICTED_RELEASE_METHODS,
+  type BufferStatus,
+  type CodeStatus,
+  type DocumentStatus,
+  type McoiTimings,
+  type OrderStatus,
+  type ProductGroup,
+  type ReleaseMethodType,
+} from './reference.js';
+import type { CodeRef, DocBlob, DocMeta, Effect, Mark, McoiState, Order, Organization, ReportDocType, SubOrder, Unit, User } from './state.js';
+
+export interface CodeView {
+  resolve(code: string): ResolvedCode | { missing: DocErrorKey };
+  unit(serial: string): Unit | undefined;
+  /** True when a serial of this GTIN was already issued (SELF_MADE or OPERATOR). */
+  serialTaken(gtin: string, serial: string): boolean;
+}
+
+export interface ResolvedCode {
+  ref: CodeRef;
+  order: Order;
+  sub: SubOrder;
+  status: CodeStatus;
+  mark?: Mark;
+  /** False when the code carried a verification code that does not match. */
+  cryptoOk: boolean;
+}
+
+export interface Env {
+  now: number;
+  rng: Rng;
+  timings: McoiTimings;
+  codes: CodeView;
+}
+
+const err = (key: McoiHandbookKey, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
+const errAt = (key: McoiHandbookKey, where: { body?: string; query?: string }, ...args: unknown[]) =>
+  fail(new SimError(HANDBOOK[key], args, where));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Statuses, computed from the clock (§6.6, §6.7, §6.9, §6.10)
+
+export function orderStatus(o: Order, now: number, t: McoiTimings): OrderStatus {
+  if (o.closedAt !== undefined && o.closedAt <= now) return 'CLOSED';
+  const age = now - o.createdAt;
+  if (age < t.orderPendingMs) return 'CREATED';
+  if (age < t.orderReadyMs) return 'PENDING';
+  if (o.subOrders.every((s) => s.rejectionReason !== undefined)) return 'REJECTED';
+  return o.contractor ? 'OUTSOURCED' : 'READY';
+}
+
+export const unloaded = (s: SubOrder) => s.packs.reduce((n, p) => n + p.quantity, 0);
+
+export function subOrderStatus(o: Order, s: SubOrder, now: number, t: McoiTimings): BufferStatus {
+  if (s.closedAt !== undefined && s.closedAt <= now) return 'CLOSED';
+  const os = orderStatus(o, now, t);
+  if (os === 'CREATED' || os === 'PENDING') return s.closedAt !== undefined ? 'CLOSED' : 'PENDING';
+  if (s.rejectionReason !== undefined) return 'REJECTED';
+  if (os === 'CLOSED') return 'CLOSED';
+  return unloaded(s) >= s.quantity ? 'EXHAUSTED' : 'ACTIVE';
+}
+
+/** Codes issued (generated) in the sub-order: none before the order is processed or when rejected. */
+export function availableCodes(o: Order, s: SubOrder, now: number, t: McoiTimings): number {
+  const os = orderStatus(o, now, t);
+  if (os === 'CREATED' || os === 'PENDING' || s.rejectionReason !== undefined) return 0;
+  if (os === 'CLOSED' && o.createdAt + t.orderReadyMs > (o.closedAt ?? now)) return 0;
+  return s.quantity;
+}
+
+export function orderRejectionReason(o: Order, now: number, t: McoiTimings): string | undefined {
+  const st = orderStatus(o, now, t);
+  if (st === 'CREATED' || st === 'PENDING') return undefined;
+  const reasons = o.subOrders.filter((s) => s.rejectionReason).map((s) => `${s.gtin}: ${s.rejectionReason}`);
+  return reasons.length ? reasons.join('; ') : undefined;
+}
+
+/** An order is active while registered and not fully taken: not closed, rejected, outsourced or exhausted (§3.1). */
+export function isActive(o: Order, now: number, t: McoiTimings): boolean {
+  const st = orderStatus(o, now, t);
+  if (st === 'CREATED' || st === 'PENDING') return true;
+  if (st !== 'READY') return false;
+  return o.subOrders.some((s) => subOrderStatus(o, s, now, t) === 'ACTIVE');
+}
+
+/** The status of a code, from its sub-order's state and its marks (reference.ts CODE_TRANSITIONS). */
+export function codeStatus(o: Order, s: SubOrder, index: number, mark: Mark | undefined, now: number, t: McoiTimings): CodeStatus | null {
+  if (availableCodes(o, s, now, t) === 0 && s.packs.length === 0) return null; // never generated
+  if (mark?.appliedBy) return 'APPLIED';
+  if (index < unloaded(s)) return 'RECEIVED';
+  return subOrderStatus(o, s, now, t) === 'CLOSED' ? 'CANCELLED' : 'EMITTED';
+}
+
+export function reportStatus(d: DocMeta, now: number, t: McoiTimings): 'IN_PROCESS' | 'SUCCESS' | 'ERROR' {
+  return now - d.createdAt < t.documentProcessingMs ? 'IN_PROCESS' : d.outcome;
+}
+
+export function orderDocumentStatus(o: Order, now: number, t: McoiTimings): DocumentStatus {
+  const st = orderStatus(o, now, t);
+  if (st === 'CREATED' || st === 'PENDING') return 'IN_PROCESS';
+  return st === 'REJECTED' ? 'ERROR' : 'SUCCESS';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who may see what (tenancy)
+
+export const orgOf = (s: McoiState, id: number) => s.world.organizations.find((o) => o.id === id);
+export const orgByTin = (s: McoiState, tin: string) => s.world.organizations.find((o) => o.tin === tin);
+
+/** The owner sees its orders; a service provider sees the orders transferred to it. */
+export function canSeeOrder(s: McoiState, user: User, o: Order): boolean {
+  if (o.orgId === user.orgId) return true;
+  return o.contractor !== undefined && o.contractor.tin === orgOf(s, user.orgId)?.tin;
+}
+
+export function findOrder(s: McoiState, user: User, orderId: string, where: { query?: string; body?: string } = { query: 'orderId' }): Result<Order, SimError> {
+  const o = s.orders[orderId];
+  if (!o || !canSeeOrder(s, user, o)) return errAt('ORDER_NOT_FOUND', where, orderId);
+  return ok(o);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// §3.1 Register an order
+
+export interface OrderProductInput {
+  gtin: string;
+  quantity: number;
+  cisType: SubOrder['cisType'];
+  serialNumberType: SubOrder['serialNumberType'];
+  serialNumbers?: string[];
+  isPaid?: boolean;
+}
+
+export interface RegisterOrderInput {
+  productGroup: ProductGroup;
+  releaseMethodType: ReleaseMethodType;
+  products: OrderProductInput[];
+  poNumber?: string;
+  businessPlaceId?: number;
+  contractorInfo?: { contractorTin: string; contractorCountryCode: string };
+}
+
+export function registerOrder(
+  s: McoiState,
+  user: User,
+  input: RegisterOrderInput,
+  env: Env,
+): Result<{ state: McoiState; order: Order; serials: { seq: number; serials: string[] }[] }, SimError> {
+  const org = orgOf(s, user.orgId) as Organization;
+  const reg = org.productGroups.find((p) => p.productGroup === input.productGroup);
+  if (!reg || !reg.issuer) return errAt('PRODUCT_GROUP_NOT_REGISTERED', { body: '$.productGroup' }, input.productGroup);
+  if (org.kinds.some((k) => RESTRICTED_KINDS.includes(k)) && !org.kinds.some((k) => !RESTRICTED_KINDS.includes(k) && k !== 'SERVICE_PROVIDER')) {
+    if (!RESTRICTED_RELEASE_METHODS.includes(input.releaseMethodType)) return errAt('RELEASE_METHOD_NOT_ALLOWED', { body: '$.releaseMethodType' }, input.releaseMethodType);
+  }
+  const hasPlace = input.businessPlaceId !== undefined;
+  const hasContractor = input.contractorInfo !== undefined;
+  if (hasPlace === hasContractor) return errAt('PLACE_OR_CONTRACTOR', { body: hasPlace ? '$.contractorInfo' : '$.businessPlaceId' });
+  if (hasPlace && !s.world.businessPlaces.some((p) => p.id === input.businessPlaceId && p.orgId === org.id)) {
+    return errAt('BUSINESS_PLACE_NOT_FOUND', { body: '$.businessPlaceId' }, input.businessPlaceId);
+  }
+  if (hasContractor) {
+    const sp = orgByTin(s, input.contractorInfo!.contractorTin);
+    if (!sp || !sp.kinds.includes('SERVICE_PROVIDER')) return errAt('CONTRACTOR_NOT_FOUND', { body: '$.contractorInfo.contractorTin' }, input.contractorInfo!.contractorTin);
+  }
+  if (input.products.length > LIMITS.subOrdersPerOrder) return errAt('SUB_ORDERS_LIMIT', { body: '$.products' }, LIMITS.subOrdersPerOrder, input.products.length);
+  const total = input.products.reduce((n, p) => n + p.quantity, 0);
+  if (total > LIMITS.codesPerOrder) return errAt('ORDER_CODES_LIMIT', { body: '$.products' }, LIMITS.codesPerOrder, total);
+  const seenGtins = new Set<string>();
+  for (const [i, p] of input.products.entries()) {
+    const at = { body: `$.products[${i}].gtin` };
+    if (!isValidGtin14(p.gtin)) return errAt('INVALID_GTIN', at, p.gtin);
+    if (seenGtins.has(p.gtin)) return errAt('DUPLICATE_GTIN', at, p.gtin);
+    seenGtins.add(p.gtin);
+    const card = s.world.products.find((c) => c.gtin === p.gtin);
+    if (!card || card.orgId !== org.id) return errAt('GTIN_NOT_OWNED', at, p.gtin);
+    if (card.productGroup !== input.productGroup) return errAt('GTIN_PRODUCT_GROUP_MISMATCH', at, p.gtin, input.productGroup, card.productGroup);
+    if (p.quantity > LIMITS.codesPerSubOrder) return errAt('SUB_ORDER_CODES_LIMIT', { body: `$.products[${i}].quantity` }, LIMITS.codesPerSubOrder, p.gtin, p.quantity);
+    if (p.serialNumberType === 'SELF_MADE') {
+      const sns = p.serialNumbers ?? [];
+      if (sns.length !== p.quantity) return errAt('SERIAL_NUMBERS_COUNT', { body: `$.products[${i}].serialNumbers` }, p.gtin, p.quantity, sns.length);
+      const seen = new Set<string>();
+      for (const [j, sn] of sns.entries()) {
+        if (sn.length !== LIMITS.serialLength || !CSET82.test(sn)) return errAt('SERIAL_NUMBER_INVALID', { body: `$.products[${i}].serialNumbers[${j}]` }, sn, LIMITS.serialLength);
+        if (seen.has(sn)) return errAt('SERIAL_NUMBER_DUPLICATE', { body: `$.products[${i}].serialNumbers[${j}]` }, sn);
+        seen.add(sn);
+      }
+    } else if (p.serialNumbers !== undefined) {
+      return errAt('SERIAL_NUMBERS_NOT_ALLOWED', { body: `$.products[${i}].serialNumbers` }, p.gtin);
+    }
+  }
+  const active = Object.values(s.orders).filter((o) => o.orgId === org.id && isActive(o, env.now, env.timings)).length;
+  if (active >= LIMITS.activeOrders) return err('ACTIVE_ORDERS_LIMIT', LIMITS.activeOrders);
+
+  let seq = s.nextSubSeq;
+  const serials: { seq: number; serials: string[] }[] = [];
+  const subOrders: SubOrder[] = input.products.map((p) => {
+    const sub: SubOrder = { seq: seq++, gtin: p.gtin, quantity: p.quantity, cisType: p.cisType, serialNumberType: p.serialNumberType, packs: [] };
+    if (p.isPaid !== undefined) sub.isPaid = p.isPaid;
+    if (p.serialNumberType === 'SELF_MADE') {
+      serials.push({ seq: sub.seq, serials: p.serialNumbers! });
+      // The issue server refuses serials it has issued before for this GTIN: the sub-order is rejected (§6.7).
+      const taken = p.serialNumbers!.find((sn) => env.codes.serialTaken(p.gtin, sn));
+      if (taken !== undefined) sub.rejectionReason = `Serial number ${JSON.stringify(taken)} was already issued for GTIN ${p.gtin}`;
+    }
+    return sub;
+  });
+  const order: Order = {
+    orderId: env.rng.uuid(),
+    orgId: org.id,
+    login: user.login,
+    productGroup: input.productGroup,
+    releaseMethodType: input.releaseMethodType,
+    createdAt: env.now,
+    subOrders,
+  };
+  if (input.poNumber !== undefined) order.poNumber = input.poNumber;
+  if (hasPlace) order.businessPlaceId = input.businessPlaceId;
+  if (hasContractor) order.contractor = { tin: input.contractorInfo!.contractorTin, countryCode: input.contractorInfo!.contractorCountryCode };
+  return ok({ state: { ...s, orders: { ...s.orders, [order.orderId]: order }, nextSubSeq: seq }, order, serials });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// §3.4 Receive (unload) codes
+
+export interface UnloadInput {
+  orderId: string;
+  gtin: string;
+  quantity: number;
+  lastPackId?: string;
+}
+
+export interface Unloaded {
+  state: McoiState;
+  packId: string;
+  /** Indexes [from, to) of the codes to return. */
+  from: number;
+  to: number;
+  sub: SubOrder;
+}
+
+export function unloadCodes(s: McoiState, user: User, input: UnloadInput, env: Env): Result<Unloaded, SimError> {
+  const found = findOrder(s, user, input.orderId);
+  if (!found.ok) return found;
+  const o = found.value;
+  const subIdx = o.subOrders.findIndex((x) => x.gtin === input.gtin);
+  if (subIdx < 0) return errAt('SUB_ORDER_NOT_FOUND', { query: 'gtin' }, o.orderId, input.gtin);
+  const sub = o.subOrders[subIdx];
+  const st = orderStatus(o, env.now, env.timings);
+  if (o.contractor && o.orgId === user.orgId && orgOf(s, user.orgId)?.tin !== o.contractor.tin) return err('ORDER_OUTSOURCED', o.orderId);
+  if (st === 'CREATED' || st === 'PENDING') return err('ORDER_NOT_READY', o.orderId, st);
+  if (st === 'REJECTED' || sub.rejectionReason !== undefined) return err('ORDER_REJECTED', o.orderId);
+  if (input.quantity > sub.quantity) return errAt('QUANTITY_TOO_LARGE', { query: 'quantity' }, input.quantity, sub.quantity);
+
+  const last = sub.packs[sub.packs.length - 1];
+  const lastPackId = input.lastPackId === undefined || input.lastPackId === '0' ? undefined : input.lastPackId;
+  if (lastPackId !== undefined && !sub.packs.some((p) => p.packId === lastPackId)) return errAt('PACK_NOT_FOUND', { query: 'lastPackId' }, lastPackId);
+  const total = unloaded(sub);
+  // Re-unload: no pack given and some were received → all of them; a pack given that is not the last → all after it.
+  if (last && lastPackId === undefined) return ok({ state: s, packId: last.packId, from: 0, to: total, sub });
+  if (last && lastPackId !== last.packId) {
+    const p = sub.packs.find((x) => x.packId === lastPackId)!;
+    return ok({ state: s, packId: last.packId, from: p.from + p.quantity, to: total, sub });
+  }
+  // First unload, or the last pack given: a new pack from the issue server.
+  const subSt = subOrderStatus(o, sub, env.now, env.timings);
+  if (st === 'CLOSED' || subSt === 'CLOSED') return err('ORDER_CLOSED_REUNLOAD_ONLY', o.orderId);
+  if (subSt === 'EXHAUSTED') return err('SUB_ORDER_EXHAUSTED', sub.gtin);
+  const count = Math.min(input.quantity, sub.quantity - total);
+  const pack = { packId: env.rng.uuid(), from: total, quantity: count, at: env.now };
+  const newSub = { ...sub, packs: [...sub.packs, pack] };
+  const newOrder = { ...o, subOrders: o.subOrders.map((x, i) => (i === subIdx ? newSub : x)) };
+  return ok({ state: { ...s, orders: { ...s.orders, [o.orderId]: newOrder } }, packId: pack.packId, from: total, to: total + count, sub: newSub });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// §3.6 Close an order or a sub-order
+
+export function closeOrder(s: McoiState, user: User, input: { orderId: string; gtin?: string }, env: Env): Result<{ state: McoiState; order: Order }, SimError> {
+  const o = s.orders[input.orderId];
+  if (!o || o.orgId !== user.orgId) return errAt('ORDER_NOT_FOUND', { query: 'orderId' }, input.orderId);
+  const st = orderStatus(o, env.now, env.timings);
+  if (st === 'CLOSED') return err('ORDER_ALREADY_CLOSED', o.orderId);
+  if (st === 'REJECTED') return err('ORDER_REJECTED', o.orderId);
+  const open = (x: SubOrder) => x.closedAt === undefined && x.rejectionReason === undefined;
+  let subOrders: SubOrder[];
+  if (input.gtin !== undefined) {
+    const sub = o.subOrders.find((x) => x.gtin === input.gtin);
+    if (!sub) return errAt('SUB_ORDER_NOT_FOUND', { query: 'gtin' }, o.orderId, input.gtin);
+    if (sub.closedAt !== undefined) return err('SUB_ORDER_ALREADY_CLOSED', sub.gtin);
+    if (sub.rejectionReason !== undefined) return err('ORDER_REJECTED', o.orderId);
+    subOrders = o.subOrders.map((x) => (x === sub ? { ...x, closedAt: env.now } : x));
+  } else {
+    subOrders = o.subOrders.map((x) => (open(x) ? { ...x, closedAt: env.now } : x));
+  }
+  // Closing the last open sub-order closes the whole order (§3.6).
+  const order: Order = { ...o, subOrders, ...(subOrders.some(open) ? {} : { closedAt: env.now }) };
+  return ok({ state: { ...s, orders: { ...s.orders, [o.orderId]: order } }, order });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// §4 Reports: checked as a whole; any error makes the report ERROR with no effect (§4.1)
+
+class ErrorList {
+  readonly items: DocError[] = [];
+  readonly reasons: string[] = [];
+  add(key: DocErrorKey, value: string | undefined, tags: Record<string, unknown>, ...args: unknown[]): void {
+    const e = DOC_ERRORS[key];
+    const item: DocError = { propertyName: e.propertyName, errorCode: e.errorCode, index: this.items.length, errorTags: tags };
+    if (value !== undefined) item.propertyValue = value;
+    this.items.push(item);
+    if (this.reasons.length < 100) {
+      const text = (e.text as (...a: unknown[]) => string)(...args);
+      this.reasons.push(value !== undefined ? `${e.errorCode} (${value}): ${text}` : `${e.errorCode}: ${text}`);
+    }
+  }
+}
+
+interface ReportOwner {
+  owner: Organization;
+  agent?: Organization;
+}
+
+/** ownerTin is filled only in a service provider's report (§4.3, §4.4): the owner must have outsourced to it. */
+export function reportOwner(s: McoiState, user: User, ownerTin: string | undefined): Result<ReportOwner, SimError> {
+  const me = orgOf(s, user.orgId) as Organization;
+  if (ownerTin === undefined || ownerTin === me.tin) return ok({ owner: me });
+  const owner = orgByTin(s, ownerTin);
+  if (!owner) return errAt('OWNER_NOT_FOUND', { body: '$.documentBody.ownerTin' }, ownerTin);
+  const serves = me.kinds.includes('SERVICE_PROVIDER') && Object.values(s.orders).some((o) => o.orgId === owner.id && o.contractor?.tin === me.tin);
+  if (!serves) return errAt('OWNER_NOT_SERVED', { body: '$.documentBody.ownerTin' });
+  return ok({ owner, agent: me });
+}
+
+function checkPlace(s: McoiState, owner: Organization, placeId: number, at: string): Result<true, SimError> {
+  if (!s.world.businessPlaces.some((p) => p.id === placeId && p.orgId === owner.id)) return errAt('BUSINESS_PLACE_NOT_FOUND', { body: at }, placeId);
+  return ok(true);
+}
+
+function checkCount(n: number, at: string): Result<true, SimError> {
+  if (n === 0) return errAt('EMPTY_REPORT', { body: at });
+  if (n > LIMITS.codesPerReport) return errAt('REPORT_CODES_LIMIT', { body: at }, LIMITS.codesPerReport, n);
+  return ok(true);
+}
+
+/** Resolves one code of a report for its owner, recording what is wrong with it. */
+function resolveFor(
+  code: string,
+  owners: { owner: Organization; agent?: Organization },
+  seen: Set<string>,
+  errors: ErrorList,
+  env: Env,
+): ResolvedCode | undefined {
+  const r = env.codes.resolve(code);
+  if ('missing' in r) {
+    errors.add(r.missing, code, {});
+    return undefined;
+  }
+  const key = `${r.ref.seq}:${r.ref.index}`;
+  if (seen.has(key)) {
+    errors.add('DUPLICATE_CODE', code, {});
+    return undefined;
+  }
+  seen.add(key);
+  if (!r.cryptoOk) {
+    errors.add('INVALID_VERIFICATION_CODE', code, {});
+    return undefined;
+  }
+  const byAgent = owners.agent !== undefined && r.order.contractor?.tin === owners.agent.tin;
+  if (r.order.orgId !== owners.owner.id && !(r.order.contractor && r.order.contractor.tin === owners.owner.tin)) {
+    errors.add('INVALID_CODE_OWNER', code, {});
+    return undefined;
+  }
+  if (owners.agent && !byAgent) {
+    errors.add('INVALID_CODE_OWNER', code, {});
+    return undefined;
+  }
+  return r;
+}
+
+export interface ReportOutcome {
+  state: McoiState;
+  doc: DocMeta;
+  blob: DocBlob;
+}
+
+function recordReport(
+  s: McoiState,
+  env: Env,
+  type: ReportDocType,
+  owners: ReportOwner,
+  user: User,
+  extra: { productGroup?: string; productionOrderId?: string },
+  body: unknown,
+  errors: ErrorList,
+  effects: Effect[],
+): ReportOutcome {
+  const doc: DocMeta = {
+    documentId: env.rng.uuid(),
+    type,
+    seq: s.nextDocSeq,
+    orgId: owners.owner.id,
+    login: user.login,
+    createdAt: env.now,
+    outcome: errors.items.length ? 'ERROR' : 'SUCCESS',
+    errorCount: errors.items.length,
+  };
+  if (owners.agent) doc.agentOrgId = owners.agent.id;
+  if (extra.productGroup !== undefined) doc.productGroup = extra.productGroup;
+  if (extra.productionOrderId !== undefined) doc.productionOrderId = extra.productionOrderId;
+  if (errors.items.length) doc.rejectReason = errors.reasons;
+  const blob: DocBlob = { body, errors: errors.items, effects: errors.items.length ? [] : effects };
+  return { state: { ...s, documents: { ...s.documents, [doc.documentId]: doc }, nextDocSeq: s.nextDocSeq + 1 }, doc, blob };
+}
+
+const flatRefs = (rs: ResolvedCode[]) => rs.flatMap((r) => [r.ref.seq, r.ref.index]);
+
+function productCountry(s: McoiState, gtin: string): string | undefined {
+  return s.world.products.find((c) => c.gtin === gtin)?.manufacturerCountry;
+}
+
+export interface UtilisationInput {
+  sntins: string[];
+  businessPlaceId: number;
+  releaseType: 'PRODUCTION' | 'IMPORT' | 'CIRCULATION';
+  manufacturerCountry?: string;
+  productionOrderId?: string;
+  productionDate?: string;
+  expirationDate?: string;
+  seriesNumber?: string;
+}
+
+/** §4.1 */
+export function registerUtilisation(s: McoiState, user: User, productGroup: ProductGroup, input: UtilisationInput, env: Env): Result<ReportOutcome, SimError> {
+  const owners: ReportOwner = { owner: orgOf(s, user.orgId) as Organization };
+  const place = checkPlace(s, owners.owner, input.businessPlaceId, '$.businessPlaceId');
+  if (!place.ok) return place;
+  const count = checkCount(input.sntins.length, '$.sntins');
+  if (!count.ok) return count;
+  const errors = new ErrorList();
+  if (input.productionDate !== undefined && Date.parse(input.productionDate) > env.now) errors.add('INVALID_PRODUCTION_DATE', input.productionDate, {});
+  if (input.expirationDate !== undefined && Date.parse(input.expirationDate) < env.now) errors.add('INVALID_EXPIRATION_DATE', input.expirationDate, {});
+  const seen = new Set<string>();
+  const good: ResolvedCode[] = [];
+  const countries = new Set<string>();
+  for (const code of input.sntins) {
+    const r = resolveFor(code, owners, seen, errors, env);
+    if (!r) continue;
+    if (r.order.productGroup !== productGroup) {
+      errors.add('INVALID_PRODUCT_GROUP', code, { productGroup: r.order.productGroup }, r.order.productGroup);
+      continue;
+    }
+    if (r.status !== 'RECEIVED') {
+      errors.add('INVALID_CODE_STATUS', code, { status: r.status }, r.status, 'RECEIVED');
+      continue;
+    }
+    const c = productCountry(s, r.sub.gtin);
+    if (c) countries.add(c);
+    good.push(r);
+  }
+  // The country of production comes from the product card; the request may repeat it (see README fidelity table).
+  for (const c of countries) {
+    if (input.manufacturerCountry !== undefined && input.manufacturerCountry !== c) errors.add('INVALID_MANUFACTURER_COUNTRY', input.manufacturerCountry, { manufacturerCountry: c }, c);
+    if ((input.releaseType === 'PRODUCTION' && c !== 'UZ') || (input.releaseType === 'IMPORT' && c === 'UZ')) {
+      errors.add('INVALID_RELEASE_TYPE', input.releaseType, { manufacturerCountry: c }, input.releaseType, c);
+    }
+  }
+  return ok(recordReport(s, env, 'UTILISATION', owners, user, { productGroup, productionOrderId: input.productionOrderId }, input, errors, [{ kind: 'apply', refs: flatRefs(good) }]));
+}
+
+export interface ValidationReportInput {
+  productGroup: ProductGroup;
+  businessPlaceId: number;
+  ownerId?: number;
+  ownerTin?: string;
+  ownerPartyKindId?: number;
+  productionOrderId?: string;
+  packageType: SubOrder['cisType'];
+  documentDate: string;
+  codes: { code: string; printQualityClass: string }[];
+}
+
+/** §4.3 */
+export function registerValidation(s: McoiState, user: User, input: ValidationReportInput, env: Env): Result<ReportOutcome, SimError> {
+  const who = reportOwner(s, user, input.ownerTin);
+  if (!who.ok) return who;
+  const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
+  if (!place.ok) return place;
+  const count = checkCount(input.codes.length, '$.documentBody.codes');
+  if (!count.ok) return count;
+  const errors = new ErrorList();
+  const seen = new Set<string>();
+  const good: ResolvedCode[] = [];
+  const classes: string[] = [];
+  for (const { code, printQualityClass } of input.codes) {
+    const r = resolveFor(code, who.value, seen, errors, env);
+    if (!r) continue;
+    if (r.order.productGroup !== input.productGroup) errors.add('INVALID_PRODUCT_GROUP', code, { productGroup: r.order.productGroup }, r.order.productGroup);
+    else if (r.sub.cisType !== input.packageType) errors.add('INVALID_PACKAGE_TYPE', code, { cisType: r.sub.cisType }, r.sub.cisType);
+    else if (r.status !== 'RECEIVED' && r.status !== 'APPLIED') errors.add('INVALID_CODE_STATUS', code, { status: r.status }, r.status, 'RECEIVED or APPLIED');
+    else if (!ACCEPTABLE_PRINT_QUALITY.includes(printQualityClass as never)) errors.add('UNACCEPTABLE_PRINT_QUALITY', code, { printQualityClass }, printQualityClass);
+    else {
+      good.push(r);
+      classes.push(printQualityClass);
+    }
+  }
+  return ok(
+    recordReport(s, env, 'VALIDATION', who.value, user, { productGroup: input.productGroup, productionOrderId: input.productionOrderId }, input, errors, [
+      { kind: 'validate', refs: flatRefs(good), classes },
+    ]),
+  );
+}
+
+export interface AggregationUnitInput {
+  unitSerialNumber: string;
+  aggregationUnitCapacity: number;
+  aggregationItemsCount: number;
+  codes: string[];
+  shouldBeUnbundled?: boolean;
+}
+
+export interface AggregationReportInput {
+  ownerId?: number;
+  ownerTin?: string;
+  businessPlaceId: number;
+  documentDate: string;
+  productionOrderId?: string;
+  shouldBeUnbundled?: boolean;
+  aggregationUnits: AggregationUnitInput[];
+}
+
+/** §4.4: one or more packages, possibly several levels at once; nested items are applied codes or earlier units. */
+export function registerAggregation(s: McoiState, user: User, input: AggregationReportInput, env: Env): Result<ReportOutcome, SimError> {
+  const who = reportOwner(s, user, input.ownerTin);
+  if (!who.ok) return who;
+  const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
+  if (!place.ok) return place;
+  const count = checkCount(
+    input.aggregationUnits.reduce((n, u) => n + u.codes.length, 0),
+    '$.documentBody.aggregationUnits',
+  );
+  if (!count.ok) return count;
+  const errors = new ErrorList();
+  const seen = new Set<string>();
+  const formedHere = new Set(input.aggregationUnits.map((u) => u.unitSerialNumber));
+  const nestedHere = new Set<string>();
+  const units: Extract<Effect, { kind: 'aggregate' }>['units'] = [];
+  let productGroup: string | undefined;
+  for (const u of input.aggregationUnits) {
+    const unbundle = u.shouldBeUnbundled ?? input.shouldBeUnbundled ?? false;
+    let unitOk = true;
+    if (!isValidSscc(u.unitSerialNumber)) {
+      errors.add('INVALID_UNIT_SERIAL_NUMBER', u.unitSerialNumber, {});
+      unitOk = false;
+    } else if (env.codes.unit(u.unitSerialNumber)) {
+      errors.add('UNIT_ALREADY_EXISTS', u.unitSerialNumber, {});
+      unitOk = false;
+    }
+    if (u.aggregationItemsCount > u.aggregationUnitCapacity) {
+      errors.add('CAPACITY_EXCEEDED', u.unitSerialNumber, { aggregationUnitCapacity: u.aggregationUnitCapacity, aggregationItemsCount: u.aggregationItemsCount }, u.aggregationUnitCapacity, u.aggregationItemsCount);
+      unitOk = false;
+    }
+    if (u.aggregationItemsCount !== u.codes.length) {
+      errors.add('ITEMS_COUNT_MISMATCH', u.unitSerialNumber, { aggregationItemsCount: u.aggregationItemsCount, codes: u.codes.length }, u.aggregationItemsCount, u.codes.length);
+      unitOk = false;
+    }
+    const children: ({ ref: number[] } | { unit: string })[] = [];
+    for (const code of u.codes) {
+      if (/^\d{18}$/.test(code)) {
+        const nested = env.codes.unit(code);
+        if (!nested && !formedHere.has(code)) errors.add('UNIT_NOT_FOUND', code, {});
+        else if (nestedHere.has(code) || (nested?.parent && !unbundle)) errors.add('CODE_ALREADY_AGGREGATED', code, { parent: nested?.parent ?? '' }, nested?.parent ?? 'another package');
+        else {
+          nestedHere.add(code);
+          children.push({ unit: code });
+        }
+        continue;
+      }
+      const r = resolveFor(code, who.value, seen, errors, env);
+      if (!r) continue;
+      productGroup ??= r.order.productGroup;
+      if (r.status !== 'APPLIED') errors.add('INVALID_CODE_STATUS', code, { status: r.status }, r.status, 'APPLIED');
+      else if (r.mark?.parent && !unbundle) errors.add('CODE_ALREADY_AGGREGATED', code, { parent: r.mark.parent }, r.mark.parent);
+      else children.push({ ref: [r.ref.seq, r.ref.index] });
+    }
+    if (unitOk) units.push({ serial: u.unitSerialNumber, capacity: u.aggregationUnitCapacity, codes: u.codes, children });
+  }
+  return ok(recordReport(s, env, 'AGGREGATION', who.value, user, { productGroup, productionOrderId: input.productionOrderId }, input, errors, [{ kind: 'aggregate', units }]));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Listings (§3.2, §3.3, §5.1): filters, date range, cursor paging
+
+export interface Page<T> {
+  items: T[];
+}
+
+export function checkDateRange(dateFrom?: string, dateTo?: string): Result<{ from?: number; to?: number }, SimError> {
+  const from = dateFrom === undefined ? undefined : Date.parse(dateFrom);
+  const to = dateTo === undefined ? undefined : Date.parse(dateTo);
+  if (from !== undefined && to !== undefined && to < from) return errAt('DATE_RANGE', { query: 'dateTo' }, dateFrom, dateTo);
+  return ok({ from, to });
+}
+
+/** Records after the cursor (the id of the last record of the previous page), at most `limit` of them. */
+export function pageAfter<T>(items: T[], idOf: (t: T) => string, cursor: string | undefined, limit: number): Result<T[], SimError> {
+  let start = 0;
+  if (cursor !== undefined) {
+    const i = items.findIndex((t) => idOf(t) === cursor);
+    if (i < 0) return errAt('CURSOR_NOT_FOUND', { query: 'cursor' }, cursor);
+    start = i + 1;
+  }
+  return ok(items.slice(start, start + limit));
+}
+
+export const inRange = (t: number, r: { from?: number; to?: number }, now: number) => (r.from === undefined || t >= r.from) && t <= (r.to ?? now);
+
+export type { Unit, Mark, DocMeta, Order, SubOrder };

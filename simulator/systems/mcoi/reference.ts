@@ -1,0 +1,180 @@
+/**
+ * Reference data of the MCOI document (section 6), its limits (section 1.4) and its role table (section 2.4).
+ * The OpenAPI contract repeats the enums; test/mcoi/contract.test.ts checks both say the same.
+ */
+
+/** §6.1 */
+export const PRODUCT_GROUPS = ['vegetableoil', 'bio', 'tobacco', 'alcohol', 'beer', 'pharma', 'water', 'medicals', 'appliances', 'antiseptic'] as const;
+export type ProductGroup = (typeof PRODUCT_GROUPS)[number];
+
+/** §6.2 ("COMISSION" is spelled with one M in the document and on the wire). */
+export const RELEASE_METHOD_TYPES = ['PRIMARY', 'REMAINS', 'COMISSION', 'REMARK'] as const;
+export type ReleaseMethodType = (typeof RELEASE_METHOD_TYPES)[number];
+
+/** §6.3 */
+export const RELEASE_TYPES = ['PRODUCTION', 'IMPORT', 'CIRCULATION'] as const;
+export type ReleaseType = (typeof RELEASE_TYPES)[number];
+
+/** §6.4 (cisType and packageType) */
+export const CIS_TYPES = ['UNIT', 'GROUP', 'SET'] as const;
+export type CisType = (typeof CIS_TYPES)[number];
+
+/** §6.5 */
+export const SERIAL_NUMBER_TYPES = ['SELF_MADE', 'OPERATOR'] as const;
+
+/** §6.6 */
+export const ORDER_STATUSES = ['CREATED', 'PENDING', 'READY', 'REJECTED', 'CLOSED', 'OUTSOURCED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** §6.6 as a machine: statuses are data; an order's status is computed from it and the clock (machine.ts). */
+export const ORDER_TRANSITIONS = {
+  CREATED: ['PENDING', 'CLOSED'],
+  PENDING: ['READY', 'OUTSOURCED', 'REJECTED', 'CLOSED'],
+  READY: ['CLOSED'],
+  OUTSOURCED: ['CLOSED'],
+  REJECTED: [],
+  CLOSED: [],
+} as const satisfies Record<OrderStatus, readonly OrderStatus[]>;
+
+/** §6.7 */
+export const BUFFER_STATUSES = ['PENDING', 'ACTIVE', 'EXHAUSTED', 'REJECTED', 'CLOSED'] as const;
+export type BufferStatus = (typeof BUFFER_STATUSES)[number];
+
+export const BUFFER_TRANSITIONS = {
+  PENDING: ['ACTIVE', 'REJECTED', 'CLOSED'],
+  ACTIVE: ['EXHAUSTED', 'CLOSED'],
+  EXHAUSTED: ['CLOSED'],
+  REJECTED: [],
+  CLOSED: [],
+} as const satisfies Record<BufferStatus, readonly BufferStatus[]>;
+
+/**
+ * Marking-code statuses and how a code moves between them; the one place this is written down.
+ * EMITTED: generated in a sub-order, not yet unloaded. RECEIVED: unloaded by GET /api/codes (§3.4).
+ * APPLIED: in a successful utilisation report (§4.1). CANCELLED: not unloaded when its sub-order was closed (§3.6).
+ * Aggregation (§4.4) does not change the status: an APPLIED code gains a parent package.
+ * Print-quality validation (§4.3) records a class on a RECEIVED or APPLIED code without changing its status.
+ */
+export const CODE_STATUSES = ['EMITTED', 'RECEIVED', 'APPLIED', 'CANCELLED'] as const;
+export type CodeStatus = (typeof CODE_STATUSES)[number];
+export const CODE_TRANSITIONS = {
+  EMITTED: ['RECEIVED', 'CANCELLED'],
+  RECEIVED: ['APPLIED'],
+  APPLIED: [],
+  CANCELLED: [],
+} as const satisfies Record<CodeStatus, readonly CodeStatus[]>;
+
+/** §6.8 */
+export const REPORT_TYPES = ['VALIDATION', 'UTILISATION', 'AGGREGATION'] as const;
+export type ReportType = (typeof REPORT_TYPES)[number];
+
+/** §6.9 */
+export const REPORT_STATUSES = ['IN_PROCESS', 'SUCCESS', 'ERROR'] as const;
+
+/** §6.10 */
+export const DOCUMENT_STATUSES = ['CREATED', 'VALIDATING', 'IN_PROCESS', 'PARTIALLY_PROCESSED', 'SUCCESS', 'ERROR'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL). */
+export const DOCUMENT_TYPES = ['WITHDRAWAL', 'AGGREGATION', 'UTILISATION', 'IMPORT', 'VALIDATION', 'TYPOGRAPHIC', 'ORDER', 'INVOICE'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** §6.15: letter → numeric class. D and F do not give reliable scanning. */
+export const PRINT_QUALITY_CLASSES = { A: 4, B: 3, C: 2, D: 1, F: 0 } as const;
+export type PrintQualityClass = keyof typeof PRINT_QUALITY_CLASSES;
+export const ACCEPTABLE_PRINT_QUALITY: readonly PrintQualityClass[] = ['A', 'B', 'C'];
+
+/**
+ * §6.16, ISO 3166-1 alpha-2 plus EU. The extracted document lists Cameroon as "MC" (Monaco's code, listed again
+ * further down); the simulator uses CM for Cameroon.
+ */
+export const COUNTRY_CODES = [
+  'AD','AE','AF','AG','AI','AL','AM','AO','AQ','AR','AS','AT','AU','AW','AX','AZ','BA','BB','BD','BE','BF','BG',
+  'BH','BI','BJ','BL','BM','BN','BO','BQ','BR','BS','BT','BV','BW','BY','BZ','CA','CC','CD','CF','CG','CH','CI',
+  'CK','CL','CM','CN','CO','CR','CU','CV','CW','CX','CY','CZ','DE','DJ','DK','DM','DO','DZ','EC','EE','EG','EH',
+  'ER','ES','ET','EU','FI','FJ','FK','FM','FO','FR','GA','GB','GD','GE','GF','GG','GH','GI','GL','GM','GN','GP',
+  'GQ','GR','GS','GT','GU','GW','GY','HK','HM','HN','HR','HT','HU','ID','IE','IL','IM','IN','IO','IQ','IR','IS',
+  'IT','JE','JM','JO','JP','KE','KG','KH','KI','KM','KN','KP','KR','KW','KY','KZ','LA','LB','LC','LI','LK','LR',
+  'LS','LT','LU','LV','LY','MA','MC','MD','ME','MF','MG','MH','MK','ML','MM','MN','MO','MP','MQ','MR','MS','MT',
+  'MU','MV','MW','MX','MY','MZ','NA','NC','NE','NF','NG','NI','NL','NO','NP','NR','NU','NZ','OM','PA','PE','PF',
+  'PG','PH','PK','PL','PM','PN','PR','PS','PT','PW','PY','QA','RE','RO','RS','RU','RW','SA','SB','SC','SD','SE',
+  'SG','SH','SI','SJ','SK','SL','SM','SN','SO','SR','SS','ST','SV','SX','SY','SZ','TC','TD','TF','TG','TH','TJ',
+  'TK','TL','TM','TN','TO','TR','TT','TV','TW','TZ','UA','UG','UM','US','UY','UZ','VA','VC','VE','VG','VI','VN',
+  'VU','WF','WS','YE','YT','ZA','ZM','ZW',
+] as const;
+
+/** §1.4 */
+export const LIMITS = {
+  tokenLifetimeMs: 30 * 60_000,
+  activeOrders: 100,
+  codesPerOrder: 150_000,
+  codesPerSubOrder: 100_000,
+  subOrdersPerOrder: 10,
+  codesPerReport: 30_000,
+  requestsPerMinute: 100,
+  /** §3.2, §3.3, §5.1: "default 100". */
+  defaultPageSize: 100,
+  /** §5.4: "default is 30000". */
+  defaultErrorPageSize: 30_000,
+  /** §4.1: seriesNumber "Length control from 1 to 20 characters". */
+  seriesNumberMaxLength: 20,
+  /** Documented form of a code (§3.4 example): 13-character serial, 4-character verification code. */
+  serialLength: 13,
+  cryptoLength: 4,
+} as const;
+
+/** Processing delays in virtual time; overridable per app (deps.timings.mcoi) and per scenario. */
+export const DEFAULT_TIMINGS = {
+  /** An order is CREATED until this age, then PENDING. */
+  orderPendingMs: 1_000,
+  /** ... and READY (or OUTSOURCED / REJECTED) from this age. */
+  orderReadyMs: 3_000,
+  /** Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR. */
+  documentProcessingMs: 2_000,
+} as const;
+export type McoiTimings = { -readonly [K in keyof typeof DEFAULT_TIMINGS]: number };
+
+/** Roles a technical user can hold (§2.4); the document names them in prose, the simulator by these keys. */
+export const ROLES = {
+  API_INTEGRATOR: 'API Integrator',
+  DOC_CREATOR_VALIDATION_APPLICATION: 'Creator of documents with the type "Documents of work with MC (Validation, Application)"',
+  DOC_CREATOR_AGGREGATION: 'Creator of documents with the "Aggregation" type',
+} as const;
+export type Role = keyof typeof ROLES;
+
+/** §2.4: the role each operation needs. Document-storage operations check the role of each document's type. */
+export const ROLE_FOR_OPERATION: Record<string, Role | 'BY_DOCUMENT_TYPE' | null> = {
+  authenticate: null,
+  registerOrder: 'API_INTEGRATOR',
+  listOrders: 'API_INTEGRATOR',
+  listSubOrders: 'API_INTEGRATOR',
+  unloadCodes: 'API_INTEGRATOR',
+  listPacks: 'API_INTEGRATOR',
+  closeOrder: 'API_INTEGRATOR',
+  registerUtilisation: 'DOC_CREATOR_VALIDATION_APPLICATION',
+  getUtilisationStatus: 'DOC_CREATOR_VALIDATION_APPLICATION',
+  registerValidation: 'DOC_CREATOR_VALIDATION_APPLICATION',
+  registerAggregation: 'DOC_CREATOR_AGGREGATION',
+  searchDocuments: 'BY_DOCUMENT_TYPE',
+  getDocument: 'BY_DOCUMENT_TYPE',
+  getDocumentJson: 'BY_DOCUMENT_TYPE',
+  getDocumentErrors: 'BY_DOCUMENT_TYPE',
+};
+
+/** Which role lets a user see documents of a type (§2.4 "Document creator, specifying the corresponding type"). */
+export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {
+  ORDER: 'API_INTEGRATOR',
+  UTILISATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
+  VALIDATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
+  AGGREGATION: 'DOC_CREATOR_AGGREGATION',
+};
+
+/** Kinds of participant (UOT) an organization can be; §3.1 restricts Wholesale and Retail. */
+export const ORG_KINDS = ['PRODUCER', 'IMPORTER', 'WHOLESALE', 'RETAIL', 'SERVICE_PROVIDER'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+export const RESTRICTED_KINDS: readonly OrgKind[] = ['WHOLESALE', 'RETAIL'];
+export const RESTRICTED_RELEASE_METHODS: readonly ReleaseMethodType[] = ['REMAINS', 'COMISSION'];
+
+/** §5.4 propertyName values (§6.13 is empty in the document; these are simulator-defined). */
+export const PROPERTY_NAMES = ['CODE', 'GTIN', 'PRODUCTION_DATE', 'EXPIRATION_DATE', 'MANUFACTURER_COUNTRY', 'RELEASE_TYPE', 'AGGREGATION_UNIT'] as const;
+export type PropertyName = (typeof PROPERTY_NAMES)[number];

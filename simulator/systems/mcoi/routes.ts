@@ -1,0 +1,296 @@
+/**
+ * Thin handlers, one per contract operation: parse → machine → store → serialize. No business rules here.
+ */
+import { issueToken } from '../../core/auth.js';
+import { SimError, unwrap } from '../../core/errors.js';
+import type { Handler, SimRequest } from '../../core/system.js';
+import { HANDBOOK } from './handbook.js';
+import * as M from './machine.js';
+import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type DocumentType, type McoiTimings } from './reference.js';
+import * as S from './serialize.js';
+import { blobKey, type DocBlob, type McoiState, type User } from './state.js';
+import type { CodeBook } from './codes.js';
+import type { Rng } from '../../core/random.js';
+import type { BlobStore } from '../../core/store.js';
+
+export interface McoiRuntime {
+  state(): McoiState;
+  commit(fn: (s: McoiState) => McoiState): Promise<void>;
+  env(): M.Env;
+  now(): number;
+  timings(): McoiTimings;
+  rng(): Rng;
+  book: CodeBook;
+  blobs: BlobStore;
+  permissionStatus(): number;
+  /** Validates a decoded documentBody against a schema of the contract (components/schemas). */
+  validateSchema(name: string, value: unknown): import('../../core/errors.js').ValidationIssue[];
+}
+
+type Req = SimRequest<User>;
+const userOf = (req: Req) => req.principal as User;
+
+function noPermission(rt: McoiRuntime): SimError {
+  return new SimError({ ...HANDBOOK.NO_PERMISSION, status: rt.permissionStatus() });
+}
+
+/**
+ * Runs a machine command on the current state and persists the new one. `indexed` updates the runtime code index
+ * synchronously with the state change, so no other request sees one without the other.
+ */
+async function run<T extends { state: McoiState }>(rt: McoiRuntime, cmd: (s: McoiState) => T, indexed?: (v: T) => void): Promise<T> {
+  let out!: T;
+  await rt.commit((s) => {
+    out = cmd(s);
+    indexed?.(out);
+    return out.state;
+  });
+  return out;
+}
+
+function decodeDocumentBody(b64: string): unknown {
+  const clean = b64.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) throw new SimError(HANDBOOK.DOCUMENT_BODY_NOT_BASE64, [], { body: '$.documentBody' });
+  const text = Buffer.from(clean, 'base64').toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SimError(HANDBOOK.DOCUMENT_BODY_NOT_JSON, [(e as Error).message], { body: '$.documentBody' });
+  }
+}
+
+function visibleTypes(user: User): Set<string> {
+  return new Set(
+    Object.entries(ROLE_FOR_DOCUMENT_TYPE)
+      .filter(([, role]) => role && user.roles.includes(role))
+      .map(([t]) => t),
+  );
+}
+
+/** Every document this user's organization may see, newest first, as storage rows. */
+function documentRows(rt: McoiRuntime, user: User): S.DocRow[] {
+  const s = rt.state();
+  const now = rt.now();
+  const t = rt.timings();
+  const rows: S.DocRow[] = [];
+  for (const d of Object.values(s.documents)) if (d.orgId === user.orgId || d.agentOrgId === user.orgId) rows.push(S.reportRow(d, now, t));
+  for (const o of Object.values(s.orders)) {
+    if (!M.canSeeOrder(s, user, o)) continue;
+    const contractorId = o.contractor ? s.world.organizations.find((x) => x.tin === o.contractor!.tin)?.id : undefined;
+    rows.push(S.orderRow(o, now, t, contractorId));
+  }
+  return rows.sort((a, b) => b.createdAt - a.createdAt || (a.documentId < b.documentId ? -1 : 1));
+}
+
+function findDocumentRow(rt: McoiRuntime, req: Req): S.DocRow {
+  const user = userOf(req);
+  const id = String(req.params.documentId);
+  const row = documentRows(rt, user).find((r) => r.documentId === id);
+  if (!row) throw new SimError(HANDBOOK.DOCUMENT_NOT_FOUND, [id], { path: 'documentId' });
+  if (!visibleTypes(user).has(row.type)) throw noPermission(rt);
+  return row;
+}
+
+export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
+  return {
+    // §2.1
+    authenticate: async (req) => {
+      const { login, password } = req.body as { login: string; password: string };
+      const user = rt.state().world.users.find((u) => u.login === login);
+      if (!user || user.password !== password) throw new SimError(HANDBOOK.INCORRECT_LOGIN);
+      let session!: ReturnType<typeof issueToken>['session'];
+      await rt.commit((s) => {
+        const r = issueToken(s.sessions, user.login, { nowMs: rt.now(), rng: rt.rng(), lifetimeMs: LIMITS.tokenLifetimeMs });
+        session = r.session;
+        return { ...s, sessions: r.sessions };
+      });
+      return {
+        body: {
+          accessToken: session.accessToken,
+          accessTokenType: 'BEARER',
+          accessTokenExpiresIn: LIMITS.tokenLifetimeMs,
+          refreshToken: session.refreshToken,
+        },
+      };
+    },
+
+    // §3.1
+    registerOrder: async (req) => {
+      const r = await run(
+        rt,
+        (s) => unwrap(M.registerOrder(s, userOf(req), req.body as M.RegisterOrderInput, rt.env())),
+        (v) => rt.book.addOrder(v.order, new Map(v.serials.map((x) => [x.seq, x.serials]))),
+      );
+      for (const sn of r.serials) await rt.blobs.put(blobKey.serials(sn.seq), { serials: sn.serials });
+      await rt.blobs.put(blobKey.orderBody(r.order.orderId), req.body);
+      return { body: { orderId: r.order.orderId } };
+    },
+
+    // §3.2
+    listOrders: (req) => {
+      const q = req.query as { orderId?: string; status?: string; productGroup?: string; contractorTin?: string; poNumber?: string; dateFrom?: string; dateTo?: string; limit?: number; cursor?: string };
+      const s = rt.state();
+      const user = userOf(req);
+      const now = rt.now();
+      const t = rt.timings();
+      const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
+      const all = Object.values(s.orders)
+        .filter((o) => M.canSeeOrder(s, user, o))
+        .filter((o) => q.orderId === undefined || o.orderId === q.orderId)
+        .filter((o) => q.status === undefined || M.orderStatus(o, now, t) === q.status)
+        .filter((o) => q.productGroup === undefined || o.productGroup === q.productGroup)
+        .filter((o) => q.contractorTin === undefined || o.contractor?.tin === q.contractorTin)
+        .filter((o) => q.poNumber === undefined || o.poNumber === q.poNumber)
+        .filter((o) => M.inRange(o.createdAt, range, now))
+        .sort((a, b) => a.createdAt - b.createdAt || (a.orderId < b.orderId ? -1 : 1));
+      const page = unwrap(M.pageAfter(all, (o) => o.orderId, q.cursor, q.limit ?? LIMITS.defaultPageSize));
+      return { body: { orderInfos: page.map((o) => S.orderInfo(o, now, t)) } };
+    },
+
+    // §3.3 — the cursor of a sub-order listing is "<parentOrderId>:<gtin>" (sub-orders have no id of their own).
+    listSubOrders: (req) => {
+      const q = req.query as { status?: string; orderId?: string; gtin?: string; cisType?: string; dateFrom?: string; dateTo?: string; limit?: number; cursor?: string };
+      const s = rt.state();
+      const user = userOf(req);
+      const now = rt.now();
+      const t = rt.timings();
+      const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
+      const rows = Object.values(s.orders)
+        .filter((o) => M.canSeeOrder(s, user, o))
+        .filter((o) => q.orderId === undefined || o.orderId === q.orderId)
+        .filter((o) => M.inRange(o.createdAt, range, now))
+        .sort((a, b) => a.createdAt - b.createdAt || (a.orderId < b.orderId ? -1 : 1))
+        .flatMap((o) => o.subOrders.map((sub) => ({ o, sub })))
+        .filter(({ sub }) => q.gtin === undefined || sub.gtin === q.gtin)
+        .filter(({ sub }) => q.cisType === undefined || sub.cisType === q.cisType)
+        .filter(({ o, sub }) => q.status === undefined || M.subOrderStatus(o, sub, now, t) === q.status);
+      const page = unwrap(M.pageAfter(rows, ({ o, sub }) => `${o.orderId}:${sub.gtin}`, q.cursor, q.limit ?? LIMITS.defaultPageSize));
+      return { body: { subOrderInfos: page.map(({ o, sub }) => S.subOrderInfo(o, sub, now, t)) } };
+    },
+
+    // §3.4
+    unloadCodes: async (req) => {
+      const q = req.query as M.UnloadInput;
+      const r = await run(rt, (s) => unwrap(M.unloadCodes(s, userOf(req), q, rt.env())));
+      return { body: { packId: r.packId, codes: rt.book.codes(r.sub, r.from, r.to) } };
+    },
+
+    // §3.5
+    listPacks: (req) => {
+      const q = req.query as { orderId: string; gtin: string };
+      const o = unwrap(M.findOrder(rt.state(), userOf(req), q.orderId));
+      const sub = o.subOrders.find((x) => x.gtin === q.gtin);
+      if (!sub) throw new SimError(HANDBOOK.SUB_ORDER_NOT_FOUND, [o.orderId, q.gtin], { query: 'gtin' });
+      return { body: S.packsInfo(o, sub) };
+    },
+
+    // §3.6
+    closeOrder: async (req) => {
+      const q = req.query as { orderId: string; gtin?: string };
+      await run(rt, (s) => unwrap(M.closeOrder(s, userOf(req), q, rt.env())));
+      return { body: S.closedInfo(q.orderId, q.gtin) };
+    },
+
+    // §4.1
+    registerUtilisation: async (req) => {
+      const r = await registerReport(rt, (s) => M.registerUtilisation(s, userOf(req), req.query.productGroup, req.body as M.UtilisationInput, rt.env()));
+      return { body: { reportId: r.doc.documentId } };
+    },
+
+    // §4.2
+    getUtilisationStatus: (req) => {
+      const id = String(req.params.reportId);
+      const d = rt.state().documents[id];
+      const user = userOf(req);
+      if (!d || d.type !== 'UTILISATION' || (d.orgId !== user.orgId && d.agentOrgId !== user.orgId)) throw new SimError(HANDBOOK.REPORT_NOT_FOUND, [id], { path: 'reportId' });
+      return { body: S.utilisationStatus(d, rt.now(), rt.timings()) };
+    },
+
+    // §4.3
+    registerValidation: async (req) => {
+      const body = decodeReport(rt, req, 'ValidationReport') as M.ValidationReportInput;
+      const r = await registerReport(rt, (s) => M.registerValidation(s, userOf(req), body, rt.env()));
+      return { body: { documentId: r.doc.documentId } };
+    },
+
+    // §4.4
+    registerAggregation: async (req) => {
+      const body = decodeReport(rt, req, 'AggregationReport') as M.AggregationReportInput;
+      const r = await registerReport(rt, (s) => M.registerAggregation(s, userOf(req), body, rt.env()));
+      return { body: { documentId: r.doc.documentId } };
+    },
+
+    // §5.1
+    searchDocuments: (req) => {
+      const q = req.query as { documentId?: string; productGroups?: string[]; status?: string[]; types?: string[]; dateFrom?: string; dateTo?: string; limit?: number; cursor?: string };
+      const user = userOf(req);
+      const allowed = visibleTypes(user);
+      if (allowed.size === 0 || (q.types ?? []).some((t) => !allowed.has(t))) throw noPermission(rt);
+      const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
+      const now = rt.now();
+      const rows = documentRows(rt, user)
+        .filter((r) => allowed.has(r.type))
+        .filter((r) => q.documentId === undefined || r.documentId === q.documentId)
+        .filter((r) => q.types === undefined || q.types.includes(r.type))
+        .filter((r) => q.status === undefined || q.status.includes(r.status))
+        .filter((r) => q.productGroups === undefined || (r.productGroup !== undefined && q.productGroups.includes(r.productGroup)))
+        .filter((r) => M.inRange(r.createdAt, range, now));
+      const page = unwrap(M.pageAfter(rows, (r) => r.documentId, q.cursor, q.limit ?? LIMITS.defaultPageSize));
+      return { body: { documentInfos: page.map(S.documentInfo) } };
+    },
+
+    // §5.2
+    getDocument: (req) => ({ body: S.documentCard(findDocumentRow(rt, req)) }),
+
+    // §5.3
+    getDocumentJson: (req) => {
+      const row = findDocumentRow(rt, req);
+      const body = row.type === 'ORDER' ? rt.blobs.get(blobKey.orderBody(row.documentId)) : rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.body;
+      return { body: body ?? {} };
+    },
+
+    // §5.4
+    getDocumentErrors: (req) => {
+      const row = findDocumentRow(rt, req);
+      const q = req.query as { propertyName?: string; limit?: number; lastIndex?: number };
+      const processed = row.status === 'SUCCESS' || row.status === 'ERROR';
+      const all = row.type === 'ORDER' ? orderErrors(rt, row.documentId) : processed ? (rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.errors ?? []) : [];
+      const list = all
+        .filter((e) => q.propertyName === undefined || e.propertyName === q.propertyName)
+        .filter((e) => q.lastIndex === undefined || e.index > q.lastIndex)
+        .slice(0, q.limit ?? LIMITS.defaultErrorPageSize);
+      return { body: S.documentErrors(list) };
+    },
+  };
+}
+
+/** A rejected order's sub-orders, as the errors of its ORDER document. */
+function orderErrors(rt: McoiRuntime, orderId: string) {
+  const o = rt.state().orders[orderId];
+  const st = M.orderStatus(o, rt.now(), rt.timings());
+  if (st === 'CREATED' || st === 'PENDING') return [];
+  return o.subOrders
+    .filter((s) => s.rejectionReason)
+    .map((s, index) => ({ propertyName: 'GTIN', propertyValue: s.gtin, errorCode: 'sub-order-rejected', index, errorTags: { reason: s.rejectionReason } }));
+}
+
+function decodeReport(rt: McoiRuntime, req: Req, schema: string): unknown {
+  const body = decodeDocumentBody((req.body as { documentBody: string }).documentBody);
+  const issues = rt.validateSchema(schema, body);
+  if (issues.length) throw new SimError(HANDBOOK.INVALID_INPUT, [issues[0].path, issues[0].message], { body: issues[0].path, context: { parameter: issues[0].name ?? issues[0].path } });
+  return body;
+}
+
+async function registerReport(rt: McoiRuntime, cmd: (s: McoiState) => ReturnType<typeof M.registerUtilisation>): Promise<M.ReportOutcome> {
+  const out = await run(
+    rt,
+    (s) => unwrap(cmd(s)),
+    (v) => {
+      if (v.doc.outcome === 'SUCCESS') rt.book.apply(v.doc.documentId, v.doc.orgId, v.doc.createdAt, v.blob.effects);
+    },
+  );
+  await rt.blobs.put(blobKey.doc(out.doc.documentId), out.blob);
+  return out;
+}
+
+export type { DocumentType };

@@ -91,7 +91,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const instances: Record<string, SystemInstance> = {};
   for (const m of SYSTEMS) {
     contracts[m.id] = loadContract(join(ROOT, m.contractFile));
-    instances[m.id] = m.create(ctx);
+    instances[m.id] = m.create(ctx, contracts[m.id]);
     instances[m.id].rebuild();
   }
 

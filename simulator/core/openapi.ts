@@ -287,7 +287,14 @@ export class Contract {
   }
 }
 
+/** Parsed, compiled contracts by file. A contract is immutable, so apps in one process share it (tests build many). */
+const loaded = new Map<string, Contract>();
+
 export function loadContract(file: string): Contract {
-  const text = readFileSync(file, 'utf8');
-  return new Contract(parseYaml(text) as OpenAPIV3_1.Document, file);
+  let c = loaded.get(file);
+  if (!c) {
+    c = new Contract(parseYaml(readFileSync(file, 'utf8')) as OpenAPIV3_1.Document, file);
+    loaded.set(file, c);
+  }
+  return c;
 }

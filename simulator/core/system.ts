@@ -84,7 +84,7 @@ export interface SystemModule<S = unknown, P = unknown> {
   title: string;
   contractFile: string;
   initialWorld(seed: number): WorldSeed<S>;
-  create(ctx: SimContext): SystemInstance<P>;
+  create(ctx: SimContext, contract: Contract): SystemInstance<P>;
 }
 
 export interface ExchangeHook {

@@ -8,7 +8,7 @@ import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.
 import { RateLimiter } from '../../core/limits.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import type { SimContext, SystemInstance, SystemModule, WorldSeed } from '../../core/system.js';
-import { loadContract } from '../../core/openapi.js';
+import type { Contract } from '../../core/openapi.js';
 import { CONTROL_HANDBOOK } from '../../control/handbook.js';
 import { CodeBook } from './codes.js';
 import { codeKeyFor } from './generate.js';
@@ -60,8 +60,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     return buildWorld(loadFixture(), codeKeyFor(seed));
   },
 
-  create(ctx: SimContext): SystemInstance<User> {
-    const contract = loadContract(join(PROJECT_ROOT, CONTRACT_FILE));
+  create(ctx: SimContext, contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<McoiState>('mcoi');
     const timings = (): McoiTimings => ({ ...DEFAULT_TIMINGS, ...(ctx.config.timings.mcoi ?? {}) });
     const book = new CodeBook(state, ctx.store.blobs, () => ctx.clock.nowMs(), timings);

@@ -1,0 +1,105 @@
+/**
+ * Test set-up: each test builds its own app (memory store, ManualClock, seed), and every response it produces is
+ * validated against the OpenAPI contract of the system that answered; a violation fails the test.
+ */
+import { onTestFinished, expect } from 'vitest';
+import request from 'supertest';
+import { createApp, type AppDeps, type Sim } from '../simulator/app.js';
+import { ManualClock } from '../simulator/core/clock.js';
+import { HANDBOOK, type McoiError } from '../simulator/systems/mcoi/handbook.js';
+import { renderError } from '../simulator/systems/mcoi/index.js';
+
+/** A Monday morning in 2026: after the fixtures' 2025 history, before the examples' 2028 expiration date. */
+export const T0 = Date.parse('2026-03-02T09:00:00.000Z');
+
+export interface Setup {
+  sim: Sim;
+  clock: ManualClock;
+  http: ReturnType<typeof request>;
+  violations: string[];
+  /** Logs in and returns the Authorization header value. */
+  login(user?: keyof typeof USERS): Promise<string>;
+  advance(ms: number): void;
+}
+
+export const USERS = {
+  main: { login: '6e8login23', password: '12345678' },
+  ordersOnly: { login: '6e8orders01', password: 'orders-pass-01' },
+  reportsOnly: { login: '6e8reports01', password: 'reports-pass-01' },
+  noRole: { login: '6e8norole01', password: 'norole-pass-01' },
+  wholesale: { login: 'whs-login01', password: 'wholesale-pass-01' },
+  provider: { login: 'sp-login01', password: 'provider-pass-01' },
+  water: { login: 'wtr-login01', password: 'water-pass-01' },
+} as const;
+
+export async function setup(deps: Partial<AppDeps> & { now?: number } = {}): Promise<Setup> {
+  const clock = new ManualClock(deps.now ?? T0);
+  const violations: string[] = [];
+  const sim = await createApp({
+    clock,
+    seed: 1,
+    store: { kind: 'memory' },
+    ...deps,
+    onExchange: (e) => {
+      const contract = sim.contracts[e.system];
+      let body = e.body;
+      if (typeof body === 'string' && /json/.test(e.contentType ?? '')) body = JSON.parse(body);
+      for (const v of contract.validateResponse(e.op, e.status, e.contentType, body)) violations.push(`${e.method} ${e.path}: ${v}`);
+    },
+  });
+  onTestFinished(() => {
+    expect(violations, 'responses that break the OpenAPI contract').toEqual([]);
+  });
+  const http = request(sim.app);
+  return {
+    sim,
+    clock,
+    http,
+    violations,
+    async login(user = 'main') {
+      const res = await http.post('/mcoi/api/users/authenticate').send(USERS[user]);
+      expect(res.status).toBe(200);
+      return `Bearer ${res.body.accessToken}`;
+    },
+    advance: (ms) => clock.advance(ms),
+  };
+}
+
+/** The exact envelope a handbook error renders to, without the per-response errorId. */
+export function mcoiError(entry: McoiError, args: unknown[] = [], details: Parameters<typeof renderError>[2] = {}) {
+  return renderError(entry, args, details).body;
+}
+
+/** Drops errorId (a per-response counter) so bodies compare with toEqual. */
+export function withoutErrorId(body: { globalErrors: { errorId?: string }[] }) {
+  return { globalErrors: body.globalErrors.map(({ errorId: _id, ...rest }) => rest) };
+}
+
+export { HANDBOOK };
+
+/** Registers a small OPERATOR order for the main organization and returns its id. */
+export async function registerOrder(s: Setup, auth: string, overrides: Record<string, unknown> = {}, products?: unknown[]): Promise<string> {
+  const res = await s.http
+    .post('/mcoi/api/orders')
+    .set('Authorization', auth)
+    .send({
+      productGroup: 'vegetableoil',
+      releaseMethodType: 'PRIMARY',
+      products: products ?? [{ gtin: '04899215122371', quantity: 10, serialNumberType: 'OPERATOR', cisType: 'UNIT' }],
+      businessPlaceId: 27,
+      ...overrides,
+    });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.orderId as string;
+}
+
+/** Registers an order, waits (virtual time) until READY and unloads `n` codes. */
+export async function readyCodes(s: Setup, auth: string, n = 10, gtin = '04899215122371'): Promise<{ orderId: string; codes: string[]; packId: string }> {
+  const orderId = await registerOrder(s, auth, {}, [{ gtin, quantity: n, serialNumberType: 'OPERATOR', cisType: 'UNIT' }]);
+  s.advance(3_000);
+  const res = await s.http.get('/mcoi/api/codes').query({ orderId, gtin, quantity: n }).set('Authorization', auth);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return { orderId, codes: res.body.codes, packId: res.body.packId };
+}
+
+export const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');

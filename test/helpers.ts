@@ -94,8 +94,8 @@ export async function registerOrder(s: Setup, auth: string, overrides: Record<st
 }
 
 /** Registers an order, waits (virtual time) until READY and unloads `n` codes. */
-export async function readyCodes(s: Setup, auth: string, n = 10, gtin = '04899215122371'): Promise<{ orderId: string; codes: string[]; packId: string }> {
-  const orderId = await registerOrder(s, auth, {}, [{ gtin, quantity: n, serialNumberType: 'OPERATOR', cisType: 'UNIT' }]);
+export async function readyCodes(s: Setup, auth: string, n = 10, gtin = '04899215122371', order: Record<string, unknown> = {}): Promise<{ orderId: string; codes: string[]; packId: string }> {
+  const orderId = await registerOrder(s, auth, order, [{ gtin, quantity: n, serialNumberType: 'OPERATOR', cisType: 'UNIT' }]);
   s.advance(3_000);
   const res = await s.http.get('/mcoi/api/codes').query({ orderId, gtin, quantity: n }).set('Authorization', auth);
   expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -104,10 +104,11 @@ export class Store {
     const existed = existsSync(file);
     // Compact JSON: lowdb's JSONFile pretty-prints, which only costs bytes on every write.
     const adapter = new DataFile<DbShape>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) });
-    const db = new Low<DbShape>(adapter, undefined as unknown as DbShape);
-    await db.read();
+    // lowdb wants default data; the real initial world is built only when there is no file to read.
+    const db = new Low<DbShape>(adapter, {} as DbShape);
+    await db.read(); // a corrupt file throws here: the simulator refuses to start rather than overwrite it
     const blobs = new FileBlobs(join(options.dir, 'blobs'));
-    if (!existed || db.data === null || db.data === undefined) {
+    if (!existed || !db.data?._meta) {
       blobs.clear();
       db.data = initial();
       await db.write();

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { registerOrder, setup, T0 } from './helpers.js';
+
+describe('GET /__sim/health', () => {
+  it('names the mounted systems once the world is loaded', async () => {
+    const s = await setup();
+    const res = await s.http.get('/__sim/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', systems: [{ id: 'mcoi', base: '/mcoi' }], seed: 1, clock: { now: new Date(T0).toISOString(), frozen: true } });
+  });
+});
+
+describe('/__sim/clock', () => {
+  it('advances, sets, freezes and unfreezes virtual time', async () => {
+    const s = await setup();
+    expect((await s.http.post('/__sim/clock').send({ advanceMs: 60_000 })).body.now).toBe(new Date(T0 + 60_000).toISOString());
+    expect((await s.http.get('/__sim/clock')).body.nowMs).toBe(T0 + 60_000);
+    expect((await s.http.post('/__sim/clock').send({ set: '2027-01-01T00:00:00Z' })).body.now).toBe('2027-01-01T00:00:00.000Z');
+    expect((await s.http.post('/__sim/clock').send({ freeze: false })).body.frozen).toBe(false);
+    expect((await s.http.post('/__sim/clock').send({ freeze: true })).body.frozen).toBe(true);
+  });
+
+  it('moves every world: an order registered now is READY after advancing by the control plane', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const id = await registerOrder(s, auth);
+    await s.http.post('/__sim/clock').send({ advanceMs: 3_000 });
+    const res = await s.http.get('/mcoi/api/orders').query({ orderId: id }).set('Authorization', auth);
+    expect(res.body.orderInfos[0].orderStatus).toBe('READY');
+  });
+
+  it('refuses a negative step, an unknown field and a date that is not ISO 8601, as problem details', async () => {
+    const s = await setup();
+    for (const body of [{ advanceMs: -1 }, { rewind: 5 }, { set: 'tomorrow' }, {}]) {
+      const res = await s.http.post('/__sim/clock').send(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ title: 'Bad Request', status: 400 });
+    }
+    expect((await s.http.get('/__sim/clock')).body.nowMs).toBe(T0);
+  });
+});
+
+describe('POST /__sim/reset', () => {
+  it('returns to the default world and can change the seed', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const id = await registerOrder(s, auth);
+    expect((await s.http.post('/__sim/reset').send({})).body).toEqual({ status: 'reset', seed: 1 });
+    const again = await s.login();
+    expect((await s.http.get('/mcoi/api/orders').query({ orderId: id }).set('Authorization', again)).body.orderInfos).toEqual([]);
+    // same seed: the same id is issued again
+    expect(await registerOrder(s, again)).toBe(id);
+    expect((await s.http.post('/__sim/reset').send({ seed: 2 })).body.seed).toBe(2);
+    expect(await registerOrder(s, await s.login())).not.toBe(id);
+  });
+
+  it('forgets tokens issued before the reset', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    await s.http.post('/__sim/reset');
+    expect((await s.http.get('/mcoi/api/orders').set('Authorization', auth)).status).toBe(401);
+  });
+});
+
+describe('GET /__sim/journal', () => {
+  it('records what clients sent and got, filterable by system and status', async () => {
+    const s = await setup();
+    await s.http.post('/mcoi/api/users/authenticate').send({ login: '6e8login23', password: 'bad' });
+    await s.http.get('/__sim/health');
+    const res = await s.http.get('/__sim/journal').query({ system: 'mcoi' });
+    expect(res.body.entries).toEqual([
+      expect.objectContaining({ system: 'mcoi', operationId: 'authenticate', method: 'POST', path: '/api/users/authenticate', status: 401, requestBody: { login: '6e8login23', password: 'bad' }, at: new Date(T0).toISOString() }),
+    ]);
+    expect((await s.http.get('/__sim/journal').query({ status: 401 })).body.entries).toHaveLength(1);
+  });
+});
+
+describe('GET /__sim/state/{system}', () => {
+  it('summarizes a world without changing it', async () => {
+    const s = await setup();
+    const res = await s.http.get('/__sim/state/mcoi');
+    expect(res.body).toMatchObject({ system: 'mcoi', orders: { total: 6 }, documents: { total: 5 }, rateLimits: { requestsPerMinute: 100 } });
+    expect((await s.http.get('/__sim/state/mcoi')).body).toEqual(res.body);
+    expect((await s.http.get('/__sim/state/true-api')).status).toBe(404);
+  });
+});
+
+describe('contracts and docs', () => {
+  it('serves each contract as JSON and YAML, and Swagger UI', async () => {
+    const s = await setup();
+    const json = await s.http.get('/__sim/openapi/mcoi.json');
+    expect(json.body.info.version).toBe('1.1.17');
+    const yaml = await s.http.get('/__sim/openapi/control.yaml');
+    expect(yaml.headers['content-type']).toContain('application/yaml');
+    expect(yaml.text).toContain('openapi: 3.1.0');
+    expect((await s.http.get('/__sim/openapi/nope.json')).status).toBe(404);
+    const ui = await s.http.get('/__sim/docs/');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+
+  it('answers paths outside every system with problem details', async () => {
+    const s = await setup();
+    const res = await s.http.get('/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { createApp } from '../simulator/app.js';
+import { ManualClock } from '../simulator/core/clock.js';
+import { T0, USERS } from './helpers.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function start(dir: string, clock: ManualClock) {
+  const sim = await createApp({ clock, seed: 1, store: { kind: 'file', dir } });
+  const http = request(sim.app);
+  const login = async () => `Bearer ${(await http.post('/mcoi/api/users/authenticate').send(USERS.main)).body.accessToken}`;
+  return { sim, http, login };
+}
+
+describe('file store (SIM_DATA_DIR)', () => {
+  it('keeps orders, packs, reports and code states across a restart, and continues the id sequence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    const clock = new ManualClock(T0);
+    const a = await start(dir, clock);
+    let auth = await a.login();
+    const orderId = (await a.http.post('/mcoi/api/orders').set('Authorization', auth).send({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 5, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 })).body.orderId;
+    clock.advance(3_000);
+    const { codes, packId } = (await a.http.get('/mcoi/api/codes').query({ orderId, gtin: '04899215122371', quantity: 3 }).set('Authorization', auth)).body;
+    const reportId = (await a.http.post('/mcoi/api/utilisation').query({ productGroup: 'vegetableoil' }).set('Authorization', auth).send({ sntins: codes.slice(0, 2), businessPlaceId: 27, releaseType: 'PRODUCTION' })).body.reportId;
+    await a.sim.close();
+
+    clock.advance(2_000);
+    const b = await start(dir, clock);
+    // the token survived too
+    expect((await b.http.get('/mcoi/api/orders').query({ orderId }).set('Authorization', auth)).body.orderInfos[0].orderStatus).toBe('READY');
+    expect((await b.http.get(`/mcoi/api/utilisation/${reportId}`).set('Authorization', auth)).body.reportStatus).toBe('SUCCESS');
+    expect((await b.http.get('/mcoi/api/codes').query({ orderId, gtin: '04899215122371', quantity: 1 }).set('Authorization', auth)).body).toEqual({ packId, codes });
+    const state = async (c: string) => (await b.http.get(`/__sim/state/mcoi/codes/${encodeURIComponent(c)}`)).body.status;
+    expect([await state(codes[0]), await state(codes[1]), await state(codes[2])]).toEqual(['APPLIED', 'APPLIED', 'RECEIVED']);
+    auth = await b.login();
+    const next = (await b.http.post('/mcoi/api/orders').set('Authorization', auth).send({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 1, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 })).body.orderId;
+    expect(next).not.toBe(orderId);
+    await b.sim.close();
+  });
+
+  it('stores large report bodies outside the document lowdb rewrites', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    const clock = new ManualClock(T0);
+    const a = await start(dir, clock);
+    const auth = await a.login();
+    const orderId = (await a.http.post('/mcoi/api/orders').set('Authorization', auth).send({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 20_000, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 })).body.orderId;
+    clock.advance(3_000);
+    const { codes } = (await a.http.get('/mcoi/api/codes').query({ orderId, gtin: '04899215122371', quantity: 20_000 }).set('Authorization', auth)).body;
+    await a.http.post('/mcoi/api/utilisation').query({ productGroup: 'vegetableoil' }).set('Authorization', auth).send({ sntins: codes, businessPlaceId: 27, releaseType: 'PRODUCTION' });
+    await a.sim.close();
+    expect(statSync(join(dir, 'db.json')).size).toBeLessThan(64 * 1024);
+  });
+
+  it('starts from the default world when the directory is empty, and reset clears blobs too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    const a = await start(dir, new ManualClock(T0));
+    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).mcoi.orders['0e13a243-fcad-4755-6fa7-9102e6832e61']).toBeDefined();
+    await a.http.post('/__sim/reset');
+    await a.sim.close();
+    const b = await start(dir, new ManualClock(T0));
+    const auth = await b.login();
+    expect((await b.http.get('/mcoi/public/api/v1/doc/storage/json/0e534f23-0c42-4118-4e32-5ef2d04dc555').set('Authorization', auth)).body.seriesNumber).toBe('FINLK211111111111111');
+    await b.sim.close();
+  });
+
+  it('refuses to start on a corrupt state file instead of silently replacing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'db.json'), '{"_meta": {');
+    await expect(createApp({ clock: new ManualClock(T0), store: { kind: 'file', dir } })).rejects.toThrow();
+    expect(readFileSync(join(dir, 'db.json'), 'utf8')).toBe('{"_meta": {');
+  });
+});

@@ -126,7 +126,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('query parser', 'extended');
+  // Repeated keys make arrays (types=A&types=B); no bracket syntax, which none of the documents use.
+  app.set('query parser', 'simple');
+  // The emulated services send no ETag (and hashing every body costs throughput).
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.use(
     '/__sim/docs',

@@ -32,14 +32,18 @@ export interface JournalFilter {
 
 const MAX_BODY_CHARS = 4096;
 
-/** Keeps a body small enough to list: large bodies are replaced by a note of their size. */
-export function clip(body: unknown): unknown {
+/**
+ * Keeps a body small enough to list: large bodies are replaced by a note of their size. `wire` is the body as sent
+ * (or its size) when the caller has it, so the hot path never serializes a body just to measure it.
+ */
+export function clip(body: unknown, wire?: string | number): unknown {
   if (body === undefined || body === null) return body;
   if (typeof body === 'string') return body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}… (${body.length} chars)` : body;
   if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
-  const text = JSON.stringify(body);
-  if (text === undefined) return undefined;
-  return text.length > MAX_BODY_CHARS ? { _clipped: `${text.length} chars`, head: text.slice(0, 512) } : body;
+  const size = typeof wire === 'string' ? wire.length : (wire ?? JSON.stringify(body)?.length);
+  if (size === undefined) return undefined;
+  if (size <= MAX_BODY_CHARS) return body;
+  return { _clipped: `${size} chars`, head: typeof wire === 'string' ? wire.slice(0, 512) : '' };
 }
 
 export class Journal {
@@ -48,8 +52,9 @@ export class Journal {
 
   constructor(private readonly capacity = 1000) {}
 
-  record(e: Omit<Exchange, 'id'>): Exchange {
-    const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody), responseBody: clip(e.responseBody) };
+  /** `sizes` are the bodies' lengths on the wire when known (saves serializing them again). */
+  record(e: Omit<Exchange, 'id'>, sizes: { request?: number; response?: string | number } = {}): Exchange {
+    const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody, sizes.request), responseBody: clip(e.responseBody, sizes.response) };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     return entry;

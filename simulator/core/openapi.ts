@@ -30,6 +30,8 @@ export interface Operation {
   expressPath: string;
   pointer: string;
   parameters: OpenAPIV3_1.ParameterObject[];
+  /** Query parameters with whether each is an array (precomputed: requests are validated on the hot path). */
+  queryParams: { name: string; isArray: boolean }[];
   hasBody: boolean;
   bodyRequired: boolean;
   responses: Record<string, OpenAPIV3_1.ResponseObject>;
@@ -125,6 +127,7 @@ export class Contract {
           expressPath: path.replace(/\{([^}]+)\}/g, ':$1'),
           pointer: `#/paths/${escapePointer(path)}/${method}`,
           parameters,
+          queryParams: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, isArray: this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {}).type === 'array' })),
           hasBody: body !== undefined,
           bodyRequired: body?.required === true,
           responses: Object.fromEntries(
@@ -155,6 +158,8 @@ export class Contract {
   }
 
   private paramsValidator(op: Operation, where: 'query' | 'path'): ValidateFunction {
+    const cached = this.cache.get(`p:${op.pointer}:${where}`);
+    if (cached) return cached;
     const params = op.parameters.filter((p) => p.in === where);
     const properties: Record<string, object> = {};
     for (const p of params) {
@@ -194,11 +199,10 @@ export class Contract {
    */
   validateRequest(op: Operation, parts: RequestParts): { ok: true; value: ValidatedRequest } | { ok: false; issues: ValidationIssue[] } {
     const query: Record<string, unknown> = {};
-    for (const p of op.parameters.filter((x) => x.in === 'query')) {
+    for (const p of op.queryParams) {
       let v = parts.query[p.name];
       if (v === undefined) continue;
-      const schema = this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {});
-      if (schema.type === 'array') {
+      if (p.isArray) {
         const list = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
         v = list;
       } else if (Array.isArray(v)) {

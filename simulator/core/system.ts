@@ -108,39 +108,48 @@ export function recordExchanges(system: string, clock: Clock, journal: Journal, 
   return (req: Request, res: Response, next: NextFunction) => {
     const started = monotonicMs();
     const at = clock.now().toISOString();
+    // Express 5 parses req.query on every read: read it once.
+    const query = req.query as Record<string, unknown>;
+    res.locals.query = query;
     let captured: unknown;
     let capturedSet = false;
+    let wire: string | number | undefined;
     const json = res.json.bind(res);
     const sendRaw = res.send.bind(res);
     res.json = (b: unknown) => {
       captured = b;
       capturedSet = true;
-      return json(b);
+      return json(b); // calls res.send with the serialized text, captured below as `wire`
     };
     res.send = (b: unknown) => {
       if (!capturedSet) {
         captured = b;
         capturedSet = true;
       }
+      wire = typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.length : undefined;
       return sendRaw(b);
     };
     res.on('finish', () => {
       const op = res.locals.op as Operation | undefined;
       const contentType = res.getHeader('content-type') as string | undefined;
       const path = req.originalUrl.split('?')[0].slice(req.baseUrl.length) || '/';
-      journal.record({
-        at,
-        system,
-        operationId: op?.operationId,
-        method: req.method,
-        path: system === 'control' ? req.originalUrl.split('?')[0] : path,
-        query: { ...(req.query as Record<string, unknown>) },
-        requestBody: req.body,
-        status: res.statusCode,
-        contentType,
-        responseBody: captured,
-        durationMs: Math.round((monotonicMs() - started) * 1000) / 1000,
-      });
+      const length = Number(req.headers['content-length']);
+      journal.record(
+        {
+          at,
+          system,
+          operationId: op?.operationId,
+          method: req.method,
+          path: system === 'control' ? req.originalUrl.split('?')[0] : path,
+          query,
+          requestBody: req.body,
+          status: res.statusCode,
+          contentType,
+          responseBody: captured,
+          durationMs: Math.round((monotonicMs() - started) * 1000) / 1000,
+        },
+        { request: Number.isFinite(length) ? length : undefined, response: wire },
+      );
       hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, body: captured });
     });
     next();
@@ -150,7 +159,9 @@ export function recordExchanges(system: string, clock: Clock, journal: Journal, 
 export function mountSystem(id: string, instance: SystemInstance, contract: Contract, ctx: SimContext, journal: Journal, hook?: ExchangeHook): Router {
   const router = express.Router({ strict: false });
   router.use(recordExchanges(id, ctx.clock, journal, hook));
-  router.use(express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/*+json'] });
+  // GET and HEAD carry no body in these APIs: skip the parser (it costs on the hottest path).
+  router.use((req: Request, res: Response, next: NextFunction) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
   // Body-parser failures (malformed JSON, oversize) rendered in the system's own envelope.
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
@@ -170,7 +181,7 @@ export function mountSystem(id: string, instance: SystemInstance, contract: Cont
       res.locals.op = op;
       const simReq: SimRequest = {
         op,
-        query: req.query as Record<string, unknown>,
+        query: res.locals.query as Record<string, unknown>,
         params: req.params as Record<string, unknown>,
         body: req.body,
         headers: req.headers,

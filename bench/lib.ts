@@ -1,0 +1,105 @@
+/** Shared bench helpers: start the built simulator as a child process, talk to it over HTTP, read its peak RSS. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../simulator/core/paths.js';
+
+export interface Server {
+  child: ChildProcess;
+  base: string;
+  /** Milliseconds from spawn to the first 200 of /__sim/health. */
+  startMs: number;
+}
+
+export async function startServer(env: Record<string, string>): Promise<Server> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'simulator', 'main.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SIM_RATE_LIMITS: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on :(\d+)/.exec(out);
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+    child.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
+  });
+  const res = await fetch(`${base}/__sim/health`);
+  if (res.status !== 200) throw new Error(`health ${res.status}`);
+  return { child, base, startMs: performance.now() - t0 };
+}
+
+export async function stopServer(s: Server): Promise<void> {
+  s.child.kill('SIGTERM');
+  await once(s.child, 'exit');
+}
+
+/** Peak resident set size of a process, from Linux's VmHWM (MB). */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export class Client {
+  token = '';
+  constructor(readonly base: string) {}
+
+  async login(login = '6e8login23', password = '12345678'): Promise<void> {
+    const r = await this.call('POST', '/mcoi/api/users/authenticate', { login, password });
+    this.token = r.accessToken;
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<any> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (res.status !== 200) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  }
+
+  advance(ms: number) {
+    return this.call('POST', '/__sim/clock', { advanceMs: ms });
+  }
+
+  /** Registers an OPERATOR order and waits (virtual time) until READY. */
+  async readyOrder(products: { gtin: string; quantity: number }[]): Promise<string> {
+    const { orderId } = await this.call('POST', '/mcoi/api/orders', {
+      productGroup: 'vegetableoil',
+      releaseMethodType: 'PRIMARY',
+      products: products.map((p) => ({ ...p, serialNumberType: 'OPERATOR', cisType: 'UNIT' })),
+      businessPlaceId: 27,
+    });
+    await this.advance(3_000);
+    return orderId;
+  }
+
+  /** Unloads a whole sub-order in packs; returns every code. */
+  async unloadAll(orderId: string, gtin: string, total: number, packSize: number): Promise<string[]> {
+    const codes: string[] = [];
+    let last: string | undefined;
+    while (codes.length < total) {
+      const q = new URLSearchParams({ orderId, gtin, quantity: String(packSize), ...(last ? { lastPackId: last } : {}) });
+      const r = await this.call('GET', `/mcoi/api/codes?${q}`);
+      codes.push(...r.codes);
+      last = r.packId;
+    }
+    return codes;
+  }
+
+  async utilise(codes: string[]): Promise<string> {
+    const r = await this.call('POST', '/mcoi/api/utilisation?productGroup=vegetableoil', { sntins: codes, businessPlaceId: 27, releaseType: 'PRODUCTION' });
+    return r.reportId;
+  }
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;

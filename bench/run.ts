@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
+ * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
+ * BENCH_ONLY=full,million,throughput selects benchmarks.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../simulator/core/paths.js';
+import { fullOrder } from './full-order.js';
+import { million } from './million.js';
+import { throughput } from './throughput.js';
+
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput').split(',');
+execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
+
+const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
+console.log('machine', machine);
+const results: Record<string, unknown> = { machine };
+const checks: [string, boolean][] = [];
+
+if (only.includes('full')) {
+  const r = await fullOrder();
+  results.fullOrder = r;
+  console.log('full-size order (150,000 codes)', r);
+  checks.push([`full order wall ${r.wallMs} ms < 10,000`, r.wallMs < 10_000], [`full order peak RSS ${r.peakRssMb} MB < 400`, r.peakRssMb < 400]);
+}
+if (only.includes('million')) {
+  const r = await million();
+  results.million = r;
+  console.log('persisted world of 1,000,000 codes', r);
+  checks.push([`mutation median ${r.mutationMedianMs} ms < 20`, r.mutationMedianMs < 20], [`restart ${r.restartToHealthyMs} ms < 3,000`, r.restartToHealthyMs < 3_000], [`db.json ${r.dbJsonKb} KB < 1,024`, r.dbJsonKb < 1024]);
+}
+if (only.includes('throughput')) {
+  const r = await throughput();
+  results.throughput = r;
+  console.log('throughput', r);
+  checks.push([`throughput ratio ${r.ratio} ≥ 0.5 of bare express`, r.ratio >= 0.5]);
+}
+
+mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });
+writeFileSync(join(PROJECT_ROOT, 'bench', 'out', 'latest.json'), JSON.stringify(results, null, 2));
+for (const [what, ok] of checks) console.log(`${ok ? 'PASS' : 'MISS'}  ${what}`);

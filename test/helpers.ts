@@ -4,7 +4,11 @@
  */
 import { onTestFinished, expect } from 'vitest';
 import request from 'supertest';
+import { join } from 'node:path';
 import { createApp, type AppDeps, type Sim } from '../simulator/app.js';
+import { loadContract, type Contract } from '../simulator/core/openapi.js';
+import { PROJECT_ROOT } from '../simulator/core/paths.js';
+import type { ExchangeHook } from '../simulator/core/system.js';
 import { ManualClock } from '../simulator/core/clock.js';
 import { HANDBOOK, type McoiError } from '../simulator/systems/mcoi/handbook.js';
 import { renderError } from '../simulator/systems/mcoi/index.js';
@@ -32,24 +36,42 @@ export const USERS = {
   water: { login: 'wtr-login01', password: 'water-pass-01' },
 } as const;
 
-export async function setup(deps: Partial<AppDeps> & { now?: number } = {}): Promise<Setup> {
-  const clock = new ManualClock(deps.now ?? T0);
+const CONTRACTS: Record<string, Contract> = {
+  mcoi: loadContract(join(PROJECT_ROOT, 'openapi', 'mcoi.yaml')),
+  control: loadContract(join(PROJECT_ROOT, 'openapi', 'control.yaml')),
+};
+const BASES: Record<string, string> = { '/__sim': 'control', '/mcoi': 'mcoi' };
+
+/**
+ * Checks one response against the contract of the system that answered, for responses that do not pass through
+ * an app's exchange hook (a server in another process). `path` is the full path; the system is found from its base.
+ */
+export function checkContract(violations: string[], method: string, fullPath: string, status: number, contentType: string | undefined, body: unknown): void {
+  const base = Object.keys(BASES).find((b) => fullPath.startsWith(b));
+  if (!base) return void violations.push(`${method} ${fullPath}: outside every system`);
+  const contract = CONTRACTS[BASES[base]];
+  const path = fullPath.slice(base.length).split('?')[0];
+  for (const v of contract.validateResponse(contract.match(method, path)?.op, status, contentType, body)) violations.push(`${method} ${fullPath}: ${v}`);
+}
+
+/** An exchange hook that validates every response an app produces; violations fail the running test. */
+export function contractHook(): { hook: ExchangeHook; violations: string[] } {
   const violations: string[] = [];
-  const sim = await createApp({
-    clock,
-    seed: 1,
-    store: { kind: 'memory' },
-    ...deps,
-    onExchange: (e) => {
-      const contract = sim.contracts[e.system];
-      let body = e.body;
-      if (typeof body === 'string' && /json/.test(e.contentType ?? '')) body = JSON.parse(body);
-      for (const v of contract.validateResponse(e.op, e.status, e.contentType, body)) violations.push(`${e.method} ${e.path}: ${v}`);
-    },
-  });
   onTestFinished(() => {
     expect(violations, 'responses that break the OpenAPI contract').toEqual([]);
   });
+  const hook: ExchangeHook = (e) => {
+    let body = e.body;
+    if (typeof body === 'string' && /json/.test(e.contentType ?? '')) body = JSON.parse(body);
+    for (const v of CONTRACTS[e.system].validateResponse(e.op, e.status, e.contentType, body)) violations.push(`${e.method} ${e.path}: ${v}`);
+  };
+  return { hook, violations };
+}
+
+export async function setup(deps: Partial<AppDeps> & { now?: number } = {}): Promise<Setup> {
+  const clock = new ManualClock(deps.now ?? T0);
+  const { hook, violations } = contractHook();
+  const sim = await createApp({ clock, seed: 1, store: { kind: 'memory' }, ...deps, onExchange: hook });
   const http = request(sim.app);
   return {
     sim,

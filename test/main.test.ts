@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
+import { checkContract } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-main-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,18 +30,30 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<{ chi
   });
 }
 
+const violations: string[] = [];
+afterAll(() => expect(violations, 'responses that break the OpenAPI contract').toEqual([]));
+
+/** fetch, with the response checked against the contract like every response in the suite. */
+async function call(base: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  const body = /json/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  checkContract(violations, init.method ?? 'GET', path, res.status, res.headers.get('content-type') ?? undefined, body);
+  return { status: res.status, body };
+}
+
 describe('main.ts', () => {
   it('serves health, keeps state across a SIGTERM restart, and exits promptly on SIGTERM', async () => {
     const a = await startServer();
-    const health = await fetch(`${a.base}/__sim/health`);
+    const health = await call(a.base, '/__sim/health');
     expect(health.status).toBe(200);
-    const login = await (await fetch(`${a.base}/mcoi/api/users/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '6e8login23', password: '12345678' }) })).json();
-    const created = await fetch(`${a.base}/mcoi/api/orders`, {
+    const login = (await call(a.base, '/mcoi/api/users/authenticate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '6e8login23', password: '12345678' }) })).body;
+    const created = await call(a.base, '/mcoi/api/orders', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` },
       body: JSON.stringify({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 3, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 }),
     });
-    const { orderId } = await created.json();
+    const { orderId } = created.body;
     const t0 = performance.now();
     a.child.kill('SIGTERM');
     const [code] = await once(a.child, 'exit');
@@ -48,7 +61,7 @@ describe('main.ts', () => {
     expect(performance.now() - t0).toBeLessThan(5_000); // generous here; the container test holds it to a second
 
     const b = await startServer();
-    const list = await (await fetch(`${b.base}/mcoi/api/orders?orderId=${orderId}`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json();
+    const list = (await call(b.base, `/mcoi/api/orders?orderId=${orderId}`, { headers: { authorization: `Bearer ${login.accessToken}` } })).body;
     expect(list.orderInfos.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
     b.child.kill('SIGTERM');
     await once(b.child, 'exit');

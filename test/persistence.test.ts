@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createApp } from '../simulator/app.js';
 import { ManualClock } from '../simulator/core/clock.js';
-import { T0, USERS } from './helpers.js';
+import { contractHook, T0, USERS } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 async function start(dir: string, clock: ManualClock) {
-  const sim = await createApp({ clock, seed: 1, store: { kind: 'file', dir } });
+  const sim = await createApp({ clock, seed: 1, store: { kind: 'file', dir }, onExchange: contractHook().hook });
   const http = request(sim.app);
   const login = async () => `Bearer ${(await http.post('/mcoi/api/users/authenticate').send(USERS.main)).body.accessToken}`;
   return { sim, http, login };

@@ -2,8 +2,8 @@
 import type { Handbook } from '../core/errors.js';
 
 export const CONTROL_HANDBOOK = {
-  CLOCK_SET_INVALID: { status: 400, text: (v: string) => `Bad Request: "set" must be an ISO 8601 date-time, got ${JSON.stringify(v)}`, source: 'simulator-defined' },
-  UNKNOWN_SYSTEM: { status: 404, text: (id: string) => `Not Found: no system "${id}" is mounted`, source: 'simulator-defined' },
-  UNKNOWN_CONTRACT: { status: 404, text: (f: string) => `Not Found: no contract "${f}" (try mcoi.json, mcoi.yaml, control.yaml)`, source: 'simulator-defined' },
-  UNKNOWN_CODE: { status: 404, text: (c: string) => `Not Found: no marking code ${JSON.stringify(c)} was ever issued in this world`, source: 'simulator-defined' },
+  CLOCK_SET_INVALID: { status: 400, text: (v: string) => `"set" must be an ISO 8601 date-time, got ${JSON.stringify(v)}`, source: 'simulator-defined' },
+  UNKNOWN_SYSTEM: { status: 404, text: (id: string) => `no system "${id}" is mounted`, source: 'simulator-defined' },
+  UNKNOWN_CONTRACT: { status: 404, text: (f: string) => `no contract "${f}" (try mcoi.json, mcoi.yaml, control.yaml)`, source: 'simulator-defined' },
+  UNKNOWN_CODE: { status: 404, text: (c: string) => `no marking code ${JSON.stringify(c)} was ever issued in this world`, source: 'simulator-defined' },
 } as const satisfies Handbook;

@@ -2,8 +2,9 @@
  * The control plane, /__sim: health, reset, clock, journal, read-only state, contracts. Shared by all systems;
  * errors are RFC 7807 problem details. Mounted through the same contract machinery as the systems.
  */
+import { STATUS_CODES } from 'node:http';
 import type { RenderedError, ValidationIssue } from '../core/errors.js';
-import { RequestInvalid, SimError, renderText } from '../core/errors.js';
+import { RequestInvalid, SimError } from '../core/errors.js';
 import type { SimClock } from '../core/clock.js';
 import type { Journal } from '../core/journal.js';
 import type { Handler, SystemInstance } from '../core/system.js';
@@ -29,7 +30,7 @@ export function problem(status: number, title: string, detail: string, errors?: 
 }
 
 export function renderControlError(err: unknown): RenderedError {
-  if (err instanceof SimError) return problem(err.entry.status, renderText(err.entry, []).split(':')[0], err.message);
+  if (err instanceof SimError) return problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message);
   if (err instanceof RequestInvalid) {
     const status = err.issues.some((i) => i.reason === 'tooLarge') ? 413 : 400;
     return problem(status, status === 413 ? 'Payload Too Large' : 'Bad Request', err.message, err.issues);

@@ -17,7 +17,7 @@ import { orderStatus, reportStatus } from './machine.js';
 import { DEFAULT_TIMINGS, LIMITS, ROLE_FOR_OPERATION, type McoiTimings } from './reference.js';
 import { createHandlers, type McoiRuntime } from './routes.js';
 import { buildWorld, type WorldFixture } from './world.js';
-import { blobKey, type McoiState, type User } from './state.js';
+import type { McoiState, User } from './state.js';
 
 export const CONTRACT_FILE = 'openapi/mcoi.yaml';
 
@@ -167,4 +167,3 @@ export const mcoi: SystemModule<McoiState, User> = {
   },
 };
 
-export { blobKey };

@@ -606,10 +606,6 @@ export function registerAggregation(s: McoiState, user: User, input: Aggregation
 // ---------------------------------------------------------------------------------------------------------------
 // Listings (§3.2, §3.3, §5.1): filters, date range, cursor paging
 
-export interface Page<T> {
-  items: T[];
-}
-
 export function checkDateRange(dateFrom?: string, dateTo?: string): Result<{ from?: number; to?: number }, SimError> {
   const from = dateFrom === undefined ? undefined : Date.parse(dateFrom);
   const to = dateTo === undefined ? undefined : Date.parse(dateTo);
@@ -630,4 +626,3 @@ export function pageAfter<T>(items: T[], idOf: (t: T) => string, cursor: string 
 
 export const inRange = (t: number, r: { from?: number; to?: number }, now: number) => (r.from === undefined || t >= r.from) && t <= (r.to ?? now);
 
-export type { Unit, Mark, DocMeta, Order, SubOrder };

@@ -6,7 +6,7 @@ import { SimError, unwrap } from '../../core/errors.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { HANDBOOK } from './handbook.js';
 import * as M from './machine.js';
-import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type DocumentType, type McoiTimings } from './reference.js';
+import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js';
 import * as S from './serialize.js';
 import { blobKey, type DocBlob, type McoiState, type User } from './state.js';
 import type { CodeBook } from './codes.js';
@@ -293,4 +293,3 @@ async function registerReport(rt: McoiRuntime, cmd: (s: McoiState) => ReturnType
   return out;
 }
 
-export type { DocumentType };

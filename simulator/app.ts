@@ -18,10 +18,11 @@ import { Store, type DbShape, type StoreOptions } from './core/store.js';
 import { mountSystem, type ExchangeHook, type SimConfig, type SimContext, type SystemInstance, type SystemModule } from './core/system.js';
 import { createControl, problem } from './control/index.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
+import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
 
 /** The emulated systems, one line each. */
-export const SYSTEMS: SystemModule<any, any>[] = [mcoi];
+export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer];
 
 
 export interface AppDeps {
@@ -44,6 +45,7 @@ export interface Sim {
   journal: Journal;
   contracts: Record<string, Contract>;
   systems: Record<string, SystemInstance>;
+  control: SystemInstance;
   reset(seed?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,7 +54,7 @@ function initialData(seed: number, nowMs: number): { data: DbShape; blobs: Recor
   const data: DbShape = { _meta: { seed, rngState: seed, createdAt: nowMs } };
   const blobs: Record<string, unknown> = {};
   for (const m of SYSTEMS) {
-    const w = m.initialWorld(seed);
+    const w = m.initialWorld(seed, nowMs);
     data[m.id] = w.state;
     Object.assign(blobs, w.blobs);
   }
@@ -131,17 +133,12 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // The emulated services send no ETag (and hashing every body costs throughput).
   app.set('etag', false);
   app.set('trust proxy', false);
+  // The emulated systems first, the control plane last, in the definition selector.
+  const urls = [...SYSTEMS.map((m) => m.id), 'control'].map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id }));
   app.use(
     '/__sim/docs',
-    swaggerUi.serveFiles(undefined, {
-      explorer: true,
-      swaggerOptions: { urls: Object.keys(contracts).map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id })) },
-    }),
-    swaggerUi.setup(undefined, {
-      explorer: true,
-      customSiteTitle: 'Marking-systems simulator',
-      swaggerOptions: { urls: Object.keys(contracts).map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id })) },
-    }),
+    swaggerUi.serveFiles(undefined, { explorer: true, swaggerOptions: { urls } }),
+    swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'Marking-systems simulator', swaggerOptions: { urls } }),
   );
   app.use('/__sim', mountSystem('control', control, contracts.control, ctx, journal, deps.onExchange));
   for (const m of SYSTEMS) app.use(`/${m.id}`, mountSystem(m.id, instances[m.id], contracts[m.id], ctx, journal, deps.onExchange));
@@ -157,6 +154,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     journal,
     contracts,
     systems: instances,
+    control,
     reset,
     close: () => store.flush(),
   };

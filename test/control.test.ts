@@ -6,7 +6,7 @@ describe('GET /__sim/health', () => {
     const s = await setup();
     const res = await s.http.get('/__sim/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', systems: [{ id: 'mcoi', base: '/mcoi' }], seed: 1, clock: { now: new Date(T0).toISOString(), frozen: true } });
+    expect(res.body).toMatchObject({ status: 'ok', systems: [{ id: 'mcoi', base: '/mcoi' }, { id: 'id-issuer', base: '/id-issuer' }], seed: 1, clock: { now: new Date(T0).toISOString(), frozen: true } });
   });
 });
 

@@ -31,6 +31,8 @@ export interface SimResponse {
   body?: unknown;
   headers?: Record<string, string>;
   contentType?: string;
+  /** Writes a large body itself (a CSV of a million lines) after status and headers are set; resolves when done. */
+  stream?: (out: NodeJS.WritableStream & { writableNeedDrain?: boolean }) => Promise<void>;
 }
 
 export type Handler<P = unknown> = (req: SimRequest<P>) => Promise<SimResponse> | SimResponse;
@@ -83,7 +85,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   id: string;
   title: string;
   contractFile: string;
-  initialWorld(seed: number): WorldSeed<S>;
+  /** The default world; `nowMs` lets fixtures place history relative to the moment the world is made. */
+  initialWorld(seed: number, nowMs: number): WorldSeed<S>;
   create(ctx: SimContext, contract: Contract): SystemInstance<P>;
 }
 
@@ -91,9 +94,15 @@ export interface ExchangeHook {
   (e: { system: string; op?: Operation; method: string; path: string; status: number; contentType?: string; body: unknown }): void;
 }
 
-function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): void {
+async function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): Promise<void> {
   res.status(r.status ?? fallbackStatus);
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+  if ('stream' in r && r.stream) {
+    if (r.contentType) res.type(r.contentType);
+    await r.stream(res);
+    res.end();
+    return;
+  }
   if (r.body === undefined) {
     res.end();
     return;
@@ -166,11 +175,11 @@ export function mountSystem(id: string, instance: SystemInstance, contract: Cont
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed') {
-      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: 'request body is not valid JSON' }])));
+      void send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: 'request body is not valid JSON' }])));
     } else if (e?.type === 'entity.too.large') {
-      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'tooLarge', message: `request body is larger than ${ctx.config.bodyLimit}` }])));
+      void send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'tooLarge', message: `request body is larger than ${ctx.config.bodyLimit}` }])));
     } else if (e?.status && e.status < 500) {
-      send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: e.message ?? 'bad request body' }])));
+      void send(res, instance.render(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: e.message ?? 'bad request body' }])));
     } else next(err);
   });
 
@@ -194,20 +203,22 @@ export function mountSystem(id: string, instance: SystemInstance, contract: Cont
         simReq.query = checked.value.query;
         simReq.params = checked.value.params;
         const out = await handler(simReq);
-        send(res, out);
+        await send(res, out);
       } catch (err) {
-        send(res, instance.render(err));
+        // A failure after a stream began cannot change the status any more: cut the connection instead.
+        if (res.headersSent) res.destroy(err as Error);
+        else await send(res, instance.render(err));
       }
     });
   }
   router.use((req: Request, res: Response) => {
     const path = req.path;
     const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o).map((o) => o.method.toUpperCase());
-    send(res, instance.unmatched(req.method, path, allowed));
+    void send(res, instance.unmatched(req.method, path, allowed));
   });
   // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    send(res, instance.render(err));
+    void send(res, instance.render(err));
   });
   return router;
 }

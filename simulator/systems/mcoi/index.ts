@@ -56,7 +56,7 @@ export const mcoi: SystemModule<McoiState, User> = {
   title: 'ASL BELGISI (Uzbekistan) Marking Code Ordering Interface v1.1.17',
   contractFile: CONTRACT_FILE,
 
-  initialWorld(seed: number): WorldSeed<McoiState> {
+  initialWorld(seed: number, _nowMs: number): WorldSeed<McoiState> {
     return buildWorld(loadFixture(), codeKeyFor(seed));
   },
 

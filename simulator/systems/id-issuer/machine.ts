@@ -1,0 +1,206 @@
+/**
+ * The ID issuer's pure state machine: request and identifier statuses computed from the clock, and transitions
+ * (create, cancel, record a download, confirm) as (state, command, env) → Result.
+ */
+import { fail, ok, type Result, SimError } from '../../core/errors.js';
+import type { Rng } from '../../core/random.js';
+import { HANDBOOK } from './handbook.js';
+import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
+import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } from './state.js';
+
+export interface Env {
+  now: number;
+  rng: Rng;
+  timings: IdIssuerTimings;
+}
+
+const err = (key: keyof typeof HANDBOOK, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
+
+/** When the request leaves New. */
+export const processedAt = (r: UnitRequest, t: IdIssuerTimings) => r.createdAt + t.requestProcessingMs;
+
+/** When an accepted request is passed to generation: at once with processImmediately, else after 24 hours. */
+export const passedAt = (r: UnitRequest, t: IdIssuerTimings) => processedAt(r, t) + (r.processImmediately ? 0 : LIMITS.cancellationWindowMs);
+
+export function requestStatus(r: UnitRequest, now: number, t: IdIssuerTimings): RequestStatus {
+  if (r.canceledAt !== undefined) return 'CanceledByClient';
+  if (now < processedAt(r, t)) return 'New';
+  if (r.rejectionReason) return 'Rejected';
+  return now < passedAt(r, t) ? 'Accepted' : 'PassedToGeneration';
+}
+
+/** null while the request has no identifiers (before PassedToGeneration, or rejected / cancelled). */
+export function identifierStatus(r: UnitRequest, world: World, now: number, t: IdIssuerTimings): IdentifierStatus | null {
+  if (requestStatus(r, now, t) !== 'PassedToGeneration') return null;
+  if (r.confirmedAt !== undefined) return 'DownloadConfirmed';
+  if (r.downloadedAt !== undefined) return 'Downloaded';
+  const p = passedAt(r, t);
+  if (now < p + t.generationMs) return 'PassedToGeneration';
+  if (now < p + t.generationMs + t.synchronizationMs) return 'Generated';
+  const facility = world.facilities.find((f) => f.id === r.facilityId);
+  return r.cannotSynchronize || facility?.synchronizationFails ? 'CannotSynchronize' : 'Synchronized';
+}
+
+/** A user sees the requests of the operators it may act for, and the requests it made itself. */
+export function canSee(user: User, r: UnitRequest): boolean {
+  return user.economicOperators.includes(r.economicOperatorId) || r.createdBy === user.email;
+}
+
+export function findRequest(s: IdIssuerState, user: User, id: number): Result<UnitRequest, SimError> {
+  const r = s.requests[String(id)];
+  if (!r || !canSee(user, r)) return err('REQUEST_NOT_FOUND', String(id));
+  return ok(r);
+}
+
+/**
+ * Why a request would be rejected, checked in a fixed order: the operator, then the facility, then the machine;
+ * for each, access and activity before contracts and the router. undefined: accepted.
+ */
+export function rejectionFor(w: World, user: User, input: { economicOperatorId: string; facilityId: string; processType: boolean; machineId: string | null }, now: number): RejectionReason | undefined {
+  const eo = w.economicOperators.find((e) => e.id === input.economicOperatorId);
+  if (!eo || !user.economicOperators.includes(eo.id)) return 'UserHasNoAccessToEO';
+  if (!eo.contract) return 'ContractNotExisting';
+  if (now < Date.parse(eo.contract.validFrom) || now > Date.parse(eo.contract.validTo)) return 'ContractNotValid';
+  if (!eo.active) return 'EONotActive';
+  const fac = w.facilities.find((f) => f.id === input.facilityId);
+  if (!fac || !user.facilities.includes(fac.id)) return 'UserHasNoAccessToFacility';
+  if (!fac.active) return 'FacilityNotActive';
+  if (fac.economicOperatorId !== eo.id) return 'FacilityNotAssignedToEO';
+  if (input.processType) {
+    const m = w.machines.find((x) => x.id === input.machineId);
+    if (!m || !m.active) return 'MachineNotActive';
+    if (m.facilityId !== fac.id) return 'MachineNotAssignedToFacility';
+  }
+  if (!eo.inRouter) return 'EONotExistingInRouter';
+  if (!fac.inRouter) return 'FacilityNotExistingInRouter';
+  if ((fac.routerEconomicOperatorId ?? fac.economicOperatorId) !== eo.id) return 'FacilityNotAssignedToEOInRouter';
+  if (input.processType) {
+    const m = w.machines.find((x) => x.id === input.machineId)!;
+    if (!m.inRouter) return 'MachineNotExistingInRouter';
+    if ((m.routerFacilityId ?? m.facilityId) !== fac.id) return 'MachineNotAssignedToFacilityInRouter';
+    if (m.isMachinePart) return 'MachineIsRegisteredAsMachinePartInRouter';
+  }
+  if (fac.singleValueAddress) return 'SingleValueAddressExisting';
+  if (eo.legacyTechnicalError) return 'LegacyTechnicalError';
+  return undefined;
+}
+
+export interface CreateInput {
+  economicOperatorId: string;
+  facilityId: string;
+  processType: boolean;
+  machineId?: string | null;
+  routeData: { intendedMarket: string; intendedRoute?: string | null; fromOutOfUE: boolean };
+  productData: Omit<ProductData, 'productTypeDescription' | 'subTypeName' | 'optionalId'> & { productTypeDescription?: string | null; subTypeName?: string | null; optionalId?: string | null };
+  reqQuantity: number;
+  processImmediately?: boolean;
+}
+
+/** As the document's details example shows: empty machineId, intendedRoute and subTypeName come back as null. */
+const emptyToNull = (v: string | null | undefined) => (v === undefined || v === null || v === '' ? null : v);
+
+export function createRequest(s: IdIssuerState, user: User, input: CreateInput, env: Env): Result<{ state: IdIssuerState; request: UnitRequest }, SimError> {
+  const machineId = emptyToNull(input.machineId);
+  if (input.processType && machineId === null) {
+    return err('MACHINE_REQUIRED');
+  }
+  const routeData: RouteData = { intendedMarket: input.routeData.intendedMarket, intendedRoute: emptyToNull(input.routeData.intendedRoute), fromOutOfUE: input.routeData.fromOutOfUE };
+  const p = input.productData;
+  const productData: ProductData = {
+    cnCode: p.cnCode,
+    productBrand: p.productBrand,
+    productType: p.productType,
+    productTypeDescription: p.productTypeDescription ?? null,
+    productWeight: p.productWeight,
+    euCegIdentifier: p.euCegIdentifier,
+    euCegProductNumber: p.euCegProductNumber,
+    subTypeName: emptyToNull(p.subTypeName),
+    units: p.units,
+    optionalId: p.optionalId ?? null,
+  };
+  const request: UnitRequest = {
+    requestId: s.nextRequestId,
+    economicOperatorId: input.economicOperatorId,
+    facilityId: input.facilityId,
+    processType: input.processType,
+    machineId,
+    routeData,
+    productData,
+    reqQuantity: input.reqQuantity,
+    processImmediately: input.processImmediately ?? false,
+    createdAt: env.now,
+    createdBy: user.email,
+    downloads: {},
+  };
+  const reason = rejectionFor(s.world, user, { ...input, machineId }, env.now);
+  if (reason) request.rejectionReason = reason;
+  return ok({ state: { ...s, requests: { ...s.requests, [String(request.requestId)]: request }, nextRequestId: s.nextRequestId + 1 }, request });
+}
+
+export interface CancelInput {
+  economicOperatorId: string;
+  cancellationReason: string;
+  cancellationDescription?: string;
+  cancellationAdditionalDescription?: string;
+}
+
+export function cancelRequest(s: IdIssuerState, user: User, id: number, input: CancelInput, env: Env): Result<IdIssuerState, SimError> {
+  const found = findRequest(s, user, id);
+  if (!found.ok) return found;
+  const r = found.value;
+  if (input.economicOperatorId !== r.economicOperatorId) return err('CANCEL_EO_MISMATCH', r.economicOperatorId);
+  const st = requestStatus(r, env.now, env.timings);
+  if (st === 'PassedToGeneration' && !r.processImmediately) return err('CANCEL_WINDOW_CLOSED', String(id), new Date(passedAt(r, env.timings)).toISOString());
+  if (st !== 'New' && st !== 'Accepted') return err('CANCEL_WRONG_STATE', String(id), st);
+  const cancellation: UnitRequest['cancellation'] = { cancellationReason: input.cancellationReason };
+  if (input.cancellationDescription !== undefined) cancellation.cancellationDescription = input.cancellationDescription;
+  if (input.cancellationAdditionalDescription !== undefined) cancellation.cancellationAdditionalDescription = input.cancellationAdditionalDescription;
+  return ok({ ...s, requests: { ...s.requests, [String(id)]: { ...r, canceledAt: env.now, cancellation } } });
+}
+
+/** A request whose identifiers exist (it reached PassedToGeneration), with their status. */
+export function findIdentifiers(s: IdIssuerState, user: User, id: number, env: Env): Result<{ request: UnitRequest; status: IdentifierStatus }, SimError> {
+  const found = findRequest(s, user, id);
+  if (!found.ok) return found;
+  const status = identifierStatus(found.value, s.world, env.now, env.timings);
+  if (status === null) return err('IDENTIFIERS_NOT_FOUND', String(id), requestStatus(found.value, env.now, env.timings));
+  return ok({ request: found.value, status });
+}
+
+/** Identifiers that may be downloaded: Synchronized or later (not CannotSynchronize). */
+export function checkDownloadable(s: IdIssuerState, user: User, id: number, env: Env): Result<UnitRequest, SimError> {
+  const found = findIdentifiers(s, user, id, env);
+  if (!found.ok) return found;
+  const st = found.value.status;
+  if (st !== 'Synchronized' && st !== 'Downloaded' && st !== 'DownloadConfirmed') return err('NOT_READY_FOR_DOWNLOAD', String(id), st);
+  return ok(found.value.request);
+}
+
+/** After a complete download: remember the file's checksum; the identifiers become Downloaded. */
+export function recordDownload(s: IdIssuerState, id: number, format: Format, sha256: string, now: number): IdIssuerState {
+  const r = s.requests[String(id)];
+  return { ...s, requests: { ...s.requests, [String(id)]: { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now } } };
+}
+
+export function confirm(s: IdIssuerState, user: User, id: number, input: { checksum: string; format: Format }, env: Env): Result<IdIssuerState, SimError> {
+  const found = findIdentifiers(s, user, id, env);
+  if (!found.ok) return found;
+  const r = found.value.request;
+  const expected = r.downloads[input.format];
+  if (!expected) return err('NOT_DOWNLOADED', String(id), input.format);
+  if (input.checksum.toLowerCase() !== expected) return err('CHECKSUM_MISMATCH', input.format);
+  // Confirming again with the right checksum changes nothing (a client retrying after a lost response).
+  if (r.confirmedAt !== undefined) return ok(s);
+  return ok({ ...s, requests: { ...s.requests, [String(id)]: { ...r, confirmedAt: env.now } } });
+}
+
+/** Page `pageNumber` (from 1) of `pageSize` items. */
+export function page<T>(items: T[], pageNumber: number, pageSize: number) {
+  return {
+    items: items.slice((pageNumber - 1) * pageSize, pageNumber * pageSize),
+    pagesCount: Math.ceil(items.length / pageSize),
+    totalItemsCount: items.length,
+    pageNumber,
+    pageSize,
+  };
+}

@@ -1,0 +1,146 @@
+/** Thin handlers, one per contract operation: parse → machine → store → serialize. */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { unwrap } from '../../core/errors.js';
+import type { Rng } from '../../core/random.js';
+import type { Handler, SimRequest } from '../../core/system.js';
+import { csvChunks, productCode, type IdentifierContext } from './generate.js';
+import * as M from './machine.js';
+import { LIMITS, type Format, type IdIssuerTimings } from './reference.js';
+import * as S from './serialize.js';
+import type { IdIssuerState, UnitRequest, User } from './state.js';
+
+export interface IdIssuerRuntime {
+  state(): IdIssuerState;
+  commit(fn: (s: IdIssuerState) => IdIssuerState): Promise<void>;
+  env(): M.Env;
+  now(): number;
+  timings(): IdIssuerTimings;
+  rng(): Rng;
+}
+
+type Req = SimRequest<User>;
+const userOf = (req: Req) => req.principal as User;
+
+interface ListQuery {
+  requestId?: number;
+  economicOperatorId?: string;
+  facilityId?: string;
+  status?: string;
+  createdOnFrom?: string;
+  createdOnTo?: string;
+  pageNumber?: number;
+  pageSize?: number;
+}
+
+const inRange = (t: number, q: ListQuery) => (q.createdOnFrom === undefined || t >= Date.parse(q.createdOnFrom)) && (q.createdOnTo === undefined || t <= Date.parse(q.createdOnTo));
+
+async function mutate<T>(rt: IdIssuerRuntime, fn: (s: IdIssuerState) => { state: IdIssuerState; out: T }): Promise<T> {
+  let out!: T;
+  await rt.commit((s) => {
+    const r = fn(s);
+    out = r.out;
+    return r.state;
+  });
+  return out;
+}
+
+export function identifierContext(s: IdIssuerState, r: UnitRequest): IdentifierContext {
+  return { key: s.uiKey, iic: s.world.issuerIdentificationCode, request: r, productCode: productCode(s.uiKey, r) };
+}
+
+export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User>> {
+  return {
+    createUnitRequest: async (req) => {
+      const r = await mutate(rt, (s) => {
+        const v = unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env()));
+        return { state: v.state, out: v.request };
+      });
+      return { status: 201, headers: { Location: `/api/v3/identifiers/unit/requests/${r.requestId}` }, body: { requestId: r.requestId } };
+    },
+
+    searchUnitRequests: (req) => {
+      const q = req.query as ListQuery;
+      const s = rt.state();
+      const now = rt.now();
+      const t = rt.timings();
+      const items = Object.values(s.requests)
+        .filter((r) => M.canSee(userOf(req), r))
+        .filter((r) => q.requestId === undefined || r.requestId === q.requestId)
+        .filter((r) => q.economicOperatorId === undefined || r.economicOperatorId === q.economicOperatorId)
+        .filter((r) => q.facilityId === undefined || r.facilityId === q.facilityId)
+        .filter((r) => q.status === undefined || M.requestStatus(r, now, t) === q.status)
+        .filter((r) => inRange(r.createdAt, q))
+        .sort((a, b) => b.requestId - a.requestId);
+      const p = M.page(items, q.pageNumber ?? 1, q.pageSize ?? LIMITS.defaultPageSize);
+      return { body: { ...p, items: p.items.map((r) => S.requestItem(r, now, t)) } };
+    },
+
+    getUnitRequest: (req) => {
+      const r = unwrap(M.findRequest(rt.state(), userOf(req), req.params.requestId));
+      return { body: S.requestDetails(r, rt.now(), rt.timings()) };
+    },
+
+    cancelUnitRequest: async (req) => {
+      await rt.commit((s) => unwrap(M.cancelRequest(s, userOf(req), req.params.requestId, req.body as M.CancelInput, rt.env())));
+      return { status: 204 };
+    },
+
+    searchUnitIdentifiers: (req) => {
+      const q = req.query as ListQuery;
+      const s = rt.state();
+      const now = rt.now();
+      const t = rt.timings();
+      const items = Object.values(s.requests)
+        .filter((r) => M.canSee(userOf(req), r))
+        .filter((r) => q.requestId === undefined || r.requestId === q.requestId)
+        .map((r) => ({ r, status: M.identifierStatus(r, s.world, now, t) }))
+        .filter((x) => x.status !== null && (q.status === undefined || x.status === q.status))
+        .filter((x) => inRange(M.passedAt(x.r, t), q))
+        .sort((a, b) => b.r.requestId - a.r.requestId);
+      const p = M.page(items, q.pageNumber ?? 1, q.pageSize ?? LIMITS.defaultPageSize);
+      return { body: { ...p, items: p.items.map((x) => S.identifiersDetails(x.r, s.world, now, t)) } };
+    },
+
+    getUnitIdentifiers: (req) => {
+      const s = rt.state();
+      const { request } = unwrap(M.findIdentifiers(s, userOf(req), req.params.requestId, rt.env()));
+      return { body: S.identifiersDetails(request, s.world, rt.now(), rt.timings()) };
+    },
+
+    downloadUnitIdentifiers: (req) => {
+      const s = rt.state();
+      const id = req.params.requestId as number;
+      const format = req.query.format as Format;
+      const r = unwrap(M.checkDownloadable(s, userOf(req), id, rt.env()));
+      const ctx = identifierContext(s, r);
+      const lineLength = ctx.iic.length + 13 + (format === 'Full' ? ctx.productCode.length : 0) + 1;
+      return {
+        status: 200,
+        contentType: 'application/octet-stream',
+        headers: { 'Content-Disposition': `attachment; filename=${id}.csv; filename*=UTF-8''${id}.csv`, 'Content-Length': String(lineLength * r.reqQuantity) },
+        // Streamed in chunks with back-pressure: memory does not grow with the quantity. Only a complete download
+        // counts (the identifiers become Downloaded and the checksum is kept for the confirmation).
+        stream: async (out) => {
+          const hash = createHash('sha256');
+          let closed = false;
+          const onClose = () => (closed = true);
+          out.once('close', onClose);
+          for (const chunk of csvChunks(ctx, format)) {
+            hash.update(chunk);
+            if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+            if (closed) return;
+          }
+          out.removeListener('close', onClose);
+          const digest = hash.digest('hex');
+          await rt.commit((st) => M.recordDownload(st, id, format, digest, rt.now()));
+        },
+      };
+    },
+
+    confirmUnitIdentifiers: async (req) => {
+      await rt.commit((s) => unwrap(M.confirm(s, userOf(req), req.params.requestId, req.body as { checksum: string; format: Format }, rt.env())));
+      return { status: 204 };
+    },
+  };
+}

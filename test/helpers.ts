@@ -5,7 +5,7 @@
 import { onTestFinished, expect } from 'vitest';
 import request from 'supertest';
 import { join } from 'node:path';
-import { createApp, type AppDeps, type Sim } from '../simulator/app.js';
+import { createApp, SYSTEMS, type AppDeps, type Sim } from '../simulator/app.js';
 import { loadContract, type Contract } from '../simulator/core/openapi.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import type { ExchangeHook } from '../simulator/core/system.js';
@@ -37,10 +37,10 @@ export const USERS = {
 } as const;
 
 const CONTRACTS: Record<string, Contract> = {
-  mcoi: loadContract(join(PROJECT_ROOT, 'openapi', 'mcoi.yaml')),
   control: loadContract(join(PROJECT_ROOT, 'openapi', 'control.yaml')),
+  ...Object.fromEntries(SYSTEMS.map((m) => [m.id, loadContract(join(PROJECT_ROOT, m.contractFile))])),
 };
-const BASES: Record<string, string> = { '/__sim': 'control', '/mcoi': 'mcoi' };
+const BASES: Record<string, string> = { '/__sim': 'control', ...Object.fromEntries(SYSTEMS.map((m) => [`/${m.id}`, m.id])) };
 
 /**
  * Checks one response against the contract of the system that answered, for responses that do not pass through

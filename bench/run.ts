@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput selects benchmarks.
+ * BENCH_ONLY=full,million,throughput,id-issuer selects benchmarks.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { fullOrder } from './full-order.js';
 import { million } from './million.js';
 import { throughput } from './throughput.js';
+import { idIssuer } from './id-issuer.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -37,6 +38,13 @@ if (only.includes('throughput')) {
   results.throughput = r;
   console.log('throughput', r);
   checks.push([`throughput ratio ${r.ratio} ≥ 0.5 of bare express`, r.ratio >= 0.5]);
+}
+
+if (only.includes('id-issuer')) {
+  const r = await idIssuer();
+  results.idIssuer = r;
+  console.log('ID issuer: 1,000,000 identifiers, created to confirmed', r);
+  checks.push([`ID-issuer journey ${r.journeyMs} ms < 5,000`, r.journeyMs < 5_000], [`ID-issuer server peak RSS ${r.serverPeakRssMb} MB < 300`, r.serverPeakRssMb < 300]);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

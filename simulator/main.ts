@@ -7,11 +7,10 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { DEFAULT_TIMINGS } from './systems/mcoi/reference.js';
 
 function parseTimings(raw: string | undefined): Record<string, Record<string, number>> {
   if (!raw) return {};
-  if (raw === 'instant') return { mcoi: Object.fromEntries(Object.keys(DEFAULT_TIMINGS).map((k) => [k, 0])) };
+  if (raw === 'instant') return { '*': { all: 0 } };
   try {
     return JSON.parse(raw) as Record<string, Record<string, number>>;
   } catch {

@@ -23,3 +23,14 @@ describe('README', () => {
     for (const u of world.users) expect(readme, u.login).toContain(`| \`${u.login}\` | \`${u.password}\` |`);
   });
 });
+
+describe('README for the ID issuer', () => {
+  it('lists every handbook error, every token and every rejection reason', async () => {
+    const { HANDBOOK: ID } = await import('../simulator/systems/id-issuer/handbook.js');
+    const { REJECTION_REASONS } = await import('../simulator/systems/id-issuer/reference.js');
+    const idWorld = (await import('../fixtures/id-issuer/world.json', { with: { type: 'json' } })).default;
+    for (const [key, e] of Object.entries(ID)) expect(readme, key).toContain(`| ${e.status} | ${e.title} |`);
+    for (const t of idWorld.tokens) expect(readme).toContain(`| \`${t.token}\` | \`${t.user}\` |`);
+    for (const r of REJECTION_REASONS) expect(readme).toContain(`| ${r} |`);
+  });
+});

@@ -40,7 +40,7 @@ export type Handler<P = unknown> = (req: SimRequest<P>) => Promise<SimResponse> 
 export interface SimConfig {
   seed: number;
   rateLimits: boolean;
-  /** Processing delays in virtual ms, per system then per name. */
+  /** Processing delays in virtual ms, per system then per name; `'*': { all: N }` sets every delay of every system. */
   timings: Record<string, Record<string, number>>;
   /** Observed-behaviour switches (see README, fidelity profile). */
   profile: Record<string, Record<string, unknown>>;
@@ -92,6 +92,18 @@ export interface SystemModule<S = unknown, P = unknown> {
 
 export interface ExchangeHook {
   (e: { system: string; op?: Operation; method: string; path: string; status: number; contentType?: string; body: unknown }): void;
+}
+
+/**
+ * A system's processing delays: its defaults, then `'*'.all` (SIM_TIMINGS=instant), then its own overrides.
+ *
+ * @example
+ * resolveTimings('mcoi', { orderReadyMs: 3000 }, { '*': { all: 0 } }); // { orderReadyMs: 0 }
+ */
+export function resolveTimings<T extends Record<string, number>>(systemId: string, defaults: T, timings: SimConfig['timings']): T {
+  const all = timings['*']?.all;
+  const base = all === undefined ? { ...defaults } : (Object.fromEntries(Object.keys(defaults).map((k) => [k, all])) as T);
+  return { ...base, ...(timings[systemId] ?? {}) } as T;
 }
 
 async function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): Promise<void> {

@@ -119,3 +119,14 @@ describe('journal', () => {
     expect(String(list[1].responseBody)).toContain('(10000 chars)');
   });
 });
+
+describe('resolveTimings', () => {
+  it('applies defaults, then instant, then the system overrides', async () => {
+    const { resolveTimings } = await import('../../simulator/core/system.js');
+    const d = { a: 1_000, b: 3_000 };
+    expect(resolveTimings('x', d, {})).toEqual(d);
+    expect(resolveTimings('x', d, { '*': { all: 0 } })).toEqual({ a: 0, b: 0 });
+    expect(resolveTimings('x', d, { '*': { all: 0 }, x: { b: 7 } })).toEqual({ a: 0, b: 7 });
+    expect(resolveTimings('y', d, { x: { b: 7 } })).toEqual(d);
+  });
+});

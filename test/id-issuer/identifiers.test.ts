@@ -148,3 +148,29 @@ describe('PUT /{id}/confirmation', () => {
     expect(res.status).toBe(409);
   });
 });
+
+describe('an interrupted download', () => {
+  it('does not count: the identifiers stay Synchronized and nothing can be confirmed', async () => {
+    const { get } = await import('node:http');
+    const s = await setup();
+    const id = await create(s, { processImmediately: true, reqQuantity: 200_000 });
+    s.advance(12_000);
+    const server = s.sim.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve, reject) => {
+      const req = get({ host: '127.0.0.1', port, path: `/id-issuer/api/v3/identifiers/unit/${id}/csv?format=Full`, headers: { authorization: USER } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          req.destroy(); // the client goes away after the first chunk
+          resolve();
+        });
+      });
+      req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(e)));
+    });
+    await new Promise<void>((r) => server.close(() => r()));
+    expect((await identifiers(s, id)).body.status).toBe('Synchronized');
+    const confirm = await s.http.put(`${BASE}/${id}/confirmation`).set('Authorization', USER).send({ checksum: '0'.repeat(64), format: 'Full' });
+    expect(confirm.status).toBe(409);
+  });
+});

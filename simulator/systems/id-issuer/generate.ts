@@ -5,7 +5,7 @@
  * seed gives the same bytes on every download.
  *
  * @example
- * identifier(ctx, 0, 'Full'); // "PWPW" + "0K7R2M9QX1ZTB" + "H4N8D2C"
+ * for (const chunk of csvChunks(ctx, 'Full')) out.write(chunk); // lines like "PWPW" + "0K7R2M9QX1ZTB" + "H4N8D2C"
  */
 import { hash32, permute64 } from '../../core/random.js';
 import type { Format } from './reference.js';
@@ -14,15 +14,21 @@ import type { UnitRequest } from './state.js';
 /** Crockford's base 32: no I, L, O, U, so identifiers read back unambiguously. */
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** 64 bits → 13 base-32 characters (injective: the first character carries the top 4 bits). */
-function serial(key: number, requestId: number, index: number): string {
+const B32_CODES = Uint8Array.from(B32, (ch) => ch.charCodeAt(0));
+export const SERIAL_LENGTH = 13;
+
+/**
+ * Writes the 13-character serial of (requestId, index) into `out` at `at`: 64 permuted bits as base-32 characters
+ * (injective: the first character carries the top 4 bits). Bytes, not strings: a million of them are written per CSV.
+ */
+function writeSerial(out: Uint8Array, at: number, key: number, requestId: number, index: number): void {
   const [hi, lo] = permute64(key, requestId, index);
-  let s = '';
+  out[at] = B32_CODES[(hi >>> 28) | ((lo & 1) << 4)];
+  let o = at + 1;
   for (let pos = 55; pos >= 0; pos -= 5) {
     const v = pos + 5 <= 32 ? lo >>> pos : pos >= 32 ? hi >>> (pos - 32) : (lo >>> pos) | (hi << (32 - pos));
-    s += B32[v & 31];
+    out[o++] = B32_CODES[v & 31];
   }
-  return B32[(hi >>> 28) | ((lo & 1) << 4)] + s;
 }
 
 /** A product code for the request's product and route (simulator-defined: the document gives none). */
@@ -44,19 +50,31 @@ export interface IdentifierContext {
   productCode: string;
 }
 
-export function identifier(c: IdentifierContext, index: number, format: Format): string {
-  const base = c.iic + serial(c.key, c.request.requestId, index);
-  return format === 'Full' ? base + c.productCode : base;
+/**
+ * The CSV as chunks of ASCII bytes: one identifier per line, LF-terminated, no header (simulator-defined layout).
+ * Every line has the same length, so the size is known before the first byte (Content-Length).
+ */
+export function lineLength(c: IdentifierContext, format: Format): number {
+  return c.iic.length + SERIAL_LENGTH + (format === 'Full' ? c.productCode.length : 0) + 1;
 }
 
-/** The CSV as chunks of lines: one identifier per line, LF-terminated, no header (simulator-defined layout). */
-export function* csvChunks(c: IdentifierContext, format: Format, linesPerChunk = 16_384): Generator<string> {
+export function* csvChunks(c: IdentifierContext, format: Format, linesPerChunk = 16_384): Generator<Buffer> {
+  const prefix = Buffer.from(c.iic, 'ascii');
+  const suffix = Buffer.from(format === 'Full' ? c.productCode : '', 'ascii');
+  const len = lineLength(c, format);
   const n = c.request.reqQuantity;
   for (let from = 0; from < n; from += linesPerChunk) {
     const to = Math.min(n, from + linesPerChunk);
-    let chunk = '';
-    for (let i = from; i < to; i++) chunk += identifier(c, i, format) + '\n';
-    yield chunk;
+    const buf = Buffer.allocUnsafe(len * (to - from));
+    let o = 0;
+    for (let i = from; i < to; i++) {
+      for (let k = 0; k < prefix.length; k++) buf[o++] = prefix[k];
+      writeSerial(buf, o, c.key, c.request.requestId, i);
+      o += SERIAL_LENGTH;
+      for (let k = 0; k < suffix.length; k++) buf[o++] = suffix[k];
+      buf[o++] = 10;
+    }
+    yield buf;
   }
 }
 

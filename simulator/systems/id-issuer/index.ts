@@ -8,7 +8,7 @@ import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.
 import { hash32 } from '../../core/random.js';
 import type { Contract } from '../../core/openapi.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
-import type { SimContext, SystemInstance, SystemModule, WorldSeed } from '../../core/system.js';
+import { resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
 import { CONTROL_HANDBOOK } from '../../control/handbook.js';
 import { HANDBOOK, type ProblemEntry } from './handbook.js';
 import { identifierStatus, requestStatus } from './machine.js';
@@ -56,7 +56,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
 
   create(ctx: SimContext, _contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<IdIssuerState>('id-issuer');
-    const timings = (): IdIssuerTimings => ({ ...DEFAULT_TIMINGS, ...(ctx.config.timings['id-issuer'] ?? {}) });
+    const timings = (): IdIssuerTimings => resolveTimings('id-issuer', DEFAULT_TIMINGS, ctx.config.timings);
     let traces = 0;
     const rt: IdIssuerRuntime = {
       state,

@@ -1,10 +1,9 @@
 /** Thin handlers, one per contract operation: parse → machine → store → serialize. */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { unwrap } from '../../core/errors.js';
 import type { Rng } from '../../core/random.js';
 import type { Handler, SimRequest } from '../../core/system.js';
-import { csvChunks, productCode, type IdentifierContext } from './generate.js';
+import { csvChunks, lineLength, productCode, type IdentifierContext } from './generate.js';
 import * as M from './machine.js';
 import { LIMITS, type Format, type IdIssuerTimings } from './reference.js';
 import * as S from './serialize.js';
@@ -43,6 +42,21 @@ async function mutate<T>(rt: IdIssuerRuntime, fn: (s: IdIssuerState) => { state:
     return r.state;
   });
   return out;
+}
+
+/** Waits for a slow client; removes both listeners whichever comes first (a long stream waits many times). */
+function drainedOrClosed(out: NodeJS.WritableStream): Promise<'drained' | 'closed'> {
+  return new Promise((resolve) => {
+    const settle = (how: 'drained' | 'closed') => {
+      out.removeListener('drain', onDrain);
+      out.removeListener('close', onClose);
+      resolve(how);
+    };
+    const onDrain = () => settle('drained');
+    const onClose = () => settle('closed');
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
 }
 
 export function identifierContext(s: IdIssuerState, r: UnitRequest): IdentifierContext {
@@ -114,24 +128,18 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
       const format = req.query.format as Format;
       const r = unwrap(M.checkDownloadable(s, userOf(req), id, rt.env()));
       const ctx = identifierContext(s, r);
-      const lineLength = ctx.iic.length + 13 + (format === 'Full' ? ctx.productCode.length : 0) + 1;
       return {
         status: 200,
         contentType: 'application/octet-stream',
-        headers: { 'Content-Disposition': `attachment; filename=${id}.csv; filename*=UTF-8''${id}.csv`, 'Content-Length': String(lineLength * r.reqQuantity) },
+        headers: { 'Content-Disposition': `attachment; filename=${id}.csv; filename*=UTF-8''${id}.csv`, 'Content-Length': String(lineLength(ctx, format) * r.reqQuantity) },
         // Streamed in chunks with back-pressure: memory does not grow with the quantity. Only a complete download
         // counts (the identifiers become Downloaded and the checksum is kept for the confirmation).
         stream: async (out) => {
           const hash = createHash('sha256');
-          let closed = false;
-          const onClose = () => (closed = true);
-          out.once('close', onClose);
           for (const chunk of csvChunks(ctx, format)) {
             hash.update(chunk);
-            if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
-            if (closed) return;
+            if (!out.write(chunk) && (await drainedOrClosed(out)) === 'closed') return; // the client went away
           }
-          out.removeListener('close', onClose);
           const digest = hash.digest('hex');
           await rt.commit((st) => M.recordDownload(st, id, format, digest, rt.now()));
         },

@@ -7,7 +7,7 @@ import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { RateLimiter } from '../../core/limits.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
-import type { SimContext, SystemInstance, SystemModule, WorldSeed } from '../../core/system.js';
+import { resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
 import type { Contract } from '../../core/openapi.js';
 import { CONTROL_HANDBOOK } from '../../control/handbook.js';
 import { CodeBook } from './codes.js';
@@ -62,7 +62,7 @@ export const mcoi: SystemModule<McoiState, User> = {
 
   create(ctx: SimContext, contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<McoiState>('mcoi');
-    const timings = (): McoiTimings => ({ ...DEFAULT_TIMINGS, ...(ctx.config.timings.mcoi ?? {}) });
+    const timings = (): McoiTimings => resolveTimings('mcoi', DEFAULT_TIMINGS, ctx.config.timings);
     const book = new CodeBook(state, ctx.store.blobs, () => ctx.clock.nowMs(), timings);
     const limiter = new RateLimiter({ limit: LIMITS.requestsPerMinute, windowMs: 60_000 });
     let errorSeq = 0;

@@ -11,19 +11,20 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { SimClock } from './core/clock.js';
+import { FaultEngine } from './core/faults.js';
 import { Journal } from './core/journal.js';
 import { loadContract, type Contract } from './core/openapi.js';
+import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import { Rng } from './core/random.js';
+import type { Scenario } from './core/scenario.js';
 import { Store, type DbShape, type StoreOptions } from './core/store.js';
 import { mountSystem, type ExchangeHook, type SimConfig, type SimContext, type SystemInstance, type SystemModule } from './core/system.js';
 import { createControl, problem } from './control/index.js';
-import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
 
 /** The emulated systems, one line each. */
 export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer];
-
 
 export interface AppDeps {
   clock?: SimClock;
@@ -34,6 +35,8 @@ export interface AppDeps {
   profile?: Record<string, Record<string, unknown>>;
   journalSize?: number;
   bodyLimit?: string;
+  /** A scenario active from the start (`--scenario`, SIM_SCENARIO). */
+  scenario?: Scenario;
   /** Called with every exchange (tests validate each one against the contract). */
   onExchange?: ExchangeHook;
 }
@@ -46,16 +49,22 @@ export interface Sim {
   contracts: Record<string, Contract>;
   systems: Record<string, SystemInstance>;
   control: SystemInstance;
+  /** The active scenario, if any. */
+  scenario(): Scenario | undefined;
+  /** Activates a scenario: its seed, world, clock, timings, limits, profile and faults, from a fresh world. */
+  activate(scenario: Scenario): Promise<void>;
+  /** Back to the baseline: the default world, no scenario. */
   reset(seed?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-function initialData(seed: number, nowMs: number): { data: DbShape; blobs: Record<string, unknown> } {
+function initialData(seed: number, nowMs: number, world?: Scenario['world']): { data: DbShape; blobs: Record<string, unknown> } {
   const data: DbShape = { _meta: { seed, rngState: seed, createdAt: nowMs } };
   const blobs: Record<string, unknown> = {};
   for (const m of SYSTEMS) {
     const w = m.initialWorld(seed, nowMs);
-    data[m.id] = w.state;
+    const overlay = world?.[m.id];
+    data[m.id] = overlay && m.overlayWorld ? m.overlayWorld(w.state, overlay) : w.state;
     Object.assign(blobs, w.blobs);
   }
   return { data, blobs };
@@ -63,21 +72,29 @@ function initialData(seed: number, nowMs: number): { data: DbShape; blobs: Recor
 
 export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const clock = deps.clock ?? new SimClock();
-  const seed = deps.seed ?? 1;
+  const baseline = {
+    seed: deps.seed ?? 1,
+    rateLimits: deps.rateLimits ?? true,
+    timings: deps.timings ?? {},
+    profile: deps.profile ?? {},
+  };
   let pendingBlobs: Record<string, unknown> = {};
   const store = await Store.open(deps.store ?? { kind: 'memory' }, () => {
-    const w = initialData(seed, clock.nowMs());
+    const w = initialData(baseline.seed, clock.nowMs());
     pendingBlobs = w.blobs;
     return w.data;
   });
   for (const [k, v] of Object.entries(pendingBlobs)) await store.blobs.put(k, v);
 
   let rng = new Rng(store.meta().rngState);
+  let faults: FaultEngine | undefined;
+  let active: Scenario | undefined;
   const config: SimConfig = {
     seed: store.meta().seed,
-    rateLimits: deps.rateLimits ?? true,
-    timings: deps.timings ?? {},
-    profile: deps.profile ?? {},
+    rateLimits: baseline.rateLimits,
+    limits: {},
+    timings: baseline.timings,
+    profile: baseline.profile,
     bodyLimit: deps.bodyLimit ?? '20mb',
   };
   const ctx: SimContext = {
@@ -86,6 +103,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     store,
     config,
     commit: (id, fn) => store.update(id, fn, { rngState: rng.state }),
+    faults: () => faults,
   };
   const journal = new Journal(deps.journalSize ?? 1000);
 
@@ -97,13 +115,14 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     instances[m.id].rebuild();
   }
 
-  const reset = async (newSeed?: number) => {
-    const s = newSeed ?? store.meta().seed;
-    const w = initialData(s, clock.nowMs());
+  /** A fresh world (optionally a scenario's), replacing state, blobs, generator, journal and runtime indexes. */
+  const rebuildWorld = async (seed: number, world?: Scenario['world'], scenario?: string) => {
+    const w = initialData(seed, clock.nowMs(), world);
+    if (scenario) w.data._meta.scenario = scenario;
     store.blobs.clear();
     for (const [k, v] of Object.entries(w.blobs)) await store.blobs.put(k, v);
-    rng = new Rng(s);
-    config.seed = s;
+    rng = new Rng(seed);
+    config.seed = seed;
     await store.replace(w.data);
     journal.clear();
     for (const inst of Object.values(instances)) {
@@ -111,6 +130,38 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       inst.rebuild();
     }
   };
+
+  /** The scenario's settings over the baseline's (not its world). */
+  const applySettings = (s: Scenario) => {
+    config.timings = { ...baseline.timings, ...(s.timings === 'instant' ? { '*': { all: 0 } } : (s.timings ?? {})) };
+    config.limits = { ...(s.limits ?? {}) };
+    config.profile = { ...baseline.profile, ...(s.profile ?? {}) };
+    faults = new FaultEngine(s.faults ?? [], s.seed ?? baseline.seed, clock.nowMs());
+    active = s;
+  };
+
+  const activate = async (s: Scenario) => {
+    if (s.clock?.start) clock.set(Date.parse(s.clock.start));
+    if (s.clock?.frozen === true) clock.freeze();
+    if (s.clock?.frozen === false) clock.unfreeze();
+    applySettings(s);
+    await rebuildWorld(s.seed ?? baseline.seed, s.world, s.name);
+  };
+
+  const reset = async (newSeed?: number) => {
+    config.timings = baseline.timings;
+    config.limits = {};
+    config.profile = baseline.profile;
+    faults = undefined;
+    active = undefined;
+    await rebuildWorld(newSeed ?? baseline.seed);
+  };
+
+  if (deps.scenario) {
+    // Restarted on the data of the same scenario: keep what happened, re-apply its settings and faults.
+    if (store.restored && store.meta().scenario === deps.scenario.name) applySettings(deps.scenario);
+    else await activate(deps.scenario);
+  }
 
   const contractFiles: Record<string, { json: unknown; yaml: string }> = {};
   for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: readFileSync(c.source, 'utf8') };
@@ -121,6 +172,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     systems: () => SYSTEMS.map((m) => ({ id: m.id, title: m.title, summary: () => instances[m.id].summary() })),
     seed: () => store.meta().seed,
     reset,
+    activate,
+    scenario: () => active,
     contracts: contractFiles,
     startedAt: clock.now().toISOString(),
     extra: Object.assign({}, ...Object.values(instances).map((i) => i.controlHandlers ?? {})),
@@ -155,6 +208,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     contracts,
     systems: instances,
     control,
+    scenario: () => active,
+    activate,
     reset,
     close: () => store.flush(),
   };

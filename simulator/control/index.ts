@@ -9,6 +9,9 @@ import type { SimClock } from '../core/clock.js';
 import type { Journal } from '../core/journal.js';
 import type { Handler, SystemInstance } from '../core/system.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
+import { checkScenario, SCENARIO_SCHEMA, ScenarioInvalid, type Scenario } from '../core/scenario.js';
+import { findScenarios } from './scenarios.js';
+import { journalAsScenario } from './export.js';
 
 export interface ControlDeps {
   clock: SimClock;
@@ -16,6 +19,8 @@ export interface ControlDeps {
   systems: () => { id: string; title: string; summary(): unknown }[];
   seed: () => number;
   reset(seed?: number): Promise<void>;
+  activate(scenario: Scenario): Promise<void>;
+  scenario(): Scenario | undefined;
   contracts: Record<string, { json: unknown; yaml: string }>;
   startedAt: string;
   extra: Record<string, Handler>;
@@ -31,6 +36,9 @@ export function problem(status: number, title: string, detail: string, errors?: 
 
 export function renderControlError(err: unknown): RenderedError {
   if (err instanceof SimError) return problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message);
+  if (err instanceof ScenarioInvalid) {
+    return problem(400, 'Bad Request', `${err.source}: invalid scenario`, err.problems.map((p) => ({ in: 'body', path: p.split(':')[0], reason: 'scenario', message: p.slice(p.indexOf(':') + 2) })));
+  }
   if (err instanceof RequestInvalid) {
     const status = err.issues.some((i) => i.reason === 'tooLarge') ? 413 : 400;
     return problem(status, status === 413 ? 'Payload Too Large' : 'Bad Request', err.message, err.issues);
@@ -69,9 +77,34 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: d.clock.state() };
     },
     getJournal: (req) => {
-      const q = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number };
-      return { body: { entries: d.journal.list({ ...q, limit: q.limit ?? 100 }) } };
+      const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
+      const entries = d.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
+      if (format === 'scenario') return { body: journalAsScenario(entries, d.seed(), d.clock.nowMs()), contentType: 'application/yaml' };
+      return { body: { entries } };
     },
+    listScenarios: () => {
+      const { scenarios, invalid } = findScenarios();
+      return {
+        body: {
+          active: d.scenario()?.name ?? null,
+          scenarios: scenarios.map((x) => ({ name: x.scenario.name, description: x.scenario.description, file: x.file })),
+          invalid: invalid.map((x) => ({ file: x.source, problems: x.problems })),
+        },
+      };
+    },
+    activateScenario: async (req) => {
+      const b = req.body as { name?: string; scenario?: unknown };
+      let s: Scenario;
+      if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario');
+      else {
+        const found = findScenarios().scenarios.find((x) => x.scenario.name === b.name);
+        if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [String(b.name)]);
+        s = found.scenario;
+      }
+      await d.activate(s);
+      return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
+    },
+    getScenarioSchema: () => ({ body: SCENARIO_SCHEMA }),
     getSystemState: (req) => {
       const sys = d.systems().find((s) => s.id === req.params.system);
       if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [req.params.system]);
@@ -89,6 +122,8 @@ export function createControl(d: ControlDeps): SystemInstance {
   return {
     handlers,
     render: renderControlError,
+    handbook: CONTROL_HANDBOOK,
+    renderStatus: (status) => problem(status, STATUS_CODES[status] ?? 'Error', 'answered by a scenario fault'),
     unmatched: (method, path) => problem(404, 'Not Found', `the control plane has no route ${method} /__sim${path}`),
     rebuild: () => undefined,
     summary: () => ({}),

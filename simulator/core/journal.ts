@@ -15,6 +15,8 @@ export interface Exchange {
   /** Path below the system's base (`/api/orders`), or the full path for the control plane. */
   path: string;
   query: Record<string, unknown>;
+  /** The Authorization header as sent (the simulator holds no real secrets), so a recorded session can be replayed. */
+  authorization?: string;
   requestBody?: unknown;
   status: number;
   contentType?: string;

@@ -21,6 +21,8 @@ export interface Meta {
   seed: number;
   rngState: number;
   createdAt: number;
+  /** The scenario the world was made from, if any. */
+  scenario?: string;
 }
 
 export type DbShape = { _meta: Meta } & Record<string, unknown>;

@@ -14,6 +14,10 @@ import { RequestInvalid, SimError, type RenderedError } from './errors.js';
 import type { Journal } from './journal.js';
 import type { Rng } from './random.js';
 import type { Store } from './store.js';
+import { STATUS_CODES } from 'node:http';
+import { gatewayPage, type FaultEngine } from './faults.js';
+import type { FaultAction, ForcedOutcome } from './scenario.js';
+import type { HandbookEntry } from './errors.js';
 
 export interface SimRequest<P = unknown> {
   op: Operation;
@@ -24,6 +28,8 @@ export interface SimRequest<P = unknown> {
   /** Set by the system's guard: who is calling (a user, a token...). */
   principal?: P;
   ip: string;
+  /** A business outcome forced by a scenario fault (order rejected, report ERROR, ...). */
+  forced?: ForcedOutcome;
 }
 
 export interface SimResponse {
@@ -39,7 +45,9 @@ export type Handler<P = unknown> = (req: SimRequest<P>) => Promise<SimResponse> 
 
 export interface SimConfig {
   seed: number;
+  /** Documented request-rate limits: the default, and per system (a scenario's `limits`). */
   rateLimits: boolean;
+  limits: Record<string, 'on' | 'off'>;
   /** Processing delays in virtual ms, per system then per name; `'*': { all: N }` sets every delay of every system. */
   timings: Record<string, Record<string, number>>;
   /** Observed-behaviour switches (see README, fidelity profile). */
@@ -55,6 +63,14 @@ export interface SimContext {
   config: SimConfig;
   /** Persists a system's new state together with the generator's position. */
   commit<T>(systemId: string, fn: (s: T) => T): Promise<void>;
+  /** The active scenario's fault rules, if any. */
+  faults(): FaultEngine | undefined;
+}
+
+/** Whether a system enforces its documented rate limits now. */
+export function rateLimited(config: SimConfig, systemId: string): boolean {
+  const v = config.limits[systemId];
+  return v === undefined ? config.rateLimits : v === 'on';
 }
 
 export interface SystemInstance<P = unknown> {
@@ -64,6 +80,12 @@ export interface SystemInstance<P = unknown> {
   guard?(req: SimRequest<P>): void | Promise<void>;
   /** Renders any failure in the system's own envelope. */
   render(err: unknown): RenderedError;
+  /** The system's handbook, for scenario faults that name an error by its key. */
+  handbook: Record<string, HandbookEntry>;
+  /** An error of a given HTTP status in the system's own envelope (scenario `status` faults). */
+  renderStatus(status: number): RenderedError;
+  /** Who is calling, for fault matches on user and organization. */
+  who?(principal: P | undefined): { user?: string; organization?: string };
   /** Error for a path below the base that no operation has (`method` known elsewhere → 405). */
   unmatched(method: string, path: string, allowed: string[]): RenderedError;
   /** Rebuilds runtime indexes from the store (after open, reset, scenario). */
@@ -87,11 +109,13 @@ export interface SystemModule<S = unknown, P = unknown> {
   contractFile: string;
   /** The default world; `nowMs` lets fixtures place history relative to the moment the world is made. */
   initialWorld(seed: number, nowMs: number): WorldSeed<S>;
+  /** A scenario's `world` for this system laid over the initial state (lists merged by key). */
+  overlayWorld?(state: S, overlay: Record<string, unknown>): S;
   create(ctx: SimContext, contract: Contract): SystemInstance<P>;
 }
 
 export interface ExchangeHook {
-  (e: { system: string; op?: Operation; method: string; path: string; status: number; contentType?: string; body: unknown }): void;
+  (e: { system: string; op?: Operation; method: string; path: string; status: number; contentType?: string; body: unknown; fault?: string }): void;
 }
 
 /**
@@ -122,6 +146,74 @@ async function send(res: Response, r: RenderedError | SimResponse, fallbackStatu
   if (r.contentType) res.type(r.contentType);
   if (typeof r.body === 'string' || Buffer.isBuffer(r.body)) res.send(r.body);
   else res.json(r.body);
+}
+
+/** Answers a fault that replaces the response; false when the request goes on (latency, outcome, truncate, corrupt). */
+async function answerFault(fault: FaultAction, engine: FaultEngine, instance: SystemInstance, res: Response): Promise<boolean> {
+  if ('error' in fault) {
+    const entry = instance.handbook[fault.error];
+    if (!entry) throw new Error(`scenario fault names unknown handbook key ${fault.error}`);
+    // Text arguments are not known to a fault: placeholders name them.
+    const args = Array.from({ length: typeof entry.text === 'function' ? entry.text.length : 0 }, (_, i) => `{${i}}`);
+    await send(res, instance.render(new SimError(entry, args)));
+    return true;
+  }
+  if ('status' in fault) {
+    await send(res, instance.renderStatus(fault.status));
+    return true;
+  }
+  if ('html' in fault) {
+    res.status(fault.html.status).type('text/html').send(gatewayPage(fault.html.status, STATUS_CODES[fault.html.status] ?? 'Error'));
+    return true;
+  }
+  if ('drop' in fault) {
+    res.socket?.destroy();
+    return true;
+  }
+  if ('latency' in fault) await new Promise((r) => setTimeout(r, engine.latencyMs(fault.latency)));
+  return false;
+}
+
+/** Truncates or corrupts what the response writes (the status and headers stay those of a good answer). */
+function damage(res: Response, fault: FaultAction): void {
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => Response;
+  if ('corrupt' in fault) {
+    let done = false;
+    const corrupt = (chunk: unknown) => {
+      if (done || chunk === undefined || chunk === null) return chunk;
+      const b = Buffer.from(chunk as Buffer);
+      if (b.length) {
+        b[0] ^= 0x01; // one flipped bit: the same length, another checksum
+        done = true;
+      }
+      return b;
+    };
+    res.write = ((chunk: unknown, ...rest: unknown[]) => write(corrupt(chunk), ...rest)) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => end(corrupt(chunk), ...rest)) as typeof res.end;
+    return;
+  }
+  if ('truncate' in fault) {
+    let left = fault.truncate.bytes;
+    const cut = (chunk: unknown): boolean => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function') return true;
+      const b = Buffer.from(chunk as Buffer);
+      if (b.length < left) {
+        left -= b.length;
+        write(b);
+        return true;
+      }
+      write(b.subarray(0, left));
+      left = 0;
+      setImmediate(() => res.socket?.destroy());
+      return false;
+    };
+    res.write = ((chunk: unknown) => cut(chunk)) as typeof res.write;
+    res.end = ((chunk?: unknown) => {
+      if (cut(chunk)) setImmediate(() => res.socket?.destroy());
+      return res;
+    }) as typeof res.end;
+  }
 }
 
 /** Captures what was sent (for the journal and the contract check) and records it when the response ends. */
@@ -163,6 +255,7 @@ export function recordExchanges(system: string, clock: Clock, journal: Journal, 
           method: req.method,
           path: system === 'control' ? req.originalUrl.split('?')[0] : path,
           query,
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
           requestBody: req.body,
           status: res.statusCode,
           contentType,
@@ -171,7 +264,7 @@ export function recordExchanges(system: string, clock: Clock, journal: Journal, 
         },
         { request: Number.isFinite(length) ? length : undefined, response: wire },
       );
-      hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, body: captured });
+      hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, body: captured, fault: res.locals.fault as string | undefined });
     });
     next();
   };
@@ -209,12 +302,27 @@ export function mountSystem(id: string, instance: SystemInstance, contract: Cont
         ip: req.ip ?? '',
       };
       try {
-        await instance.guard?.(simReq);
+        // The guard runs first so faults can match the caller; a gateway fault still answers before a 401.
+        let guardError: unknown;
+        try {
+          await instance.guard?.(simReq);
+        } catch (e) {
+          guardError = e;
+        }
+        const engine = ctx.faults();
+        const fault = engine?.decide({ system: id, operationId: op.operationId, method: req.method, path: req.path, nowMs: ctx.clock.nowMs(), ...instance.who?.(simReq.principal) });
+        if (fault) {
+          res.locals.fault = Object.keys(fault)[0];
+          if (await answerFault(fault, engine!, instance, res)) return;
+          if ('outcome' in fault) simReq.forced = fault.outcome;
+        }
+        if (guardError !== undefined) throw guardError;
         const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, body: simReq.body });
         if (!checked.ok) throw new RequestInvalid(checked.issues);
         simReq.query = checked.value.query;
         simReq.params = checked.value.params;
         const out = await handler(simReq);
+        if (fault && ('truncate' in fault || 'corrupt' in fault)) damage(res, fault);
         await send(res, out);
       } catch (err) {
         // A failure after a stream began cannot change the status any more: cut the connection instead.

@@ -30,5 +30,6 @@ export const HANDBOOK = {
   NOT_DOWNLOADED: { status: 409, type: `${RFC}5.10`, title: 'Conflict', text: (id: string, f: string) => `Unit identifiers of request ${id} were not downloaded in format ${f}: download them before confirming`, source: SIM },
   CHECKSUM_MISMATCH: { status: 400, type: `${RFC}5.1`, title: 'One or more validation errors occurred.', field: 'checksum', text: (f: string) => `Checksum does not match the SHA-256 of the ${f} file`, source: '"Checksum is calculated with SHA256 from csv file"' },
   PAYLOAD_TOO_LARGE: { status: 413, type: `${RFC}5.14`, title: 'Payload Too Large', text: (l: string) => `Request body is larger than ${l}`, source: SIM },
+  UPSTREAM_STATUS: { status: 502, type: `${RFC}6.3`, title: 'Bad Gateway', text: (status: number, reason: string) => `${status} ${reason}`, source: 'simulator-defined (scenario status faults; status and title are the fault\'s)' },
   INTERNAL: { status: 500, type: `${RFC}6.1`, title: 'An error occurred while processing your request.', text: 'Internal server error', source: SIM },
 } as const satisfies Record<string, ProblemEntry>;

@@ -2,6 +2,8 @@
  * ID issuer — Poland's issuer of EU TPD unit level identifiers (API v3), served under /id-issuer.
  */
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { mergeByKey } from '../../core/scenario.js';
 import { join } from 'node:path';
 import { bearerToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
@@ -49,6 +51,23 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   title: 'Poland ID issuer API v3 (EU TPD unit level identifiers)',
   contractFile: CONTRACT_FILE,
 
+  overlayWorld(state: IdIssuerState, o: Record<string, unknown>): IdIssuerState {
+    const w = state.world;
+    const tokens = { ...state.tokens };
+    for (const t of (o.tokens as { token: string; user: string }[] | undefined) ?? []) tokens[t.token] = { token: t.token, user: t.user, expiresAt: null };
+    return {
+      ...state,
+      tokens,
+      world: {
+        issuerIdentificationCode: typeof o.issuerIdentificationCode === 'string' ? o.issuerIdentificationCode : w.issuerIdentificationCode,
+        economicOperators: mergeByKey(w.economicOperators, o.economicOperators, 'id'),
+        facilities: mergeByKey(w.facilities, o.facilities, 'id'),
+        machines: mergeByKey(w.machines, o.machines, 'id'),
+        users: mergeByKey(w.users, o.users, 'email'),
+      },
+    };
+  },
+
   initialWorld(seed: number, nowMs: number): WorldSeed<IdIssuerState> {
     const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'id-issuer', 'world.json'), 'utf8')) as WorldFixture;
     return { state: buildWorld(fixture, seed, nowMs), blobs: {} };
@@ -61,7 +80,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
     const rt: IdIssuerRuntime = {
       state,
       commit: (fn) => ctx.commit<IdIssuerState>('id-issuer', fn),
-      env: () => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings() }),
+      env: (forced) => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings(), forced }),
       now: () => ctx.clock.nowMs(),
       timings,
       rng: () => ctx.rng(),
@@ -99,6 +118,9 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
     return {
       handlers: createHandlers(rt),
       render,
+      handbook: HANDBOOK,
+      renderStatus: (status) => problem({ ...HANDBOOK.UPSTREAM_STATUS, status, title: STATUS_CODES[status] ?? 'Error' }, [status, STATUS_CODES[status] ?? 'Error']),
+      who: (user) => ({ user: user?.email }),
       unmatched: (method, path, allowed) =>
         allowed.length ? problem(HANDBOOK.METHOD_NOT_ALLOWED, [method, allowed.join(', ')], undefined, { Allow: allowed.join(', ') }) : problem(HANDBOOK.PATH_NOT_FOUND, [method, path]),
       guard(req) {

@@ -4,6 +4,7 @@
  */
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
 import type { Rng } from '../../core/random.js';
+import type { ForcedOutcome } from '../../core/scenario.js';
 import { HANDBOOK } from './handbook.js';
 import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
 import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } from './state.js';
@@ -12,6 +13,8 @@ export interface Env {
   now: number;
   rng: Rng;
   timings: IdIssuerTimings;
+  /** A business outcome forced by a scenario fault. */
+  forced?: ForcedOutcome;
 }
 
 const err = (key: keyof typeof HANDBOOK, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
@@ -132,8 +135,9 @@ export function createRequest(s: IdIssuerState, user: User, input: CreateInput, 
     createdBy: user.email,
     downloads: {},
   };
-  const reason = rejectionFor(s.world, user, { ...input, machineId }, env.now);
+  const reason = (env.forced?.requestRejected as RejectionReason | undefined) ?? rejectionFor(s.world, user, { ...input, machineId }, env.now);
   if (reason) request.rejectionReason = reason;
+  if (env.forced?.cannotSynchronize) request.cannotSynchronize = true;
   return ok({ state: { ...s, requests: { ...s.requests, [String(request.requestId)]: request }, nextRequestId: s.nextRequestId + 1 }, request });
 }
 

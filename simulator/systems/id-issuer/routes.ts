@@ -12,7 +12,8 @@ import type { IdIssuerState, UnitRequest, User } from './state.js';
 export interface IdIssuerRuntime {
   state(): IdIssuerState;
   commit(fn: (s: IdIssuerState) => IdIssuerState): Promise<void>;
-  env(): M.Env;
+  /** The machine's environment; `forced` is a scenario's outcome for this request. */
+  env(forced?: SimRequest['forced']): M.Env;
   now(): number;
   timings(): IdIssuerTimings;
   rng(): Rng;
@@ -67,7 +68,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
   return {
     createUnitRequest: async (req) => {
       const r = await mutate(rt, (s) => {
-        const v = unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env()));
+        const v = unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env(req.forced)));
         return { state: v.state, out: v.request };
       });
       return { status: 201, headers: { Location: `/api/v3/identifiers/unit/requests/${r.requestId}` }, body: { requestId: r.requestId } };

@@ -29,6 +29,7 @@ export const HANDBOOK = {
   METHOD_NOT_ALLOWED: { status: 405, errorCode: 1007, code: 'method-not-allowed', text: (method: string, allowed: string) => `Request method '${method}' is not supported (allowed: ${allowed})`, source: SIM },
   TOO_MANY_REQUESTS: { status: 429, errorCode: 1008, code: 'too-many-requests', text: (limit: number) => `Limit exceeded: at most ${limit} requests per minute`, source: '§1.4, §1.5 (429 "Limit exceeded"); Retry-After from observed.md #10' },
   INTERNAL: { status: 500, errorCode: 1009, code: 'internal-error', text: 'Internal server error', source: '§1.5 (500)' },
+  UPSTREAM_STATUS: { status: 502, errorCode: 1010, code: 'upstream-error', text: (status: number, reason: string) => `${status} ${reason}`, source: 'simulator-defined (scenario status faults; its status is the fault\'s)' },
 
   ORDER_NOT_FOUND: { status: 404, errorCode: 1100, code: 'order-not-found', text: (id: string) => `MC issue order ${id} not found`, source: SIM },
   SUB_ORDER_NOT_FOUND: { status: 404, errorCode: 1101, code: 'sub-order-not-found', text: (id: string, gtin: string) => `Sub-order with GTIN ${gtin} not found in order ${id}`, source: SIM },

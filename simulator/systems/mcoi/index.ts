@@ -2,12 +2,14 @@
  * MCOI — ASL BELGISI (Uzbekistan) Marking Code Ordering Interface v1.1.17, served under /mcoi.
  */
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { mergeByKey } from '../../core/scenario.js';
 import { join } from 'node:path';
 import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { RateLimiter } from '../../core/limits.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
-import { resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
+import { rateLimited, resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
 import type { Contract } from '../../core/openapi.js';
 import { CONTROL_HANDBOOK } from '../../control/handbook.js';
 import { CodeBook } from './codes.js';
@@ -60,6 +62,19 @@ export const mcoi: SystemModule<McoiState, User> = {
     return buildWorld(loadFixture(), codeKeyFor(seed));
   },
 
+  overlayWorld(state: McoiState, o: Record<string, unknown>): McoiState {
+    const w = state.world;
+    return {
+      ...state,
+      world: {
+        organizations: mergeByKey(w.organizations, o.organizations, 'id'),
+        users: mergeByKey(w.users, o.users, 'login'),
+        businessPlaces: mergeByKey(w.businessPlaces, o.businessPlaces, 'id'),
+        products: mergeByKey(w.products, o.products, 'gtin'),
+      },
+    };
+  },
+
   create(ctx: SimContext, contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<McoiState>('mcoi');
     const timings = (): McoiTimings => resolveTimings('mcoi', DEFAULT_TIMINGS, ctx.config.timings);
@@ -71,7 +86,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     const rt: McoiRuntime = {
       state,
       commit: (fn) => ctx.commit<McoiState>('mcoi', fn),
-      env: () => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings(), codes: book }),
+      env: (forced) => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings(), codes: book, forced }),
       now: () => ctx.clock.nowMs(),
       timings,
       rng: () => ctx.rng(),
@@ -82,7 +97,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     };
 
     const rateLimit = (key: string) => {
-      if (!ctx.config.rateLimits) return;
+      if (!rateLimited(ctx.config, 'mcoi')) return;
       const d = limiter.hit(key, ctx.clock.nowMs());
       if (!d.allowed) {
         const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
@@ -113,6 +128,13 @@ export const mcoi: SystemModule<McoiState, User> = {
     return {
       handlers: createHandlers(rt),
       render,
+      handbook: HANDBOOK,
+      renderStatus: (status) => {
+        if (status === 503) return renderError(HANDBOOK.SERVICE_UNAVAILABLE);
+        if (status === 500) return renderError(HANDBOOK.INTERNAL);
+        return renderError({ ...HANDBOOK.UPSTREAM_STATUS, status }, [status, STATUS_CODES[status] ?? 'Error']);
+      },
+      who: (user) => ({ user: user?.login, organization: user ? state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
       unmatched: (method, path, allowed) =>
         allowed.length ? { ...renderError(HANDBOOK.METHOD_NOT_ALLOWED, [method, allowed.join(', ')]), headers: { Allow: allowed.join(', ') } } : renderError(HANDBOOK.PATH_NOT_FOUND, [method, path]),
       guard(req) {
@@ -142,7 +164,7 @@ export const mcoi: SystemModule<McoiState, User> = {
         return {
           system: 'mcoi',
           timings: t,
-          rateLimits: ctx.config.rateLimits ? { requestsPerMinute: LIMITS.requestsPerMinute } : 'off',
+          rateLimits: rateLimited(ctx.config, 'mcoi') ? { requestsPerMinute: LIMITS.requestsPerMinute } : 'off',
           organizations: s.world.organizations.map((o) => ({ id: o.id, tin: o.tin, name: o.name, kinds: o.kinds })),
           users: s.world.users.map((u) => ({ login: u.login, orgId: u.orgId, roles: u.roles })),
           orders: { total: Object.keys(s.orders).length, byStatus: count(Object.values(s.orders).map((o) => orderStatus(o, now, t))) },

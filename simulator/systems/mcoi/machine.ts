@@ -9,6 +9,7 @@
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
 import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
 import type { Rng } from '../../core/random.js';
+import type { ForcedOutcome } from '../../core/scenario.js';
 import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
 import {
   ACCEPTABLE_PRINT_QUALITY,
@@ -47,6 +48,8 @@ export interface Env {
   rng: Rng;
   timings: McoiTimings;
   codes: CodeView;
+  /** A business outcome forced by a scenario fault. */
+  forced?: ForcedOutcome;
 }
 
 const err = (key: McoiHandbookKey, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
@@ -218,6 +221,7 @@ export function registerOrder(
       const taken = p.serialNumbers!.find((sn) => env.codes.serialTaken(p.gtin, sn));
       if (taken !== undefined) sub.rejectionReason = `Serial number ${JSON.stringify(taken)} was already issued for GTIN ${p.gtin}`;
     }
+    if (env.forced?.orderRejected) sub.rejectionReason = env.forced.orderRejected;
     return sub;
   });
   const order: Order = {
@@ -319,6 +323,14 @@ export function closeOrder(s: McoiState, user: User, input: { orderId: string; g
 class ErrorList {
   readonly items: DocError[] = [];
   readonly reasons: string[] = [];
+  /** An error given as data (a scenario's forced outcome), not from the handbook. */
+  addGiven(e: { propertyName?: string; propertyValue?: string; errorCode: string; errorTags?: Record<string, unknown> }): void {
+    const item: DocError = { propertyName: e.propertyName ?? 'CODE', errorCode: e.errorCode, index: this.items.length, errorTags: e.errorTags ?? {} };
+    if (e.propertyValue !== undefined) item.propertyValue = e.propertyValue;
+    this.items.push(item);
+    this.reasons.push(e.propertyValue !== undefined ? `${e.errorCode} (${e.propertyValue})` : e.errorCode);
+  }
+
   add(key: DocErrorKey, value: string | undefined, tags: Record<string, unknown>, ...args: unknown[]): void {
     const e = DOC_ERRORS[key];
     const item: DocError = { propertyName: e.propertyName, errorCode: e.errorCode, index: this.items.length, errorTags: tags };
@@ -410,6 +422,7 @@ function recordReport(
   errors: ErrorList,
   effects: Effect[],
 ): ReportOutcome {
+  for (const e of env.forced?.reportError ?? []) errors.addGiven(e);
   const doc: DocMeta = {
     documentId: env.rng.uuid(),
     type,

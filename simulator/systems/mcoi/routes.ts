@@ -16,7 +16,8 @@ import type { BlobStore } from '../../core/store.js';
 export interface McoiRuntime {
   state(): McoiState;
   commit(fn: (s: McoiState) => McoiState): Promise<void>;
-  env(): M.Env;
+  /** The machine's environment; `forced` is a scenario's outcome for this request. */
+  env(forced?: SimRequest['forced']): M.Env;
   now(): number;
   timings(): McoiTimings;
   rng(): Rng;
@@ -118,7 +119,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     registerOrder: async (req) => {
       const r = await run(
         rt,
-        (s) => unwrap(M.registerOrder(s, userOf(req), req.body as M.RegisterOrderInput, rt.env())),
+        (s) => unwrap(M.registerOrder(s, userOf(req), req.body as M.RegisterOrderInput, rt.env(req.forced))),
         (v) => rt.book.addOrder(v.order, new Map(v.serials.map((x) => [x.seq, x.serials]))),
       );
       for (const sn of r.serials) await rt.blobs.put(blobKey.serials(sn.seq), { serials: sn.serials });
@@ -193,7 +194,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
 
     // §4.1
     registerUtilisation: async (req) => {
-      const r = await registerReport(rt, (s) => M.registerUtilisation(s, userOf(req), req.query.productGroup, req.body as M.UtilisationInput, rt.env()));
+      const r = await registerReport(rt, (s) => M.registerUtilisation(s, userOf(req), req.query.productGroup, req.body as M.UtilisationInput, rt.env(req.forced)));
       return { body: { reportId: r.doc.documentId } };
     },
 
@@ -209,14 +210,14 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §4.3
     registerValidation: async (req) => {
       const body = decodeReport(rt, req, 'ValidationReport') as M.ValidationReportInput;
-      const r = await registerReport(rt, (s) => M.registerValidation(s, userOf(req), body, rt.env()));
+      const r = await registerReport(rt, (s) => M.registerValidation(s, userOf(req), body, rt.env(req.forced)));
       return { body: { documentId: r.doc.documentId } };
     },
 
     // §4.4
     registerAggregation: async (req) => {
       const body = decodeReport(rt, req, 'AggregationReport') as M.AggregationReportInput;
-      const r = await registerReport(rt, (s) => M.registerAggregation(s, userOf(req), body, rt.env()));
+      const r = await registerReport(rt, (s) => M.registerAggregation(s, userOf(req), body, rt.env(req.forced)));
       return { body: { documentId: r.doc.documentId } };
     },
 

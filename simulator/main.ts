@@ -3,10 +3,12 @@
  *
  * Environment: PORT (8080), HOST (0.0.0.0), SIM_DATA_DIR (./.sim-data), SIM_STORE (file | memory), SIM_SEED (1),
  * SIM_RATE_LIMITS (on | off), SIM_TIMINGS (instant | JSON such as {"mcoi":{"orderReadyMs":7200000}}),
- * SIM_MCOI_PERMISSION_STATUS (403 | 400), SIM_LOG_LEVEL (info | debug | silent).
+ * SIM_MCOI_PERMISSION_STATUS (403 | 400), SIM_LOG_LEVEL (info | debug | silent), SIM_SCENARIO (a scenario file).
+ * Argument: --scenario <file> (wins over SIM_SCENARIO).
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
 
 function parseTimings(raw: string | undefined): Record<string, Record<string, number>> {
   if (!raw) return {};
@@ -43,7 +45,22 @@ async function main(): Promise<void> {
     fail((e as Error).message);
   }
 
+  const argv = process.argv.slice(2);
+  const flag = argv.indexOf('--scenario');
+  const scenarioFile = flag >= 0 ? argv[flag + 1] : env.SIM_SCENARIO;
+  if (flag >= 0 && !scenarioFile) fail('--scenario needs a file: --scenario scenarios/mcoi/happy-path.yaml');
+  let scenario: Scenario | undefined;
+  if (scenarioFile) {
+    try {
+      scenario = loadScenarioFile(scenarioFile);
+    } catch (e) {
+      if (e instanceof ScenarioInvalid) fail(e.message);
+      throw e;
+    }
+  }
+
   const sim = await createApp({
+    scenario,
     seed,
     store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR ?? './.sim-data' },
     rateLimits: rateLimits === 'on',
@@ -55,7 +72,9 @@ async function main(): Promise<void> {
     if (logLevel !== 'silent') {
       const addr = server.address();
       const shown = typeof addr === 'object' && addr ? addr.port : port;
-      console.log(`simulator listening on :${shown} — systems: /mcoi — control: /__sim (docs at /__sim/docs) — store: ${storeKind}${storeKind === 'file' ? ` (${env.SIM_DATA_DIR ?? './.sim-data'})` : ''}`);
+      console.log(
+        `simulator listening on :${shown} — systems: /mcoi, /id-issuer — control: /__sim (docs at /__sim/docs) — store: ${storeKind}${storeKind === 'file' ? ` (${env.SIM_DATA_DIR ?? './.sim-data'})` : ''}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
+      );
     }
   });
   server.keepAliveTimeout = 5_000;

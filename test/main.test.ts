@@ -67,6 +67,22 @@ describe('main.ts', () => {
     await once(b.child, 'exit');
   });
 
+  it('starts with a scenario active (SIM_SCENARIO), and refuses a malformed one with exit code 2', async () => {
+    const a = await startServer({ SIM_STORE: 'memory', SIM_SCENARIO: 'scenarios/mcoi/stand-down-503.yaml' });
+    const list = await call(a.base, '/__sim/scenarios');
+    expect(list.body.active).toBe('mcoi-stand-down-503');
+    expect((await call(a.base, '/mcoi/api/orders')).status).toBe(503);
+    a.child.kill('SIGTERM');
+    await once(a.child, 'exit');
+
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'main.ts'), '--scenario', 'package.json'], { cwd: PROJECT_ROOT, env: { ...process.env, SIM_STORE: 'memory' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err).toContain('package.json: invalid scenario');
+  });
+
   it('refuses a bad setting with a clear message and exit code 2', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'main.ts')], { cwd: PROJECT_ROOT, env: { ...process.env, SIM_STORE: 'postgres' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

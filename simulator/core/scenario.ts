@@ -53,8 +53,9 @@ export interface Fault {
 export interface Step {
   name?: string;
   advanceMs?: number;
+  repeat?: number;
   request?: { system?: string; method: string; path: string; headers?: Record<string, string>; body?: unknown };
-  expect?: { status?: number; headers?: Record<string, string>; body?: Record<string, unknown>; text?: string };
+  expect?: { status?: number; headers?: Record<string, string>; body?: Record<string, unknown>; text?: string; dropped?: true };
   capture?: Record<string, string>;
 }
 

@@ -1,0 +1,155 @@
+/**
+ * Runs a scenario's journey over HTTP against a simulator (in-process or `--url`): each step a request with
+ * expectations and captures, or a clock advance. Results print as they go and render as JUnit XML for CI.
+ *
+ * @example
+ * const results = await runJourney(scenario, 'http://127.0.0.1:8080', { activate: true, log: console.log });
+ */
+import { createHash } from 'node:crypto';
+import type { Scenario, Step } from '../core/scenario.js';
+
+export interface StepResult {
+  index: number;
+  name: string;
+  ok: boolean;
+  skipped: boolean;
+  ms: number;
+  failures: string[];
+}
+
+const PREFIX: Record<string, string> = { control: '/__sim' };
+
+function interpolate<T>(value: T, vars: Record<string, unknown>): T {
+  if (typeof value === 'string') {
+    const whole = /^\$\{([A-Za-z0-9_]+)\}$/.exec(value);
+    if (whole && whole[1] in vars) return vars[whole[1]] as T; // "${codes}" alone: the captured value itself
+    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k: string) => (k in vars ? (typeof vars[k] === 'string' ? (vars[k] as string) : JSON.stringify(vars[k])) : m)) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, vars)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, vars)])) as T;
+  return value;
+}
+
+/** `a.b.0.c` in a parsed body. */
+export function pick(body: unknown, path: string): unknown {
+  let cur: unknown = body;
+  for (const seg of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function check(expected: unknown, actual: unknown, path: string): string | undefined {
+  if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
+    const m = expected as { exists?: boolean; contains?: string; length?: number };
+    const keys = Object.keys(m);
+    if (keys.length === 1 && keys[0] === 'exists') return (actual !== undefined) === m.exists ? undefined : `${path}: expected ${m.exists ? 'present' : 'absent'}, got ${JSON.stringify(actual)}`;
+    if (keys.length === 1 && keys[0] === 'contains') return typeof actual === 'string' && actual.includes(String(m.contains)) ? undefined : `${path}: expected text containing ${JSON.stringify(m.contains)}, got ${JSON.stringify(actual)}`;
+    if (keys.length === 1 && keys[0] === 'length') return Array.isArray(actual) && actual.length === m.length ? undefined : `${path}: expected ${m.length} items, got ${Array.isArray(actual) ? actual.length : JSON.stringify(actual)}`;
+  }
+  return JSON.stringify(expected) === JSON.stringify(actual) ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+}
+
+function stepName(step: Step, i: number): string {
+  if (step.name) return step.name;
+  if (step.advanceMs !== undefined) return `advance the clock ${step.advanceMs} ms`;
+  return `${step.request!.method} ${step.request!.path}`;
+}
+
+async function runStep(step: Step, base: string, vars: Record<string, unknown>): Promise<string[]> {
+  if (step.advanceMs !== undefined) {
+    const res = await fetch(`${base}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: step.advanceMs }) });
+    return res.status === 200 ? [] : [`advancing the clock answered ${res.status}`];
+  }
+  const r = interpolate(step.request!, vars);
+  const url = base + (r.system ? (PREFIX[r.system] ?? `/${r.system}`) : '') + r.path;
+  const headers: Record<string, string> = { ...(r.headers ?? {}) };
+  if (r.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const e = interpolate(step.expect ?? {}, vars);
+  let status: number;
+  let text: string;
+  let resHeaders: Headers;
+  try {
+    const res = await fetch(url, { method: r.method, headers, body: r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body) });
+    status = res.status;
+    resHeaders = res.headers;
+    text = await res.text();
+  } catch (err) {
+    return e.dropped ? [] : [`the connection failed: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`];
+  }
+  const failures: string[] = [];
+  if (e.dropped) failures.push(`expected the connection to drop, got a complete ${status} answer`);
+  if (e.status !== undefined && e.status !== status) failures.push(`status: expected ${e.status}, got ${status}: ${text.slice(0, 300)}`);
+  let body: unknown = text;
+  if (/json/.test(resHeaders.get('content-type') ?? '')) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      failures.push('the body is not the JSON its content type says');
+    }
+  }
+  for (const [h, v] of Object.entries(e.headers ?? {})) if (!(resHeaders.get(h) ?? '').includes(v)) failures.push(`header ${h}: expected to contain ${JSON.stringify(v)}, got ${JSON.stringify(resHeaders.get(h))}`);
+  for (const [path, expected] of Object.entries(e.body ?? {})) {
+    const f = check(expected, pick(body, path), path);
+    if (f) failures.push(f);
+  }
+  if (e.text !== undefined && !text.includes(e.text)) failures.push(`body: expected to contain ${JSON.stringify(e.text)}`);
+  for (const [name, path] of Object.entries(step.capture ?? {})) {
+    const v = path === 'sha256:body' ? createHash('sha256').update(text).digest('hex') : path.startsWith('header:') ? resHeaders.get(path.slice(7)) : pick(body, path);
+    if (v === undefined || v === null) failures.push(`capture ${name}: nothing at ${path}`);
+    else vars[name] = v;
+  }
+  return failures;
+}
+
+export async function runJourney(scenario: Scenario, base: string, opts: { activate: boolean; log?: (line: string) => void }): Promise<StepResult[]> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.activate) {
+    const res = await fetch(`${base}/__sim/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario }) });
+    if (res.status !== 200) throw new Error(`activating ${scenario.name} at ${base} answered ${res.status}: ${await res.text()}`);
+  }
+  const vars: Record<string, unknown> = {};
+  const results: StepResult[] = [];
+  let failed = false;
+  for (const [i, step] of (scenario.steps ?? []).entries()) {
+    const name = stepName(step, i);
+    if (failed) {
+      results.push({ index: i + 1, name, ok: false, skipped: true, ms: 0, failures: [] });
+      log(`  - ${i + 1}. ${name} (skipped)`);
+      continue;
+    }
+    const t0 = performance.now();
+    let failures: string[] = [];
+    for (let n = 1; n <= (step.repeat ?? 1) && !failures.length; n++) {
+      failures = await runStep(step, base, vars);
+      if (failures.length && step.repeat) failures = failures.map((f) => `request ${n} of ${step.repeat}: ${f}`);
+    }
+    const ms = Math.round(performance.now() - t0);
+    results.push({ index: i + 1, name, ok: failures.length === 0, skipped: false, ms, failures });
+    log(`  ${failures.length ? '✗' : '✓'} ${i + 1}. ${name} (${ms} ms)${failures.map((f) => `\n      ${f}`).join('')}`);
+    failed = failures.length > 0;
+  }
+  return results;
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** JUnit XML, one testsuite per scenario and one testcase per step. */
+export function junitXml(runs: { scenario: Scenario; file: string; results: StepResult[]; error?: string }[]): string {
+  const suites = runs.map(({ scenario, file, results, error }) => {
+    const failures = results.filter((r) => !r.ok && !r.skipped).length + (error ? 1 : 0);
+    const skipped = results.filter((r) => r.skipped).length;
+    const time = results.reduce((t, r) => t + r.ms, 0) / 1000;
+    const cases = results.map((r) => {
+      const name = xml(`${String(r.index).padStart(2, '0')}. ${r.name}`);
+      const head = `    <testcase classname="${xml(scenario.name)}" name="${name}" time="${(r.ms / 1000).toFixed(3)}"`;
+      if (r.skipped) return `${head}><skipped/></testcase>`;
+      if (!r.ok) return `${head}><failure message="${xml(r.failures[0] ?? 'failed')}">${xml(r.failures.join('\n'))}</failure></testcase>`;
+      return `${head}/>`;
+    });
+    if (error) cases.push(`    <testcase classname="${xml(scenario.name)}" name="scenario" time="0"><error message="${xml(error.split('\n')[0])}">${xml(error)}</error></testcase>`);
+    return `  <testsuite name="${xml(scenario.name)}" file="${xml(file)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -255,3 +255,16 @@ describe('the scenario command', () => {
     }
   });
 });
+
+describe('limits', () => {
+  it('overrides a documented rate limit per system', async () => {
+    const s = await setup();
+    await s.sim.activate(checkScenario({ name: 'l', description: 'd', limits: { mcoi: { requestsPerMinute: 3 } } }, 't'));
+    const auth = await s.login();
+    for (let i = 0; i < 3; i++) expect((await s.http.get('/mcoi/api/orders').set('Authorization', auth)).status).toBe(200);
+    const res = await s.http.get('/mcoi/api/orders').set('Authorization', auth);
+    expect(res.status).toBe(429);
+    expect(res.body.globalErrors[0].error).toBe('Limit exceeded: at most 3 requests per minute');
+    expect((await s.http.get('/__sim/state/mcoi')).body.rateLimits).toEqual({ requestsPerMinute: 3 });
+  });
+});

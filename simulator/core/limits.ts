@@ -17,16 +17,17 @@ export class RateLimiter {
 
   constructor(private readonly rule: RateLimit) {}
 
-  hit(key: string, nowMs: number): RateDecision {
+  /** Counts a hit; `limit` overrides the rule's (a scenario's setting), the window stays. */
+  hit(key: string, nowMs: number, limit = this.rule.limit): RateDecision {
     const since = nowMs - this.rule.windowMs;
     const times = (this.hits.get(key) ?? []).filter((t) => t > since);
-    if (times.length >= this.rule.limit) {
+    if (times.length >= limit) {
       this.hits.set(key, times);
       return { allowed: false, retryAfterMs: times[0] + this.rule.windowMs - nowMs };
     }
     times.push(nowMs);
     this.hits.set(key, times);
-    return { allowed: true, remaining: this.rule.limit - times.length };
+    return { allowed: true, remaining: limit - times.length };
   }
 
   clear(): void {

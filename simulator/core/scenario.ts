@@ -59,6 +59,9 @@ export interface Step {
   capture?: Record<string, string>;
 }
 
+/** A system's documented rate limit: on (the document's), off, or another number of requests per minute. */
+export type LimitSetting = 'on' | 'off' | { requestsPerMinute: number };
+
 export interface Scenario {
   name: string;
   description: string;
@@ -66,7 +69,7 @@ export interface Scenario {
   world?: Record<string, Record<string, unknown>>;
   clock?: { start?: string; frozen?: boolean };
   timings?: 'instant' | Record<string, Record<string, number>>;
-  limits?: Record<string, 'on' | 'off'>;
+  limits?: Record<string, LimitSetting>;
   profile?: Record<string, Record<string, unknown>>;
   faults?: Fault[];
   steps?: Step[];

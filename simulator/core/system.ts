@@ -16,7 +16,7 @@ import type { Rng } from './random.js';
 import type { Store } from './store.js';
 import { STATUS_CODES } from 'node:http';
 import { gatewayPage, type FaultEngine } from './faults.js';
-import type { FaultAction, ForcedOutcome } from './scenario.js';
+import type { FaultAction, ForcedOutcome, LimitSetting } from './scenario.js';
 import type { HandbookEntry } from './errors.js';
 
 export interface SimRequest<P = unknown> {
@@ -47,7 +47,7 @@ export interface SimConfig {
   seed: number;
   /** Documented request-rate limits: the default, and per system (a scenario's `limits`). */
   rateLimits: boolean;
-  limits: Record<string, 'on' | 'off'>;
+  limits: Record<string, LimitSetting>;
   /** Processing delays in virtual ms, per system then per name; `'*': { all: N }` sets every delay of every system. */
   timings: Record<string, Record<string, number>>;
   /** Observed-behaviour switches (see README, fidelity profile). */
@@ -67,10 +67,12 @@ export interface SimContext {
   faults(): FaultEngine | undefined;
 }
 
-/** Whether a system enforces its documented rate limits now. */
-export function rateLimited(config: SimConfig, systemId: string): boolean {
+/** The requests per minute a system allows now: its documented number, a scenario's override, or none (off). */
+export function rateLimit(config: SimConfig, systemId: string, documented: number): number | undefined {
   const v = config.limits[systemId];
-  return v === undefined ? config.rateLimits : v === 'on';
+  if (v === undefined) return config.rateLimits ? documented : undefined;
+  if (v === 'off') return undefined;
+  return v === 'on' ? documented : v.requestsPerMinute;
 }
 
 export interface SystemInstance<P = unknown> {

@@ -9,7 +9,7 @@ import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { RateLimiter } from '../../core/limits.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
-import { rateLimited, resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
+import { rateLimit, resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
 import type { Contract } from '../../core/openapi.js';
 import { CONTROL_HANDBOOK } from '../../control/handbook.js';
 import { CodeBook } from './codes.js';
@@ -96,12 +96,13 @@ export const mcoi: SystemModule<McoiState, User> = {
       validateSchema: (name, value) => contract.validateSchema(name, value, '$.documentBody'),
     };
 
-    const rateLimit = (key: string) => {
-      if (!rateLimited(ctx.config, 'mcoi')) return;
-      const d = limiter.hit(key, ctx.clock.nowMs());
+    const limitHit = (key: string) => {
+      const perMinute = rateLimit(ctx.config, 'mcoi', LIMITS.requestsPerMinute);
+      if (perMinute === undefined) return;
+      const d = limiter.hit(key, ctx.clock.nowMs(), perMinute);
       if (!d.allowed) {
         const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
-        throw new SimError(HANDBOOK.TOO_MANY_REQUESTS, [LIMITS.requestsPerMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
+        throw new SimError(HANDBOOK.TOO_MANY_REQUESTS, [perMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
       }
     };
 
@@ -141,7 +142,7 @@ export const mcoi: SystemModule<McoiState, User> = {
         const opId = req.op.operationId;
         if (opId === 'authenticate') {
           const login = (req.body as { login?: unknown } | undefined)?.login;
-          rateLimit(`login:${typeof login === 'string' ? login : req.ip}`);
+          limitHit(`login:${typeof login === 'string' ? login : req.ip}`);
           return;
         }
         const token = bearerToken(req.headers.authorization as string | undefined);
@@ -149,7 +150,7 @@ export const mcoi: SystemModule<McoiState, User> = {
         if (!check.ok) throw new SimError(HANDBOOK.UNAUTHORIZED, [`${check.detail} token`], { header: 'Authorization', context: { _cause: check.reason } });
         const user = state().world.users.find((u) => u.login === check.subject);
         if (!user) throw new SimError(HANDBOOK.UNAUTHORIZED, ['unknown user'], { context: { _cause: 'invalid-token' } });
-        rateLimit(`user:${user.login}`);
+        limitHit(`user:${user.login}`);
         const role = ROLE_FOR_OPERATION[opId];
         if (role && role !== 'BY_DOCUMENT_TYPE' && !user.roles.includes(role)) throw new SimError({ ...HANDBOOK.NO_PERMISSION, status: permissionStatus() });
         req.principal = user;
@@ -164,7 +165,7 @@ export const mcoi: SystemModule<McoiState, User> = {
         return {
           system: 'mcoi',
           timings: t,
-          rateLimits: rateLimited(ctx.config, 'mcoi') ? { requestsPerMinute: LIMITS.requestsPerMinute } : 'off',
+          rateLimits: ((n) => (n === undefined ? 'off' : { requestsPerMinute: n }))(rateLimit(ctx.config, 'mcoi', LIMITS.requestsPerMinute)),
           organizations: s.world.organizations.map((o) => ({ id: o.id, tin: o.tin, name: o.name, kinds: o.kinds })),
           users: s.world.users.map((u) => ({ login: u.login, orgId: u.orgId, roles: u.roles })),
           orders: { total: Object.keys(s.orders).length, byStatus: count(Object.values(s.orders).map((o) => orderStatus(o, now, t))) },

@@ -1,0 +1,33 @@
+# The marking-systems simulator as a CI service container.
+#   docker build -t marking-sim .
+#   docker run -p 8080:8080 -v sim-data:/data marking-sim
+# Configuration is by environment only: PORT, SIM_DATA_DIR (/data), SIM_STORE (file | memory), SIM_SCENARIO (a file,
+# e.g. one mounted under /scenarios), SIM_SEED, SIM_RATE_LIMITS (on | off), SIM_TIMINGS, SIM_LOG_LEVEL.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --no-audit --no-fund
+COPY simulator ./simulator
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=8080 \
+    SIM_DATA_DIR=/data \
+    SIM_LOG_LEVEL=info
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY openapi ./openapi
+COPY fixtures ./fixtures
+COPY scenarios ./scenarios
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/__sim/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/simulator/main.js"]

@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { monotonicMs } from './core/clock.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
 
 function parseTimings(raw: string | undefined): Record<string, Record<string, number>> {
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    const t0 = monotonicMs();
     if (logLevel !== 'silent') console.log(`simulator: ${signal}, closing`);
     server.close();
     server.closeIdleConnections();
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 500);
     force.unref();
     await sim.close();
+    if (logLevel !== 'silent') console.log(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -8,8 +8,6 @@
  * const rng = new Rng(42);
  * rng.uuid(); // the same value for every simulator started with seed 42
  */
-import { Faker, base, en } from '@faker-js/faker';
-
 export class Rng {
   private s: number;
 
@@ -52,14 +50,6 @@ export class Rng {
     const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
-}
-
-/** A Faker seeded from the world seed, with its reference date taken from the virtual clock. */
-export function seededFaker(seed: number, now: () => Date): Faker {
-  const faker = new Faker({ locale: [en, base] });
-  faker.seed(seed);
-  faker.setDefaultRefDate(now);
-  return faker;
 }
 
 /** 32-bit mixing hash (murmur3 finalizer over FNV-1a); keyed, deterministic, not cryptographic. */

@@ -6,6 +6,7 @@
  * const results = await runJourney(scenario, 'http://127.0.0.1:8080', { activate: true, log: console.log });
  */
 import { createHash } from 'node:crypto';
+import { monotonicMs } from '../core/clock.js';
 import type { Scenario, Step } from '../core/scenario.js';
 
 export interface StepResult {
@@ -119,13 +120,13 @@ export async function runJourney(scenario: Scenario, base: string, opts: { activ
       log(`  - ${i + 1}. ${name} (skipped)`);
       continue;
     }
-    const t0 = performance.now();
+    const t0 = monotonicMs();
     let failures: string[] = [];
     for (let n = 1; n <= (step.repeat ?? 1) && !failures.length; n++) {
       failures = await runStep(step, base, vars);
       if (failures.length && step.repeat) failures = failures.map((f) => `request ${n} of ${step.repeat}: ${f}`);
     }
-    const ms = Math.round(performance.now() - t0);
+    const ms = Math.round(monotonicMs() - t0);
     results.push({ index: i + 1, name, ok: failures.length === 0, skipped: false, ms, failures });
     log(`  ${failures.length ? '✗' : '✓'} ${i + 1}. ${name} (${ms} ms)${failures.map((f) => `\n      ${f}`).join('')}`);
     failed = failures.length > 0;

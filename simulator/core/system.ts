@@ -1,23 +1,22 @@
 /**
- * What a system module is, and the one piece of machinery that mounts it: a route per contract operation,
- * request validation against the contract, the system's guard (auth, rate limit), its handler, its error
- * renderer, and the journal. Routes never see malformed input; clients never see a framework's error body.
+ * What a system module is, and the one piece of machinery that mounts it: a route per contract operation; the
+ * system's guard (auth, rate limit); a scenario's fault, if one matches; request validation against the contract;
+ * the handler; the system's error renderer; the journal. Routes never see malformed input; clients never see a
+ * framework's error body.
  *
  * @example
- * app.use('/mcoi', mountSystem(instance, contract, ctx));
+ * app.use('/mcoi', mountSystem('mcoi', instance, contract, ctx, journal));
  */
-import express, { type Request, type Response, type NextFunction, type Router } from 'express';
-import type { Clock } from './clock.js';
-import { monotonicMs } from './clock.js';
-import type { Contract, Operation } from './openapi.js';
-import { RequestInvalid, SimError, type RenderedError } from './errors.js';
-import type { Journal } from './journal.js';
-import type { Rng } from './random.js';
-import type { Store } from './store.js';
 import { STATUS_CODES } from 'node:http';
+import express, { type Request, type Response, type NextFunction, type Router } from 'express';
+import { monotonicMs, type Clock } from './clock.js';
+import { RequestInvalid, SimError, type HandbookEntry, type RenderedError } from './errors.js';
 import { gatewayPage, type FaultEngine } from './faults.js';
+import type { Journal } from './journal.js';
+import type { Contract, Operation } from './openapi.js';
+import type { Rng } from './random.js';
 import type { FaultAction, ForcedOutcome, LimitSetting } from './scenario.js';
-import type { HandbookEntry } from './errors.js';
+import type { Store } from './store.js';
 
 export interface SimRequest<P = unknown> {
   op: Operation;
@@ -345,4 +344,3 @@ export function mountSystem(id: string, instance: SystemInstance, contract: Cont
   return router;
 }
 
-export { SimError };

@@ -163,9 +163,8 @@ export class Contract {
     const params = op.parameters.filter((p) => p.in === where);
     const properties: Record<string, object> = {};
     for (const p of params) {
-      const idx = op.parameters.indexOf(p);
       // Point at the parameter's schema inside the document so its local $refs resolve.
-      properties[p.name] = p.schema ? { $ref: `${SPEC_ID}${this.paramPointer(op, p, idx)}/schema` } : {};
+      properties[p.name] = p.schema ? { $ref: `${SPEC_ID}${this.paramPointer(op, p)}/schema` } : {};
     }
     return this.compile(this.paramAjv, `${op.pointer}:${where}`, {
       type: 'object',
@@ -174,7 +173,7 @@ export class Contract {
     });
   }
 
-  private paramPointer(op: Operation, p: OpenAPIV3_1.ParameterObject, _idx: number): string {
+  private paramPointer(op: Operation, p: OpenAPIV3_1.ParameterObject): string {
     // Parameters may sit on the path item or the operation, inline or by $ref: find where this one is written.
     const item = (this.document.paths ?? {})[op.path] as OpenAPIV3_1.PathItemObject;
     const opObj = item[op.method] as OpenAPIV3_1.OperationObject;
@@ -182,7 +181,7 @@ export class Contract {
       const i = (list ?? []).findIndex((x) => this.deref<OpenAPIV3_1.ParameterObject>(x) === p);
       if (i < 0) return undefined;
       const ref = (list![i] as { $ref?: string }).$ref;
-      return ref ? ref.replace(/^#/, '#') : `${base}/parameters/${i}`;
+      return ref ?? `${base}/parameters/${i}`;
     };
     return (
       locate(opObj.parameters, op.pointer) ??

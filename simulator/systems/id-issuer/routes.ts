@@ -64,6 +64,11 @@ export function identifierContext(s: IdIssuerState, r: UnitRequest): IdentifierC
   return { key: s.uiKey, iic: s.world.issuerIdentificationCode, request: r, productCode: productCode(s.uiKey, r) };
 }
 
+/** The requests a user may see, narrowed to one requestId when the query names it. */
+function visibleRequests(s: IdIssuerState, user: User, q: ListQuery): UnitRequest[] {
+  return Object.values(s.requests).filter((r) => M.canSee(user, r) && (q.requestId === undefined || r.requestId === q.requestId));
+}
+
 export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User>> {
   return {
     createUnitRequest: async (req) => {
@@ -79,9 +84,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
       const s = rt.state();
       const now = rt.now();
       const t = rt.timings();
-      const items = Object.values(s.requests)
-        .filter((r) => M.canSee(userOf(req), r))
-        .filter((r) => q.requestId === undefined || r.requestId === q.requestId)
+      const items = visibleRequests(s, userOf(req), q)
         .filter((r) => q.economicOperatorId === undefined || r.economicOperatorId === q.economicOperatorId)
         .filter((r) => q.facilityId === undefined || r.facilityId === q.facilityId)
         .filter((r) => q.status === undefined || M.requestStatus(r, now, t) === q.status)
@@ -106,9 +109,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
       const s = rt.state();
       const now = rt.now();
       const t = rt.timings();
-      const items = Object.values(s.requests)
-        .filter((r) => M.canSee(userOf(req), r))
-        .filter((r) => q.requestId === undefined || r.requestId === q.requestId)
+      const items = visibleRequests(s, userOf(req), q)
         .map((r) => ({ r, status: M.identifierStatus(r, s.world, now, t) }))
         .filter((x) => x.status !== null && (q.status === undefined || x.status === q.status))
         .filter((x) => inRange(M.passedAt(x.r, t), q))

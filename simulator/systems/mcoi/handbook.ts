@@ -110,6 +110,7 @@ export const DOC_ERRORS = {
   INVALID_PRODUCTION_DATE: { propertyName: 'PRODUCTION_DATE', errorCode: 'invalid-production-date', text: () => 'the production date cannot be greater than the current system date/time', source: '§4.1 note on productionDate' },
   INVALID_EXPIRATION_DATE: { propertyName: 'EXPIRATION_DATE', errorCode: 'invalid-expiration-date', text: () => 'the expiration date cannot be less than the current system date/time', source: '§4.1 note on expirationDate' },
   INVALID_MANUFACTURER_COUNTRY: { propertyName: 'MANUFACTURER_COUNTRY', errorCode: 'invalid-manufacturer-country', text: (card: string) => `the product card gives country of production ${card}`, source: '§4.1 note on manufacturerCountry' },
+  SUB_ORDER_REJECTED: { propertyName: 'GTIN', errorCode: 'sub-order-rejected', text: (reason: string) => reason, source: 'simulator-defined (errors of an ORDER document, §5.4)' },
   INVALID_RELEASE_TYPE: { propertyName: 'RELEASE_TYPE', errorCode: 'invalid-release-type', text: (rt: string, country: string) => `${rt} does not fit a product made in ${country}`, source: '§4.1 note on manufacturerCountry, §6.3' },
 } as const satisfies Record<string, DocErrorEntry>;
 

@@ -6,7 +6,7 @@
  * const r = registerOrder(state, { user, body }, env);
  * if (r.ok) state = r.value.state;
  */
-import { fail, ok, type Result, SimError } from '../../core/errors.js';
+import { fail, ok, type ErrorLocation, type Result, SimError } from '../../core/errors.js';
 import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
 import type { Rng } from '../../core/random.js';
 import type { ForcedOutcome } from '../../core/scenario.js';
@@ -53,7 +53,7 @@ export interface Env {
 }
 
 const err = (key: McoiHandbookKey, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
-const errAt = (key: McoiHandbookKey, where: { body?: string; query?: string }, ...args: unknown[]) =>
+const errAt = (key: McoiHandbookKey, where: ErrorLocation, ...args: unknown[]) =>
   fail(new SimError(HANDBOOK[key], args, where));
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,6 +130,33 @@ export const orgByTin = (s: McoiState, tin: string) => s.world.organizations.fin
 export function canSeeOrder(s: McoiState, user: User, o: Order): boolean {
   if (o.orgId === user.orgId) return true;
   return o.contractor !== undefined && o.contractor.tin === orgOf(s, user.orgId)?.tin;
+}
+
+/** A report is seen by its owner and by the service provider that registered it. */
+export const canSeeDocument = (user: User, d: DocMeta) => d.orgId === user.orgId || d.agentOrgId === user.orgId;
+
+export function findReport(s: McoiState, user: User, id: string): Result<DocMeta, SimError> {
+  const d = s.documents[id];
+  if (!d || d.type !== 'UTILISATION' || !canSeeDocument(user, d)) return errAt('REPORT_NOT_FOUND', { path: 'reportId' }, id);
+  return ok(d);
+}
+
+/** A sub-order (and its position) of an order the user may see. */
+export function findSubOrder(s: McoiState, user: User, orderId: string, gtin: string): Result<{ order: Order; sub: SubOrder; index: number }, SimError> {
+  const found = findOrder(s, user, orderId);
+  if (!found.ok) return found;
+  const index = found.value.subOrders.findIndex((x) => x.gtin === gtin);
+  if (index < 0) return errAt('SUB_ORDER_NOT_FOUND', { query: 'gtin' }, orderId, gtin);
+  return ok({ order: found.value, sub: found.value.subOrders[index], index });
+}
+
+/** The errors of an ORDER document: its rejected sub-orders, once the order is processed. */
+export function orderErrors(o: Order, now: number, t: McoiTimings): DocError[] {
+  const st = orderStatus(o, now, t);
+  if (st === 'CREATED' || st === 'PENDING') return [];
+  return o.subOrders
+    .filter((x) => x.rejectionReason)
+    .map((x, index) => ({ propertyName: DOC_ERRORS.SUB_ORDER_REJECTED.propertyName, propertyValue: x.gtin, errorCode: DOC_ERRORS.SUB_ORDER_REJECTED.errorCode, index, errorTags: { reason: x.rejectionReason } }));
 }
 
 export function findOrder(s: McoiState, user: User, orderId: string, where: { query?: string; body?: string } = { query: 'orderId' }): Result<Order, SimError> {
@@ -259,12 +286,9 @@ export interface Unloaded {
 }
 
 export function unloadCodes(s: McoiState, user: User, input: UnloadInput, env: Env): Result<Unloaded, SimError> {
-  const found = findOrder(s, user, input.orderId);
+  const found = findSubOrder(s, user, input.orderId, input.gtin);
   if (!found.ok) return found;
-  const o = found.value;
-  const subIdx = o.subOrders.findIndex((x) => x.gtin === input.gtin);
-  if (subIdx < 0) return errAt('SUB_ORDER_NOT_FOUND', { query: 'gtin' }, o.orderId, input.gtin);
-  const sub = o.subOrders[subIdx];
+  const { order: o, sub, index: subIdx } = found.value;
   const st = orderStatus(o, env.now, env.timings);
   if (o.contractor && o.orgId === user.orgId && orgOf(s, user.orgId)?.tin !== o.contractor.tin) return err('ORDER_OUTSOURCED', o.orderId);
   if (st === 'CREATED' || st === 'PENDING') return err('ORDER_NOT_READY', o.orderId, st);

@@ -74,7 +74,7 @@ function documentRows(rt: McoiRuntime, user: User): S.DocRow[] {
   const now = rt.now();
   const t = rt.timings();
   const rows: S.DocRow[] = [];
-  for (const d of Object.values(s.documents)) if (d.orgId === user.orgId || d.agentOrgId === user.orgId) rows.push(S.reportRow(d, now, t));
+  for (const d of Object.values(s.documents)) if (M.canSeeDocument(user, d)) rows.push(S.reportRow(d, now, t));
   for (const o of Object.values(s.orders)) {
     if (!M.canSeeOrder(s, user, o)) continue;
     const contractorId = o.contractor ? s.world.organizations.find((x) => x.tin === o.contractor!.tin)?.id : undefined;
@@ -179,10 +179,8 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §3.5
     listPacks: (req) => {
       const q = req.query as { orderId: string; gtin: string };
-      const o = unwrap(M.findOrder(rt.state(), userOf(req), q.orderId));
-      const sub = o.subOrders.find((x) => x.gtin === q.gtin);
-      if (!sub) throw new SimError(HANDBOOK.SUB_ORDER_NOT_FOUND, [o.orderId, q.gtin], { query: 'gtin' });
-      return { body: S.packsInfo(o, sub) };
+      const { order, sub } = unwrap(M.findSubOrder(rt.state(), userOf(req), q.orderId, q.gtin));
+      return { body: S.packsInfo(order, sub) };
     },
 
     // §3.6
@@ -200,10 +198,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
 
     // §4.2
     getUtilisationStatus: (req) => {
-      const id = String(req.params.reportId);
-      const d = rt.state().documents[id];
-      const user = userOf(req);
-      if (!d || d.type !== 'UTILISATION' || (d.orgId !== user.orgId && d.agentOrgId !== user.orgId)) throw new SimError(HANDBOOK.REPORT_NOT_FOUND, [id], { path: 'reportId' });
+      const d = unwrap(M.findReport(rt.state(), userOf(req), String(req.params.reportId)));
       return { body: S.utilisationStatus(d, rt.now(), rt.timings()) };
     },
 
@@ -255,7 +250,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const row = findDocumentRow(rt, req);
       const q = req.query as { propertyName?: string; limit?: number; lastIndex?: number };
       const processed = row.status === 'SUCCESS' || row.status === 'ERROR';
-      const all = row.type === 'ORDER' ? orderErrors(rt, row.documentId) : processed ? (rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.errors ?? []) : [];
+      const all = row.type === 'ORDER' ? M.orderErrors(rt.state().orders[row.documentId], rt.now(), rt.timings()) : processed ? (rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.errors ?? []) : [];
       const list = all
         .filter((e) => q.propertyName === undefined || e.propertyName === q.propertyName)
         .filter((e) => q.lastIndex === undefined || e.index > q.lastIndex)
@@ -265,15 +260,6 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
   };
 }
 
-/** A rejected order's sub-orders, as the errors of its ORDER document. */
-function orderErrors(rt: McoiRuntime, orderId: string) {
-  const o = rt.state().orders[orderId];
-  const st = M.orderStatus(o, rt.now(), rt.timings());
-  if (st === 'CREATED' || st === 'PENDING') return [];
-  return o.subOrders
-    .filter((s) => s.rejectionReason)
-    .map((s, index) => ({ propertyName: 'GTIN', propertyValue: s.gtin, errorCode: 'sub-order-rejected', index, errorTags: { reason: s.rejectionReason } }));
-}
 
 function decodeReport(rt: McoiRuntime, req: Req, schema: string): unknown {
   const body = decodeDocumentBody((req.body as { documentBody: string }).documentBody);

@@ -15,9 +15,8 @@ import { FaultEngine } from './core/faults.js';
 import { Journal } from './core/journal.js';
 import { loadContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
-import { Rng } from './core/random.js';
 import type { Scenario } from './core/scenario.js';
-import { Store, type DbShape, type StoreOptions } from './core/store.js';
+import { Store, type DbShape, type StoreOptions, type World } from './core/store.js';
 import { mountSystem, type ExchangeHook, type SimConfig, type SimContext, type SystemInstance, type SystemModule } from './core/system.js';
 import { createControl, problem } from './control/index.js';
 import { idIssuer } from './systems/id-issuer/index.js';
@@ -58,8 +57,9 @@ export interface Sim {
   close(): Promise<void>;
 }
 
-function initialData(seed: number, nowMs: number, world?: Scenario['world']): { data: DbShape; blobs: Record<string, unknown> } {
-  const data: DbShape = { _meta: { seed, rngState: seed, createdAt: nowMs } };
+function initialData(seed: number, clock: SimClock, world?: Scenario['world']): World {
+  const nowMs = clock.nowMs();
+  const data: DbShape = { _meta: { seed, createdAt: nowMs, counters: {}, boots: 0, generation: 0, clock: clock.snapshot() } };
   const blobs: Record<string, unknown> = {};
   for (const m of SYSTEMS) {
     const w = m.initialWorld(seed, nowMs);
@@ -78,15 +78,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     timings: deps.timings ?? {},
     profile: deps.profile ?? {},
   };
-  let pendingBlobs: Record<string, unknown> = {};
-  const store = await Store.open(deps.store ?? { kind: 'memory' }, () => {
-    const w = initialData(baseline.seed, clock.nowMs());
-    pendingBlobs = w.blobs;
-    return w.data;
-  });
-  for (const [k, v] of Object.entries(pendingBlobs)) await store.blobs.put(k, v);
-
-  let rng = new Rng(store.meta().rngState);
+  const store = await Store.open(deps.store ?? { kind: 'memory' }, () => initialData(baseline.seed, clock));
+  // Virtual time is part of the world: a restart resumes it (an injected clock is its caller's to set).
+  const savedClock = store.restored && !deps.clock ? store.meta().clock : undefined;
+  if (savedClock) clock.restore(savedClock);
   let faults: FaultEngine | undefined;
   let active: Scenario | undefined;
   const config: SimConfig = {
@@ -97,14 +92,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     profile: baseline.profile,
     bodyLimit: deps.bodyLimit ?? '20mb',
   };
-  const ctx: SimContext = {
-    clock,
-    rng: () => rng,
-    store,
-    config,
-    commit: (id, fn) => store.update(id, fn, { rngState: rng.state }),
-    faults: () => faults,
-  };
+  const ctx: SimContext = { clock, store, config, faults: () => faults };
   const journal = new Journal(deps.journalSize ?? 1000);
 
   const contracts: Record<string, Contract> = { control: loadContract(join(ROOT, 'openapi', 'control.yaml')) };
@@ -114,21 +102,23 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     instances[m.id] = m.create(ctx, contracts[m.id]);
     instances[m.id].rebuild();
   }
+  // A failed write rolled the state back: indexes built on what failed are rebuilt from what is durable.
+  store.onRollback(() => {
+    for (const inst of Object.values(instances)) inst.rebuild();
+  });
 
   /** A fresh world (optionally a scenario's), replacing state, blobs, generator, journal and runtime indexes. */
   const rebuildWorld = async (seed: number, world?: Scenario['world'], scenario?: string) => {
-    const w = initialData(seed, clock.nowMs(), world);
+    const w = initialData(seed, clock, world);
     if (scenario) w.data._meta.scenario = scenario;
-    store.blobs.clear();
-    for (const [k, v] of Object.entries(w.blobs)) await store.blobs.put(k, v);
-    rng = new Rng(seed);
     config.seed = seed;
-    await store.replace(w.data);
+    const written = store.replace(w);
     journal.clear();
     for (const inst of Object.values(instances)) {
       inst.clearTransient?.();
       inst.rebuild();
     }
+    await written;
   };
 
   /** The scenario's settings over the baseline's (not its world). */
@@ -168,6 +158,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
 
   const control = createControl({
     clock,
+    saveClock: () => store.updateMeta({ clock: clock.snapshot() }),
     journal,
     systems: () => SYSTEMS.map((m) => ({ id: m.id, title: m.title, summary: () => instances[m.id].summary() })),
     seed: () => store.meta().seed,
@@ -211,6 +202,6 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     scenario: () => active,
     activate,
     reset,
-    close: () => store.flush(),
+    close: () => store.close(),
   };
 }

@@ -15,6 +15,8 @@ import { journalAsScenario } from './export.js';
 
 export interface ControlDeps {
   clock: SimClock;
+  /** Persists the clock after a change (a restart resumes virtual time). */
+  saveClock(): Promise<void>;
   journal: Journal;
   systems: () => { id: string; title: string; summary(): unknown }[];
   seed: () => number;
@@ -64,7 +66,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: { status: 'reset', seed: d.seed() } };
     },
     getClock: () => ({ body: d.clock.state() }),
-    setClock: (req) => {
+    setClock: async (req) => {
       const b = (req.body ?? {}) as { advanceMs?: number; set?: string; freeze?: boolean };
       if (b.set !== undefined) {
         const ms = Date.parse(b.set);
@@ -74,6 +76,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       if (b.advanceMs !== undefined) d.clock.advance(b.advanceMs);
       if (b.freeze === true) d.clock.freeze();
       if (b.freeze === false) d.clock.unfreeze();
+      await d.saveClock();
       return { body: d.clock.state() };
     },
     getJournal: (req) => {

@@ -3,10 +3,10 @@
  * issuing a token for a subject replaces (and so invalidates) that subject's previous token.
  *
  * @example
- * const { sessions, session } = issueToken({}, 'login', { nowMs, rng, lifetimeMs: 1_800_000 });
+ * const { sessions, session } = issueToken({}, 'login', { nowMs, ids: tx.ids, lifetimeMs: 1_800_000 });
  * checkToken(sessions, session.accessToken, nowMs); // { ok: true, subject: 'login' }
  */
-import type { Rng } from './random.js';
+import type { IdSource } from './ids.js';
 
 export interface Session {
   accessToken: string;
@@ -28,12 +28,12 @@ const REMEMBERED_REPLACED = 5;
 export function issueToken(
   sessions: Sessions,
   subject: string,
-  opts: { nowMs: number; rng: Rng; lifetimeMs: number },
+  opts: { nowMs: number; ids: IdSource; lifetimeMs: number },
 ): { sessions: Sessions; session: Session } {
   const previous = sessions[subject];
   const session: Session = {
-    accessToken: opts.rng.uuid(),
-    refreshToken: opts.rng.uuid(),
+    accessToken: opts.ids.uuid('access-token'),
+    refreshToken: opts.ids.uuid('refresh-token'),
     issuedAt: opts.nowMs,
     expiresAt: opts.nowMs + opts.lifetimeMs,
     replaced: previous ? [previous.accessToken, ...previous.replaced].slice(0, REMEMBERED_REPLACED) : [],

@@ -21,6 +21,12 @@ export interface ClockState {
   offsetMs: number;
 }
 
+/** What a clock needs to resume after a restart (persisted with the world). */
+export interface ClockSnapshot {
+  offsetMs: number;
+  frozenAt: number | null;
+}
+
 /** Virtual clock: real time shifted by an offset, or frozen at an instant. */
 export class SimClock implements Clock {
   private offsetMs = 0;
@@ -56,6 +62,16 @@ export class SimClock implements Clock {
     if (this.frozenAt === null) return;
     this.offsetMs = this.frozenAt - this.realNow();
     this.frozenAt = null;
+  }
+
+  snapshot(): ClockSnapshot {
+    return { offsetMs: this.offsetMs, frozenAt: this.frozenAt };
+  }
+
+  /** Resumes from a snapshot: the same offset from real time (time went on while stopped), or the same frozen instant. */
+  restore(s: ClockSnapshot): void {
+    this.offsetMs = s.offsetMs;
+    this.frozenAt = s.frozenAt;
   }
 
   state(): ClockState {

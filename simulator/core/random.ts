@@ -1,8 +1,6 @@
 /**
- * Seeded randomness: the only source of ids, serials and fake data. Same seed ⇒ same world.
- *
- * The generator's state is a plain number that the store persists, so a restarted simulator continues the
- * sequence instead of repeating ids it already issued.
+ * Seeded randomness and keyed permutations. Same seed ⇒ same world. Ids do not come from the generator (ids.ts
+ * counts them in committed state, so they never repeat across restarts); it draws fault probabilities and latencies.
  *
  * @example
  * const rng = new Rng(42);

@@ -14,7 +14,6 @@ import { RequestInvalid, SimError, type HandbookEntry, type RenderedError } from
 import { gatewayPage, type FaultEngine } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Contract, Operation } from './openapi.js';
-import type { Rng } from './random.js';
 import type { FaultAction, ForcedOutcome, LimitSetting } from './scenario.js';
 import type { Store } from './store.js';
 
@@ -54,14 +53,14 @@ export interface SimConfig {
   bodyLimit: string;
 }
 
-/** What a system receives from the app: shared machinery, never another system. */
+/**
+ * What a system receives from the app: shared machinery, never another system. State goes through the store:
+ * `store.get(id)` (committed), `store.latest(id)` (mutations and their indexes), `store.update(id, fn)`.
+ */
 export interface SimContext {
   clock: Clock;
-  rng: () => Rng;
   store: Store;
   config: SimConfig;
-  /** Persists a system's new state together with the generator's position. */
-  commit<T>(systemId: string, fn: (s: T) => T): Promise<void>;
   /** The active scenario's fault rules, if any. */
   faults(): FaultEngine | undefined;
 }

@@ -5,6 +5,7 @@ import { gs1CheckDigit, isValidGtin14, isValidSscc } from '../../simulator/core/
 import { RateLimiter } from '../../simulator/core/limits.js';
 import { Journal } from '../../simulator/core/journal.js';
 import { permute64, Rng, unpermute64 } from '../../simulator/core/random.js';
+import { IdSource } from '../../simulator/core/ids.js';
 import { codeKeyFor, cryptoTail, decodeOperatorSerial, formatCode, operatorSerial, parseCode } from '../../simulator/systems/mcoi/generate.js';
 
 describe('clock', () => {
@@ -88,12 +89,12 @@ describe('operator serials', () => {
 
 describe('tokens', () => {
   it('expire at their lifetime and are replaced by a new login', () => {
-    const rng = new Rng(1);
-    let { sessions, session } = issueToken({}, 'u', { nowMs: 0, rng, lifetimeMs: 100 });
+    const ids = new IdSource(1, {});
+    let { sessions, session } = issueToken({}, 'u', { nowMs: 0, ids, lifetimeMs: 100 });
     expect(checkToken(sessions, session.accessToken, 99)).toMatchObject({ ok: true, subject: 'u' });
     expect(checkToken(sessions, session.accessToken, 100)).toMatchObject({ ok: false, detail: 'expired', reason: 'inactive-token' });
     const old = session.accessToken;
-    ({ sessions, session } = issueToken(sessions, 'u', { nowMs: 10, rng, lifetimeMs: 100 }));
+    ({ sessions, session } = issueToken(sessions, 'u', { nowMs: 10, ids, lifetimeMs: 100 }));
     expect(checkToken(sessions, old, 11)).toMatchObject({ ok: false, detail: 'replaced' });
     expect(checkToken(sessions, undefined, 11)).toMatchObject({ ok: false, reason: 'missing-token' });
     expect(checkToken(sessions, 'nope', 11)).toMatchObject({ ok: false, reason: 'invalid-token' });

@@ -7,7 +7,6 @@ import { mergeByKey } from '../../core/scenario.js';
 import { join } from 'node:path';
 import { bearerToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
-import { hash32 } from '../../core/random.js';
 import type { Contract } from '../../core/openapi.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import { resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
@@ -40,10 +39,9 @@ export function renderProblem(entry: ProblemEntry, args: unknown[] = [], fieldEr
   return p;
 }
 
-/** A W3C trace id from a counter: deterministic, and it does not draw from the world's generator. */
-function traceId(n: number): string {
-  const h = (k: number) => hash32(k, `trace-${n}`).toString(16).padStart(8, '0');
-  return `00-${h(1)}${h(2)}${h(3)}${h(4)}-${h(5)}${h(6)}-00`;
+/** A W3C trace id (as ASP.NET writes it) around 32 unique hex digits: trace id, then a span id cut from it. */
+function traceId(hex32: string): string {
+  return `00-${hex32}-${hex32.slice(8, 24)}-00`;
 }
 
 export const idIssuer: SystemModule<IdIssuerState, User> = {
@@ -76,20 +74,18 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   create(ctx: SimContext, _contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<IdIssuerState>('id-issuer');
     const timings = (): IdIssuerTimings => resolveTimings('id-issuer', DEFAULT_TIMINGS, ctx.config.timings);
-    let traces = 0;
     const rt: IdIssuerRuntime = {
       state,
-      commit: (fn) => ctx.commit<IdIssuerState>('id-issuer', fn),
-      env: (forced) => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings(), forced }),
+      commit: (fn) => ctx.store.update('id-issuer', fn),
+      env: (forced) => ({ now: ctx.clock.nowMs(), timings: timings(), forced }),
       now: () => ctx.clock.nowMs(),
       timings,
-      rng: () => ctx.rng(),
     };
 
     const problem = (entry: ProblemEntry, args: unknown[], fieldErrors?: Record<string, string[]>, headers?: Record<string, string>): RenderedError => ({
       status: entry.status,
       contentType: 'application/problem+json',
-      body: renderProblem(entry, args, fieldErrors, traceId(++traces)),
+      body: renderProblem(entry, args, fieldErrors, traceId(ctx.store.responseIds('id-issuer').hex32())),
       headers,
     });
 
@@ -159,22 +155,21 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
         mintIdIssuerToken: async (req) => {
           const { user, expiresInMs } = req.body as { user: string; expiresInMs?: number };
           if (!state().world.users.some((u) => u.email === user)) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_USER, [user]);
-          let minted!: Token;
-          await ctx.commit<IdIssuerState>('id-issuer', (s) => {
-            minted = { token: `sim-${ctx.rng().hex(40)}`, user, expiresAt: expiresInMs === undefined ? null : ctx.clock.nowMs() + expiresInMs };
-            return { ...s, tokens: { ...s.tokens, [minted.token]: minted } };
+          const { minted } = await ctx.store.update<IdIssuerState, { state: IdIssuerState; minted: Token }>('id-issuer', (s, tx) => {
+            const minted: Token = { token: `sim-${tx.ids.hex('token', 40)}`, user, expiresAt: expiresInMs === undefined ? null : ctx.clock.nowMs() + expiresInMs };
+            return { state: { ...s, tokens: { ...s.tokens, [minted.token]: minted } }, minted };
           });
           return { status: 201, body: tokenView(minted) };
         },
         expireIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
           const expired = { ...t, expiresAt: ctx.clock.nowMs() };
-          await ctx.commit<IdIssuerState>('id-issuer', (s) => ({ ...s, tokens: { ...s.tokens, [t.token]: expired } }));
+          await ctx.store.update<IdIssuerState, { state: IdIssuerState }>('id-issuer', (s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: expired } } }));
           return { body: tokenView(expired) };
         },
         revokeIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
-          await ctx.commit<IdIssuerState>('id-issuer', (s) => ({ ...s, tokens: { ...s.tokens, [t.token]: { ...t, revoked: true } } }));
+          await ctx.store.update<IdIssuerState, { state: IdIssuerState }>('id-issuer', (s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: { ...t, revoked: true } } } }));
           return { status: 204 };
         },
       },

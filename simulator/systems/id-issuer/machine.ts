@@ -3,7 +3,6 @@
  * (create, cancel, record a download, confirm) as (state, command, env) → Result.
  */
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
-import type { Rng } from '../../core/random.js';
 import type { ForcedOutcome } from '../../core/scenario.js';
 import { HANDBOOK } from './handbook.js';
 import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
@@ -11,7 +10,6 @@ import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } 
 
 export interface Env {
   now: number;
-  rng: Rng;
   timings: IdIssuerTimings;
   /** A business outcome forced by a scenario fault. */
   forced?: ForcedOutcome;
@@ -180,9 +178,13 @@ export function checkDownloadable(s: IdIssuerState, user: User, id: number, env:
   return ok(found.value.request);
 }
 
-/** After a complete download: remember the file's checksum; the identifiers become Downloaded. */
+/**
+ * After a complete download: remember the file's checksum; the identifiers become Downloaded. A request that is gone
+ * (the world was reset while the file streamed) has nothing to record.
+ */
 export function recordDownload(s: IdIssuerState, id: number, format: Format, sha256: string, now: number): IdIssuerState {
   const r = s.requests[String(id)];
+  if (!r) return s;
   return { ...s, requests: { ...s.requests, [String(id)]: { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now } } };
 }
 

@@ -1,7 +1,7 @@
 /** Thin handlers, one per contract operation: parse → machine → store → serialize. */
 import { createHash } from 'node:crypto';
 import { unwrap } from '../../core/errors.js';
-import type { Rng } from '../../core/random.js';
+import type { Tx } from '../../core/store.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { csvChunks, lineLength, productCode, type IdentifierContext } from './generate.js';
 import * as M from './machine.js';
@@ -10,13 +10,14 @@ import * as S from './serialize.js';
 import type { IdIssuerState, UnitRequest, User } from './state.js';
 
 export interface IdIssuerRuntime {
+  /** Committed state: what a client may see. */
   state(): IdIssuerState;
-  commit(fn: (s: IdIssuerState) => IdIssuerState): Promise<void>;
+  /** One mutation, on the latest state; resolves once durable. */
+  commit<R extends { state: IdIssuerState }>(fn: (s: IdIssuerState, tx: Tx) => R): Promise<R>;
   /** The machine's environment; `forced` is a scenario's outcome for this request. */
   env(forced?: SimRequest['forced']): M.Env;
   now(): number;
   timings(): IdIssuerTimings;
-  rng(): Rng;
 }
 
 type Req = SimRequest<User>;
@@ -34,16 +35,6 @@ interface ListQuery {
 }
 
 const inRange = (t: number, q: ListQuery) => (q.createdOnFrom === undefined || t >= Date.parse(q.createdOnFrom)) && (q.createdOnTo === undefined || t <= Date.parse(q.createdOnTo));
-
-async function mutate<T>(rt: IdIssuerRuntime, fn: (s: IdIssuerState) => { state: IdIssuerState; out: T }): Promise<T> {
-  let out!: T;
-  await rt.commit((s) => {
-    const r = fn(s);
-    out = r.out;
-    return r.state;
-  });
-  return out;
-}
 
 /** Waits for a slow client; removes both listeners whichever comes first (a long stream waits many times). */
 function drainedOrClosed(out: NodeJS.WritableStream): Promise<'drained' | 'closed'> {
@@ -72,10 +63,7 @@ function visibleRequests(s: IdIssuerState, user: User, q: ListQuery): UnitReques
 export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User>> {
   return {
     createUnitRequest: async (req) => {
-      const r = await mutate(rt, (s) => {
-        const v = unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env(req.forced)));
-        return { state: v.state, out: v.request };
-      });
+      const { request: r } = await rt.commit((s) => unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env(req.forced))));
       return { status: 201, headers: { Location: `/api/v3/identifiers/unit/requests/${r.requestId}` }, body: { requestId: r.requestId } };
     },
 
@@ -100,7 +88,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
     },
 
     cancelUnitRequest: async (req) => {
-      await rt.commit((s) => unwrap(M.cancelRequest(s, userOf(req), req.params.requestId, req.body as M.CancelInput, rt.env())));
+      await rt.commit((s) => ({ state: unwrap(M.cancelRequest(s, userOf(req), req.params.requestId, req.body as M.CancelInput, rt.env())) }));
       return { status: 204 };
     },
 
@@ -143,13 +131,13 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
             if (!out.write(chunk) && (await drainedOrClosed(out)) === 'closed') return; // the client went away
           }
           const digest = hash.digest('hex');
-          await rt.commit((st) => M.recordDownload(st, id, format, digest, rt.now()));
+          await rt.commit((st) => ({ state: M.recordDownload(st, id, format, digest, rt.now()) }));
         },
       };
     },
 
     confirmUnitIdentifiers: async (req) => {
-      await rt.commit((s) => unwrap(M.confirm(s, userOf(req), req.params.requestId, req.body as { checksum: string; format: Format }, rt.env())));
+      await rt.commit((s) => ({ state: unwrap(M.confirm(s, userOf(req), req.params.requestId, req.body as { checksum: string; format: Format }, rt.env())) }));
       return { status: 204 };
     },
   };

@@ -3,7 +3,7 @@
  * the blobs at start-up, reset and scenario activation; kept current as reports succeed. Nothing here is persisted
  * by itself: state changes of codes are the effects of documents, stored in the documents' blobs.
  */
-import type { BlobStore } from '../../core/store.js';
+import { MissingBlob, type BlobReader } from '../../core/store.js';
 import type { CodeView, ResolvedCode } from './machine.js';
 import { codeStatus } from './machine.js';
 import { cryptoTail, decodeOperatorSerial, formatCode, operatorSerial, parseCode } from './generate.js';
@@ -19,7 +19,7 @@ export class CodeBook implements CodeView {
 
   constructor(
     private readonly state: () => McoiState,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobReader,
     private readonly now: () => number,
     private readonly timings: () => McoiTimings,
   ) {}
@@ -35,13 +35,16 @@ export class CodeBook implements CodeView {
     this.marks.clear();
     this.units.clear();
     const s = this.state();
-    for (const o of Object.values(s.orders)) this.addOrder(o);
-    const docs = Object.values(s.documents)
-      .filter((d) => d.outcome === 'SUCCESS')
-      .sort((a, b) => a.seq - b.seq);
+    // A blob the state names but the store lacks is damage: fail loudly at start rather than forget effects or fail
+    // a client later.
+    for (const o of Object.values(s.orders)) {
+      if (!this.blobs.has(blobKey.orderBody(o.orderId))) throw new MissingBlob(blobKey.orderBody(o.orderId));
+      this.addOrder(o);
+    }
+    const docs = Object.values(s.documents).sort((a, b) => a.seq - b.seq);
     for (const d of docs) {
-      const blob = this.blobs.get<DocBlob>(blobKey.doc(d.documentId));
-      if (blob) this.apply(d.documentId, d.orgId, d.createdAt, blob.effects);
+      if (d.outcome === 'SUCCESS') this.apply(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
+      else if (!this.blobs.has(blobKey.doc(d.documentId))) throw new MissingBlob(blobKey.doc(d.documentId));
     }
   }
 
@@ -51,8 +54,7 @@ export class CodeBook implements CodeView {
       this.subs.set(sub.seq, { orderId: o.orderId, sub: i });
       if (sub.serialNumberType !== 'SELF_MADE' || sub.rejectionReason !== undefined) return;
       const fresh = serials?.get(sub.seq);
-      const blob: SerialsBlob | undefined = fresh ? { serials: fresh } : this.blobs.get<SerialsBlob>(blobKey.serials(sub.seq));
-      if (!blob) return;
+      const blob: SerialsBlob = fresh ? { serials: fresh } : this.blobs.require<SerialsBlob>(blobKey.serials(sub.seq));
       this.serials.set(sub.seq, blob);
       blob.serials.forEach((sn, index) => this.selfMade.set(sub.gtin + sn, { seq: sub.seq, index }));
     });

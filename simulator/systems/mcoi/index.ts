@@ -78,18 +78,17 @@ export const mcoi: SystemModule<McoiState, User> = {
   create(ctx: SimContext, contract: Contract): SystemInstance<User> {
     const state = () => ctx.store.get<McoiState>('mcoi');
     const timings = (): McoiTimings => resolveTimings('mcoi', DEFAULT_TIMINGS, ctx.config.timings);
-    const book = new CodeBook(state, ctx.store.blobs, () => ctx.clock.nowMs(), timings);
+    // The code index serves mutations (a report resolving codes), so it follows the latest state.
+    const book = new CodeBook(() => ctx.store.latest<McoiState>('mcoi'), ctx.store.blobs, () => ctx.clock.nowMs(), timings);
     const limiter = new RateLimiter({ limit: LIMITS.requestsPerMinute, windowMs: 60_000 });
-    let errorSeq = 0;
     const permissionStatus = () => Number(ctx.config.profile.mcoi?.permissionDeniedStatus ?? 403);
 
     const rt: McoiRuntime = {
       state,
-      commit: (fn) => ctx.commit<McoiState>('mcoi', fn),
-      env: (forced) => ({ now: ctx.clock.nowMs(), rng: ctx.rng(), timings: timings(), codes: book, forced }),
+      commit: (fn) => ctx.store.update('mcoi', fn),
+      env: (tx, forced) => ({ now: ctx.clock.nowMs(), ids: tx.ids, timings: timings(), codes: book, forced }),
       now: () => ctx.clock.nowMs(),
       timings,
-      rng: () => ctx.rng(),
       book,
       blobs: ctx.store.blobs,
       permissionStatus,
@@ -107,7 +106,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     };
 
     const render = (err: unknown): RenderedError => {
-      const id = `mcoi-${(++errorSeq).toString().padStart(6, '0')}`;
+      const id = ctx.store.responseIds('mcoi').uuid();
       if (err instanceof SimError) {
         const r = renderError(err.entry as McoiError, [...err.args], err.details, id);
         return { ...r, headers: err.details.headers };

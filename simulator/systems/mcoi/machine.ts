@@ -1,6 +1,6 @@
 /**
  * MCOI's pure state machine. No express, no I/O, no real time: every function takes the state, a command and
- * `{ now, rng, timings, codes }` and returns a Result. Processing statuses are computed from the clock when read.
+ * `{ now, ids, timings, codes }` and returns a Result. Processing statuses are computed from the clock when read.
  *
  * @example
  * const r = registerOrder(state, { user, body }, env);
@@ -8,7 +8,7 @@
  */
 import { fail, ok, type ErrorLocation, type Result, SimError } from '../../core/errors.js';
 import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
-import type { Rng } from '../../core/random.js';
+import type { IdSource } from '../../core/ids.js';
 import type { ForcedOutcome } from '../../core/scenario.js';
 import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
 import {
@@ -45,7 +45,8 @@ export interface ResolvedCode {
 
 export interface Env {
   now: number;
-  rng: Rng;
+  /** Ids of this mutation (committed with it: never handed out twice). */
+  ids: IdSource;
   timings: McoiTimings;
   codes: CodeView;
   /** A business outcome forced by a scenario fault. */
@@ -252,7 +253,7 @@ export function registerOrder(
     return sub;
   });
   const order: Order = {
-    orderId: env.rng.uuid(),
+    orderId: env.ids.uuid('order'),
     orgId: org.id,
     login: user.login,
     productGroup: input.productGroup,
@@ -310,7 +311,7 @@ export function unloadCodes(s: McoiState, user: User, input: UnloadInput, env: E
   if (st === 'CLOSED' || subSt === 'CLOSED') return err('ORDER_CLOSED_REUNLOAD_ONLY', o.orderId);
   if (subSt === 'EXHAUSTED') return err('SUB_ORDER_EXHAUSTED', sub.gtin);
   const count = Math.min(input.quantity, sub.quantity - total);
-  const pack = { packId: env.rng.uuid(), from: total, quantity: count, at: env.now };
+  const pack = { packId: env.ids.uuid('pack'), from: total, quantity: count, at: env.now };
   const newSub = { ...sub, packs: [...sub.packs, pack] };
   const newOrder = { ...o, subOrders: o.subOrders.map((x, i) => (i === subIdx ? newSub : x)) };
   return ok({ state: { ...s, orders: { ...s.orders, [o.orderId]: newOrder } }, packId: pack.packId, from: total, to: total + count, sub: newSub });
@@ -448,7 +449,7 @@ function recordReport(
 ): ReportOutcome {
   for (const e of env.forced?.reportError ?? []) errors.addGiven(e);
   const doc: DocMeta = {
-    documentId: env.rng.uuid(),
+    documentId: env.ids.uuid('document'),
     type,
     seq: s.nextDocSeq,
     orgId: owners.owner.id,

@@ -10,19 +10,19 @@ import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js
 import * as S from './serialize.js';
 import { blobKey, type DocBlob, type McoiState, type User } from './state.js';
 import type { CodeBook } from './codes.js';
-import type { Rng } from '../../core/random.js';
-import type { BlobStore } from '../../core/store.js';
+import type { BlobReader, Tx } from '../../core/store.js';
 
 export interface McoiRuntime {
+  /** Committed state: what a client may see. */
   state(): McoiState;
-  commit(fn: (s: McoiState) => McoiState): Promise<void>;
-  /** The machine's environment; `forced` is a scenario's outcome for this request. */
-  env(forced?: SimRequest['forced']): M.Env;
+  /** One mutation, on the latest state; resolves once durable. */
+  commit<R extends { state: McoiState }>(fn: (s: McoiState, tx: Tx) => R): Promise<R>;
+  /** The machine's environment inside a mutation; `forced` is a scenario's outcome for this request. */
+  env(tx: Tx, forced?: SimRequest['forced']): M.Env;
   now(): number;
   timings(): McoiTimings;
-  rng(): Rng;
   book: CodeBook;
-  blobs: BlobStore;
+  blobs: BlobReader;
   permissionStatus(): number;
   /** Validates a decoded documentBody against a schema of the contract (components/schemas). */
   validateSchema(name: string, value: unknown): import('../../core/errors.js').ValidationIssue[];
@@ -36,17 +36,15 @@ function noPermission(rt: McoiRuntime): SimError {
 }
 
 /**
- * Runs a machine command on the current state and persists the new one. `indexed` updates the runtime code index
- * synchronously with the state change, so no other request sees one without the other.
+ * Runs a machine command on the latest state and commits the new one. `indexed` updates the runtime code index
+ * synchronously with the state change, so no later mutation sees one without the other.
  */
-async function run<T extends { state: McoiState }>(rt: McoiRuntime, cmd: (s: McoiState) => T, indexed?: (v: T) => void): Promise<T> {
-  let out!: T;
-  await rt.commit((s) => {
-    out = cmd(s);
+function run<T extends { state: McoiState }>(rt: McoiRuntime, cmd: (s: McoiState, tx: Tx) => T, indexed?: (v: T) => void): Promise<T> {
+  return rt.commit((s, tx) => {
+    const out = cmd(s, tx);
     indexed?.(out);
-    return out.state;
+    return out;
   });
-  return out;
 }
 
 function decodeDocumentBody(b64: string): unknown {
@@ -99,11 +97,9 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const { login, password } = req.body as { login: string; password: string };
       const user = rt.state().world.users.find((u) => u.login === login);
       if (!user || user.password !== password) throw new SimError(HANDBOOK.INCORRECT_LOGIN);
-      let session!: ReturnType<typeof issueToken>['session'];
-      await rt.commit((s) => {
-        const r = issueToken(s.sessions, user.login, { nowMs: rt.now(), rng: rt.rng(), lifetimeMs: LIMITS.tokenLifetimeMs });
-        session = r.session;
-        return { ...s, sessions: r.sessions };
+      const { session } = await rt.commit((s, tx) => {
+        const r = issueToken(s.sessions, user.login, { nowMs: rt.now(), ids: tx.ids, lifetimeMs: LIMITS.tokenLifetimeMs });
+        return { state: { ...s, sessions: r.sessions }, session: r.session };
       });
       return {
         body: {
@@ -119,11 +115,14 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     registerOrder: async (req) => {
       const r = await run(
         rt,
-        (s) => unwrap(M.registerOrder(s, userOf(req), req.body as M.RegisterOrderInput, rt.env(req.forced))),
+        (s, tx) => {
+          const v = unwrap(M.registerOrder(s, userOf(req), req.body as M.RegisterOrderInput, rt.env(tx, req.forced)));
+          for (const sn of v.serials) tx.putBlob(blobKey.serials(sn.seq), { serials: sn.serials });
+          tx.putBlob(blobKey.orderBody(v.order.orderId), req.body);
+          return v;
+        },
         (v) => rt.book.addOrder(v.order, new Map(v.serials.map((x) => [x.seq, x.serials]))),
       );
-      for (const sn of r.serials) await rt.blobs.put(blobKey.serials(sn.seq), { serials: sn.serials });
-      await rt.blobs.put(blobKey.orderBody(r.order.orderId), req.body);
       return { body: { orderId: r.order.orderId } };
     },
 
@@ -172,7 +171,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §3.4
     unloadCodes: async (req) => {
       const q = req.query as M.UnloadInput;
-      const r = await run(rt, (s) => unwrap(M.unloadCodes(s, userOf(req), q, rt.env())));
+      const r = await run(rt, (s, tx) => unwrap(M.unloadCodes(s, userOf(req), q, rt.env(tx))));
       return { body: { packId: r.packId, codes: rt.book.codes(r.sub, r.from, r.to) } };
     },
 
@@ -186,13 +185,13 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §3.6
     closeOrder: async (req) => {
       const q = req.query as { orderId: string; gtin?: string };
-      await run(rt, (s) => unwrap(M.closeOrder(s, userOf(req), q, rt.env())));
+      await run(rt, (s, tx) => unwrap(M.closeOrder(s, userOf(req), q, rt.env(tx))));
       return { body: S.closedInfo(q.orderId, q.gtin) };
     },
 
     // §4.1
     registerUtilisation: async (req) => {
-      const r = await registerReport(rt, (s) => M.registerUtilisation(s, userOf(req), req.query.productGroup, req.body as M.UtilisationInput, rt.env(req.forced)));
+      const r = await registerReport(rt, (s, tx) => M.registerUtilisation(s, userOf(req), req.query.productGroup, req.body as M.UtilisationInput, rt.env(tx, req.forced)));
       return { body: { reportId: r.doc.documentId } };
     },
 
@@ -205,14 +204,14 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §4.3
     registerValidation: async (req) => {
       const body = decodeReport(rt, req, 'ValidationReport') as M.ValidationReportInput;
-      const r = await registerReport(rt, (s) => M.registerValidation(s, userOf(req), body, rt.env(req.forced)));
+      const r = await registerReport(rt, (s, tx) => M.registerValidation(s, userOf(req), body, rt.env(tx, req.forced)));
       return { body: { documentId: r.doc.documentId } };
     },
 
     // §4.4
     registerAggregation: async (req) => {
       const body = decodeReport(rt, req, 'AggregationReport') as M.AggregationReportInput;
-      const r = await registerReport(rt, (s) => M.registerAggregation(s, userOf(req), body, rt.env(req.forced)));
+      const r = await registerReport(rt, (s, tx) => M.registerAggregation(s, userOf(req), body, rt.env(tx, req.forced)));
       return { body: { documentId: r.doc.documentId } };
     },
 
@@ -241,8 +240,8 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     // §5.3
     getDocumentJson: (req) => {
       const row = findDocumentRow(rt, req);
-      const body = row.type === 'ORDER' ? rt.blobs.get(blobKey.orderBody(row.documentId)) : rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.body;
-      return { body: body ?? {} };
+      const body = row.type === 'ORDER' ? rt.blobs.require(blobKey.orderBody(row.documentId)) : rt.blobs.require<DocBlob>(blobKey.doc(row.documentId)).body;
+      return { body };
     },
 
     // §5.4
@@ -250,7 +249,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const row = findDocumentRow(rt, req);
       const q = req.query as { propertyName?: string; limit?: number; lastIndex?: number };
       const processed = row.status === 'SUCCESS' || row.status === 'ERROR';
-      const all = row.type === 'ORDER' ? M.orderErrors(rt.state().orders[row.documentId], rt.now(), rt.timings()) : processed ? (rt.blobs.get<DocBlob>(blobKey.doc(row.documentId))?.errors ?? []) : [];
+      const all = row.type === 'ORDER' ? M.orderErrors(rt.state().orders[row.documentId], rt.now(), rt.timings()) : processed ? rt.blobs.require<DocBlob>(blobKey.doc(row.documentId)).errors : [];
       const list = all
         .filter((e) => q.propertyName === undefined || e.propertyName === q.propertyName)
         .filter((e) => q.lastIndex === undefined || e.index > q.lastIndex)
@@ -268,15 +267,18 @@ function decodeReport(rt: McoiRuntime, req: Req, schema: string): unknown {
   return body;
 }
 
-async function registerReport(rt: McoiRuntime, cmd: (s: McoiState) => ReturnType<typeof M.registerUtilisation>): Promise<M.ReportOutcome> {
-  const out = await run(
+/** A report, its blob (body, errors, effects) and its effects on the code index: one commit. */
+function registerReport(rt: McoiRuntime, cmd: (s: McoiState, tx: Tx) => ReturnType<typeof M.registerUtilisation>): Promise<M.ReportOutcome> {
+  return run(
     rt,
-    (s) => unwrap(cmd(s)),
+    (s, tx) => {
+      const v = unwrap(cmd(s, tx));
+      tx.putBlob(blobKey.doc(v.doc.documentId), v.blob);
+      return v;
+    },
     (v) => {
       if (v.doc.outcome === 'SUCCESS') rt.book.apply(v.doc.documentId, v.doc.orgId, v.doc.createdAt, v.blob.effects);
     },
   );
-  await rt.blobs.put(blobKey.doc(out.doc.documentId), out.blob);
-  return out;
 }
 

@@ -1,0 +1,196 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IdSource, idKey, ResponseIds } from '../../simulator/core/ids.js';
+import { MissingBlob, Store, StoreWriteFailed, type DbShape, type World } from '../../simulator/core/store.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close().catch(() => undefined);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'store-'));
+  dirs.push(d);
+  return d;
+};
+
+type S = { n: number; ids: string[] };
+const world = (blobs: Record<string, unknown> = {}): World => ({
+  data: { _meta: { seed: 1, createdAt: 0, counters: {}, boots: 0, generation: 0 }, sys: { n: 0, ids: [] } } as DbShape,
+  blobs,
+});
+
+async function open(dir: string, blobs: Record<string, unknown> = {}): Promise<Store> {
+  const s = await Store.open({ kind: 'file', dir }, () => world(blobs));
+  stores.push(s);
+  return s;
+}
+
+const add = (store: Store, blob?: [string, unknown]) =>
+  store.update<S, { state: S; id: string }>('sys', (s, tx) => {
+    const id = tx.ids.uuid('thing');
+    if (blob) tx.putBlob(blob[0], blob[1]);
+    return { state: { n: s.n + 1, ids: [...s.ids, id] }, id };
+  });
+
+describe('ids', () => {
+  it('are UUIDs of version 4, distinct across kinds and numbers, the same for the same seed', () => {
+    const a = new IdSource(idKey(1, 'sys'), {});
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) for (const kind of ['order', 'pack']) seen.add(a.uuid(kind));
+    expect(seen.size).toBe(40_000);
+    for (const u of [...seen].slice(0, 100)) expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new IdSource(idKey(1, 'sys'), {}).uuid('order')).toBe(new IdSource(idKey(1, 'sys'), {}).uuid('order'));
+    expect(new IdSource(idKey(2, 'sys'), {}).uuid('order')).not.toBe(new IdSource(idKey(1, 'sys'), {}).uuid('order'));
+  });
+
+  it('continue from the counters they are given, and count per kind', () => {
+    const a = new IdSource(1, {});
+    a.uuid('order');
+    a.uuid('order');
+    a.hex('token', 40);
+    expect(a.counters).toEqual({ order: 2, token: 1 });
+    const resumed = new IdSource(1, { ...a.counters });
+    const next = resumed.uuid('order');
+    expect(next).not.toBe(new IdSource(1, {}).uuid('order'));
+    expect(a.hex('token', 40)).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('response ids never repeat across boots', () => {
+    const seen = new Set<string>();
+    for (const boot of [1, 2, 3]) {
+      const r = new ResponseIds(7, boot);
+      for (let i = 0; i < 1000; i++) seen.add(r.uuid());
+    }
+    expect(seen.size).toBe(3000);
+  });
+});
+
+describe('store', () => {
+  it('never hands out an id twice across restarts: counters are committed with the change', async () => {
+    const dir = tmp();
+    const a = await open(dir);
+    const first = await add(a);
+    await a.close();
+    const b = await open(dir);
+    const second = await add(b);
+    expect(second.id).not.toBe(first.id);
+    expect(b.get<S>('sys').ids).toEqual([first.id, second.id]);
+    expect(b.meta().boots).toBe(2);
+  });
+
+  it('acknowledges a change only once it is durable, and shows it to readers only then', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const pending = add(s);
+    expect(s.latest<S>('sys').n).toBe(1);
+    expect(s.get<S>('sys').n).toBe(0); // readers do not see it yet
+    await pending;
+    expect(s.get<S>('sys').n).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.n).toBe(1);
+  });
+
+  it('coalesces concurrent changes into few writes, each change acknowledged after the write that holds it', async () => {
+    const s = await open(tmp());
+    const before = s.writes;
+    const results = await Promise.all(Array.from({ length: 50 }, () => add(s)));
+    expect(new Set(results.map((r) => r.id)).size).toBe(50);
+    expect(s.get<S>('sys').n).toBe(50);
+    const writes = s.writes - before;
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(writes).toBeLessThanOrEqual(3); // the first change starts a write; the other 49 ride on the next one
+  });
+
+  it('writes a blob before the state that names it, readable at once, and keeps binary blobs as bytes', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff]);
+    const p = add(s, ['doc/1', { errors: [1, 2] }]);
+    expect(s.blobs.get('doc/1')).toEqual({ errors: [1, 2] }); // staged: readable by the mutation's own indexes
+    await p;
+    await add(s, ['zip/1', bytes]);
+    await s.close();
+    const again = await open(dir);
+    expect(again.blobs.get('doc/1')).toEqual({ errors: [1, 2] });
+    expect(again.blobs.get<Buffer>('zip/1')).toEqual(bytes);
+    expect(() => again.blobs.require('doc/2')).toThrow(MissingBlob);
+  });
+
+  it('a failed write changes nothing: the caller gets an error, state and ids roll back, later writes work', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const kept = await add(s);
+    let rolledBack = 0;
+    s.onRollback(() => rolledBack++);
+    mkdirSync(join(dir, 'db.json.tmp')); // the next write cannot create its temp file
+    const failing = add(s, ['doc/lost', { x: 1 }]);
+    const alsoFailing = add(s); // built on the failing one: fails with it
+    await expect(failing).rejects.toBeInstanceOf(StoreWriteFailed);
+    await expect(alsoFailing).rejects.toBeInstanceOf(StoreWriteFailed);
+    expect(rolledBack).toBe(1);
+    expect(s.latest<S>('sys')).toEqual({ n: 1, ids: [kept.id] });
+    expect(s.blobs.get('doc/lost')).toBeUndefined();
+    rmSync(join(dir, 'db.json.tmp'), { recursive: true });
+    const next = await add(s);
+    expect(s.get<S>('sys').ids).toEqual([kept.id, next.id]);
+    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.n).toBe(2);
+  });
+
+  it('a mutation that throws changes nothing and writes nothing', async () => {
+    const s = await open(tmp());
+    const writes = s.writes;
+    await expect(s.update('sys', () => { throw new Error('refused'); })).rejects.toThrow('refused');
+    expect(s.latest<S>('sys').n).toBe(0);
+    expect(s.writes).toBe(writes);
+  });
+
+  it('replaces the world in a new blob generation and removes the old one only after', async () => {
+    const dir = tmp();
+    const s = await open(dir, { 'w/1': { v: 'first' } });
+    await s.replace(world({ 'w/1': { v: 'second' } }));
+    expect(s.blobs.get('w/1')).toEqual({ v: 'second' });
+    expect(readdirSync(join(dir, 'blobs'))).toEqual(['g2']);
+    await s.close();
+    // A reset interrupted before its document was written leaves a generation nobody names: swept at start.
+    mkdirSync(join(dir, 'blobs', 'g9'));
+    writeFileSync(join(dir, 'blobs', 'g9', 'x.json'), '{}');
+    const again = await open(dir);
+    expect(readdirSync(join(dir, 'blobs'))).toEqual(['g2']);
+    expect(again.blobs.get('w/1')).toEqual({ v: 'second' });
+  });
+
+  it('reads the layout written before generations existed (blobs/ itself, no counters)', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'blobs'));
+    writeFileSync(join(dir, 'db.json'), JSON.stringify({ _meta: { seed: 1, rngState: 5, createdAt: 0 }, sys: { n: 3, ids: [] } }));
+    writeFileSync(join(dir, 'blobs', `${encodeURIComponent('doc/1')}.json`), '{"old":true}');
+    const s = await open(dir);
+    expect(s.blobs.get('doc/1')).toEqual({ old: true });
+    await add(s);
+    expect(s.get<S>('sys').n).toBe(4);
+  });
+
+  it('refuses a data directory another live simulator holds, and takes over one a killed process left', async () => {
+    const dir = tmp();
+    await open(dir);
+    await expect(Store.open({ kind: 'file', dir }, () => world())).rejects.toThrow(/in use by another simulator \(pid \d+/);
+    const other = tmp();
+    writeFileSync(join(other, 'LOCK'), '999999999'); // no such process
+    const s = await open(other);
+    expect(existsSync(join(other, 'LOCK'))).toBe(true);
+    await s.close();
+    expect(existsSync(join(other, 'LOCK'))).toBe(false);
+  });
+
+  it('refuses to start on a corrupt state file instead of silently replacing it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'db.json'), '{"_meta": {');
+    await expect(Store.open({ kind: 'file', dir }, () => world())).rejects.toThrow(/db.json cannot be read/);
+    expect(readFileSync(join(dir, 'db.json'), 'utf8')).toBe('{"_meta": {');
+    expect(existsSync(join(dir, 'LOCK'))).toBe(false);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Restart, then mutate: every entity that carries an id, in both systems, with the file store and a real process
+ * stopped by SIGTERM and then by SIGKILL. What was acknowledged before a stop is there after it, and no id, token
+ * or serial handed out before is handed out again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { gs1CheckDigit } from '../simulator/core/gs1.js';
+import { call, contractViolations, startServer, stop, type Running } from './process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sim-restart-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const violations = contractViolations();
+
+const GTIN = '04899215122371';
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+const sscc = (n: number) => {
+  const body = `0307797292${String(n).padStart(7, '0')}`;
+  return body + gs1CheckDigit(body);
+};
+
+/** Everything one round creates, each id as the simulator acknowledged it. */
+interface Round {
+  accessToken: string;
+  refreshToken: string;
+  orderId: string;
+  packId: string;
+  codes: string[];
+  reportId: string;
+  validationId: string;
+  aggregationId: string;
+  unit: string;
+  requestId: number;
+  idToken: string;
+}
+
+async function round(s: Running, n: number): Promise<Round> {
+  const c = (method: string, path: string, opts: Parameters<typeof call>[4] = {}) => call(violations, s.base, method, path, opts);
+  const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
+  expect(login.status).toBe(200);
+  const token = login.body.accessToken as string;
+  const order = await c('POST', '/mcoi/api/orders', { token, body: { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: GTIN, quantity: 4, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 } });
+  expect(order.status).toBe(200);
+  expect((await c('POST', '/__sim/clock', { body: { advanceMs: 3_000 } })).status).toBe(200);
+  const pack = await c('GET', `/mcoi/api/codes?orderId=${order.body.orderId}&gtin=${GTIN}&quantity=4`, { token });
+  expect(pack.status).toBe(200);
+  const codes = pack.body.codes as string[];
+  const report = await c('POST', '/mcoi/api/utilisation?productGroup=vegetableoil', { token, body: { sntins: codes, businessPlaceId: 27, releaseType: 'PRODUCTION' } });
+  expect(report.status).toBe(200);
+  const validation = await c('POST', '/mcoi/public/api/v1/doc/validation', {
+    token,
+    body: { documentBody: b64({ productGroup: 'vegetableoil', businessPlaceId: 27, packageType: 'UNIT', documentDate: '2026-03-02T08:00:00+05:00', codes: codes.map((code) => ({ code, printQualityClass: 'A' })) }) },
+  });
+  expect(validation.status).toBe(200);
+  const unit = sscc(n);
+  const aggregation = await c('POST', '/mcoi/public/api/v1/doc/aggregation', {
+    token,
+    body: { documentBody: b64({ businessPlaceId: 27, documentDate: '2026-03-02T08:00:00+05:00', aggregationUnits: [{ unitSerialNumber: unit, aggregationUnitCapacity: 10, aggregationItemsCount: 4, codes }] }) },
+  });
+  expect(aggregation.status).toBe(200);
+  const request = await c('POST', '/id-issuer/api/v3/identifiers/unit/requests', {
+    token: 'sim-token-user-test-pl',
+    body: {
+      economicOperatorId: 'PWPK0000001', facilityId: 'PWPK0000002', processType: false, machineId: '',
+      routeData: { intendedMarket: 'PL', intendedRoute: '', fromOutOfUE: false },
+      productData: { cnCode: '24021000', productBrand: 'B', productType: '1', productTypeDescription: '', productWeight: 15, euCegIdentifier: 'X', euCegProductNumber: 'Y', subTypeName: '', units: 20, optionalId: '' },
+      reqQuantity: 5, processImmediately: true,
+    },
+  });
+  expect(request.status).toBe(201);
+  const minted = await c('POST', '/__sim/id-issuer/tokens', { body: { user: 'user@test.pl' } });
+  expect(minted.status).toBe(201);
+  expect((await c('POST', '/__sim/clock', { body: { advanceMs: 2_000 } })).status).toBe(200); // reports processed
+  return {
+    accessToken: token,
+    refreshToken: login.body.refreshToken,
+    orderId: order.body.orderId,
+    packId: pack.body.packId,
+    codes,
+    reportId: report.body.reportId,
+    validationId: validation.body.documentId,
+    aggregationId: aggregation.body.documentId,
+    unit,
+    requestId: request.body.requestId,
+    idToken: minted.body.token,
+  };
+}
+
+/** Everything a round acknowledged is still there (read with a fresh login: the round's token may be replaced). */
+async function present(s: Running, r: Round): Promise<void> {
+  const c = (method: string, path: string, opts: Parameters<typeof call>[4] = {}) => call(violations, s.base, method, path, opts);
+  const token = (await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken;
+  const orders = await c('GET', `/mcoi/api/orders?orderId=${r.orderId}`, { token });
+  expect(orders.body.orderInfos.map((o: { orderId: string }) => o.orderId)).toEqual([r.orderId]);
+  const again = await c('GET', `/mcoi/api/codes?orderId=${r.orderId}&gtin=${GTIN}&quantity=4`, { token });
+  expect(again.body).toEqual({ packId: r.packId, codes: r.codes });
+  expect((await c('GET', `/mcoi/api/utilisation/${r.reportId}`, { token })).body.reportStatus).toBe('SUCCESS');
+  for (const id of [r.validationId, r.aggregationId]) expect((await c('GET', `/mcoi/public/api/v1/doc/storage/docs/${id}`, { token })).body.status).toBe('SUCCESS');
+  for (const code of r.codes) {
+    const state = await c('GET', `/__sim/state/mcoi/codes/${encodeURIComponent(code)}`);
+    expect(state.body).toMatchObject({ status: 'APPLIED', printQualityClass: 'A', parent: r.unit });
+  }
+  const request = await c('GET', `/id-issuer/api/v3/identifiers/unit/requests/${r.requestId}`, { token: r.idToken });
+  expect(request.status).toBe(200);
+  expect(request.body.requestId).toBe(r.requestId);
+}
+
+describe('restart, then mutate (file store, real process)', () => {
+  it('keeps every acknowledged entity across SIGTERM and SIGKILL, and never hands out an id or token twice', async () => {
+    const env = { SIM_DATA_DIR: dir, SIM_RATE_LIMITS: 'off' };
+    const rounds: Round[] = [];
+    let s = await startServer(env);
+    rounds.push(await round(s, 1));
+    expect(await stop(s, 'SIGTERM')).toBe(0);
+
+    s = await startServer(env);
+    await present(s, rounds[0]);
+    rounds.push(await round(s, 2));
+    expect(await stop(s, 'SIGKILL')).toBe(null);
+
+    s = await startServer(env);
+    for (const r of rounds) await present(s, r);
+    rounds.push(await round(s, 3));
+    const owner = (await call(violations, s.base, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken;
+    const all = await call(violations, s.base, 'GET', '/mcoi/api/orders', { token: owner });
+    expect(all.body.orderInfos).toHaveLength(6 + 3); // the six orders of the default world, then one per round
+    await stop(s, 'SIGKILL');
+
+    for (const key of Object.keys(rounds[0]) as (keyof Round)[]) {
+      if (key === 'codes') continue;
+      const values = rounds.map((r) => JSON.stringify(r[key]));
+      expect(new Set(values).size, `${key} repeated across restarts: ${values.join(', ')}`).toBe(rounds.length);
+    }
+    const codes = rounds.flatMap((r) => r.codes);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(rounds.map((r) => r.requestId)).toEqual([25, 26, 27]);
+  });
+});

@@ -24,7 +24,7 @@ export interface CrashOptions {
   /** Kill after this many ms of writing, uniformly (drawn from the seed). */
   killAfterMs?: [number, number];
   /** Called with every complete response (contract checks in the test). */
-  check?(method: string, path: string, status: number, contentType: string | undefined, body: unknown): void;
+  check?(method: string, path: string, status: number, contentType: string | undefined, body: unknown, headers: Record<string, string>): void;
 }
 
 export interface CrashReport {
@@ -70,7 +70,7 @@ export async function runCrashTrials(o: CrashOptions): Promise<CrashReport> {
     });
     const text = await res.text();
     const parsed = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text;
-    o.check?.(method, path, res.status, res.headers.get('content-type') ?? undefined, parsed);
+    o.check?.(method, path, res.status, res.headers.get('content-type') ?? undefined, parsed, Object.fromEntries(res.headers));
     return { status: res.status, body: parsed };
   };
 

@@ -6,24 +6,42 @@
  * const sim = await createApp({ clock: new ManualClock(T0), store: { kind: 'memory' }, seed: 1 });
  * await request(sim.app).get('/__sim/health').expect(200);
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
+import { stringify as toYaml } from 'yaml';
+import { catalogOf, type Catalog } from './core/catalog.js';
 import { SimClock } from './core/clock.js';
 import { FaultEngine } from './core/faults.js';
 import { Journal } from './core/journal.js';
-import { loadContract, type Contract } from './core/openapi.js';
+import { RateLimiter } from './core/limits.js';
+import { silentLogger, type Logger } from './core/log.js';
+import { mountSystem, type ExchangeHook } from './core/mount.js';
+import { loadDocument, mergeControlContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import type { Scenario } from './core/scenario.js';
 import { Store, type DbShape, type StoreOptions, type World } from './core/store.js';
-import { mountSystem, type ExchangeHook, type SimConfig, type SimContext, type SystemInstance, type SystemModule } from './core/system.js';
+import { rateLimit, resolveTimings, timingDefaults, type SimConfig, type SystemContext, type SystemInstance, type SystemModule } from './core/system.js';
+import { CONTROL_HANDBOOK } from './control/handbook.js';
 import { createControl, problem } from './control/index.js';
 import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
 
 /** The emulated systems, one line each. */
 export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer];
+
+/** The catalog of the default systems (what main.ts and the CLI check scenarios and settings against). */
+export const defaultCatalog = (): Catalog => catalogOf(SYSTEMS);
+
+/** Every contract of a catalog by id: each system's, and the control plane's with the systems' control routes merged in. */
+export function contractsOf(catalog: Catalog): Record<string, Contract> {
+  const control = mergeControlContract(
+    join(ROOT, 'openapi', 'control.yaml'),
+    catalog.systems.filter((s) => s.module.controlContract).map((s) => ({ system: s.id, file: join(ROOT, s.module.controlContract!) })),
+    catalog.ids,
+  );
+  return { control, ...Object.fromEntries(catalog.systems.map((s) => [s.id, s.contract])) };
+}
 
 export interface AppDeps {
   clock?: SimClock;
@@ -36,6 +54,9 @@ export interface AppDeps {
   bodyLimit?: string;
   /** A scenario active from the start (`--scenario`, SIM_SCENARIO). */
   scenario?: Scenario;
+  /** The systems to mount (default SYSTEMS; tests add a third). */
+  systems?: SystemModule<any, any>[];
+  log?: Logger;
   /** Called with every exchange (tests validate each one against the contract). */
   onExchange?: ExchangeHook;
 }
@@ -45,6 +66,7 @@ export interface Sim {
   clock: SimClock;
   store: Store;
   journal: Journal;
+  catalog: Catalog;
   contracts: Record<string, Contract>;
   systems: Record<string, SystemInstance>;
   control: SystemInstance;
@@ -57,28 +79,35 @@ export interface Sim {
   close(): Promise<void>;
 }
 
-function initialData(seed: number, clock: SimClock, world?: Scenario['world']): World {
-  const nowMs = clock.nowMs();
-  const data: DbShape = { _meta: { seed, createdAt: nowMs, counters: {}, boots: 0, generation: 0, clock: clock.snapshot() } };
-  const blobs: Record<string, unknown> = {};
-  for (const m of SYSTEMS) {
-    const w = m.initialWorld(seed, nowMs);
-    const overlay = world?.[m.id];
-    data[m.id] = overlay && m.overlayWorld ? m.overlayWorld(w.state, overlay) : w.state;
-    Object.assign(blobs, w.blobs);
-  }
-  return { data, blobs };
-}
-
 export async function createApp(deps: AppDeps = {}): Promise<Sim> {
+  const modules = deps.systems ?? SYSTEMS;
+  const catalog = catalogOf(modules);
+  const contracts = contractsOf(catalog);
   const clock = deps.clock ?? new SimClock();
+  const log = deps.log ?? silentLogger();
   const baseline = {
     seed: deps.seed ?? 1,
     rateLimits: deps.rateLimits ?? true,
     timings: deps.timings ?? {},
     profile: deps.profile ?? {},
   };
-  const store = await Store.open(deps.store ?? { kind: 'memory' }, () => initialData(baseline.seed, clock));
+  const fixtures = new Map(modules.map((m) => [m.id, loadDocument(join(ROOT, m.fixture))]));
+
+  /** A fresh world (optionally with a scenario's overlays): every system's initial state and blobs. */
+  const initialData = (seed: number, world?: Scenario['world']): World => {
+    const nowMs = clock.nowMs();
+    const data: DbShape = { _meta: { seed, createdAt: nowMs, counters: {}, boots: 0, generation: 0, clock: clock.snapshot() } };
+    const blobs: Record<string, unknown> = {};
+    for (const m of modules) {
+      const w = m.initialWorld(structuredClone(fixtures.get(m.id)), seed, nowMs);
+      const overlay = world?.[m.id];
+      data[m.id] = overlay ? m.overlayWorld(w.state, overlay) : w.state;
+      Object.assign(blobs, w.blobs);
+    }
+    return { data, blobs };
+  };
+
+  const store = await Store.open(deps.store ?? { kind: 'memory' }, () => initialData(baseline.seed));
   // Virtual time is part of the world: a restart resumes it (an injected clock is its caller's to set).
   const savedClock = store.restored && !deps.clock ? store.meta().clock : undefined;
   if (savedClock) clock.restore(savedClock);
@@ -92,14 +121,31 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     profile: baseline.profile,
     bodyLimit: deps.bodyLimit ?? '20mb',
   };
-  const ctx: SimContext = { clock, store, config, faults: () => faults };
   const journal = new Journal(deps.journalSize ?? 1000);
+  const limiter = new RateLimiter({ windowMs: 60_000 });
 
-  const contracts: Record<string, Contract> = { control: loadContract(join(ROOT, 'openapi', 'control.yaml')) };
+  const contextOf = <S>(m: SystemModule<S>): SystemContext<S> => ({
+    id: m.id,
+    clock,
+    contract: contracts[m.id],
+    state: () => store.get<S>(m.id),
+    latest: () => store.latest<S>(m.id),
+    commit: (fn) => store.update(m.id, fn),
+    blobs: store.blobs,
+    timings: () => resolveTimings(m.id, timingDefaults(m), config.timings),
+    profile: (name) => {
+      const decl = m.switches[name];
+      if (!decl) throw new Error(`${m.id} declares no switch ${name}`);
+      return (config.profile[m.id]?.[name] as string | number | undefined) ?? decl.default;
+    },
+    responseId: () => store.responseIds(m.id).uuid(),
+    bodyLimit: config.bodyLimit,
+    logError: (message, err) => log.error({ system: m.id, err }, message),
+  });
+
   const instances: Record<string, SystemInstance> = {};
-  for (const m of SYSTEMS) {
-    contracts[m.id] = loadContract(join(ROOT, m.contractFile));
-    instances[m.id] = m.create(ctx, contracts[m.id]);
+  for (const m of modules) {
+    instances[m.id] = m.create(contextOf(m));
     instances[m.id].rebuild();
   }
   // A failed write rolled the state back: indexes built on what failed are rebuilt from what is durable.
@@ -107,17 +153,15 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     for (const inst of Object.values(instances)) inst.rebuild();
   });
 
-  /** A fresh world (optionally a scenario's), replacing state, blobs, generator, journal and runtime indexes. */
+  /** A fresh world (optionally a scenario's), replacing state, blobs, journal, rate windows and runtime indexes. */
   const rebuildWorld = async (seed: number, world?: Scenario['world'], scenario?: string) => {
-    const w = initialData(seed, clock, world);
+    const w = initialData(seed, world);
     if (scenario) w.data._meta.scenario = scenario;
     config.seed = seed;
     const written = store.replace(w);
     journal.clear();
-    for (const inst of Object.values(instances)) {
-      inst.clearTransient?.();
-      inst.rebuild();
-    }
+    limiter.clear();
+    for (const inst of Object.values(instances)) inst.rebuild();
     await written;
   };
 
@@ -153,14 +197,27 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     else await activate(deps.scenario);
   }
 
-  const contractFiles: Record<string, { json: unknown; yaml: string }> = {};
-  for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: readFileSync(c.source, 'utf8') };
+  const contractFiles: Record<string, { json: unknown; yaml: () => string }> = {};
+  for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: () => toYaml(c.document) };
 
   const control = createControl({
     clock,
     saveClock: () => store.updateMeta({ clock: clock.snapshot() }),
     journal,
-    systems: () => SYSTEMS.map((m) => ({ id: m.id, title: m.title, summary: () => instances[m.id].summary() })),
+    catalog,
+    systems: () =>
+      catalog.systems.map((s) => ({
+        id: s.id,
+        title: s.module.title,
+        base: s.module.base,
+        summary: () => ({
+          system: s.id,
+          timings: resolveTimings(s.id, timingDefaults(s.module), config.timings),
+          rateLimits: ((n) => (n === undefined ? 'off' : { requestsPerMinute: n }))(rateLimit(config, s.id, s.module.rateLimit.documented)),
+          ...(instances[s.id].summary() as object),
+        }),
+      })),
+    logError: (message, err) => log.error({ err }, message),
     seed: () => store.meta().seed,
     reset,
     activate,
@@ -177,17 +234,21 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // The emulated services send no ETag (and hashing every body costs throughput).
   app.set('etag', false);
   app.set('trust proxy', false);
+  app.get('/', (_req, res) => res.redirect(302, '/__sim/docs/'));
   // The emulated systems first, the control plane last, in the definition selector.
-  const urls = [...SYSTEMS.map((m) => m.id), 'control'].map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id }));
+  const urls = [...catalog.ids, 'control'].map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id }));
   app.use(
     '/__sim/docs',
     swaggerUi.serveFiles(undefined, { explorer: true, swaggerOptions: { urls } }),
     swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'Marking-systems simulator', swaggerOptions: { urls } }),
   );
-  app.use('/__sim', mountSystem('control', control, contracts.control, ctx, journal, deps.onExchange));
-  for (const m of SYSTEMS) app.use(`/${m.id}`, mountSystem(m.id, instances[m.id], contracts[m.id], ctx, journal, deps.onExchange));
+  const mountDeps = { clock, config, journal, log, limiter, faults: () => faults, hook: deps.onExchange };
+  app.use('/__sim', mountSystem({ id: 'control', instance: control, contract: contracts.control, handbook: CONTROL_HANDBOOK }, mountDeps));
+  for (const m of modules) {
+    app.use(m.base, mountSystem({ id: m.id, instance: instances[m.id], contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit }, mountDeps));
+  }
   app.use((req, res) => {
-    const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${SYSTEMS.map((m) => `/${m.id}`).join(', ')}; the control plane under /__sim`);
+    const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${modules.map((m) => m.base).join(', ')}; the control plane under /__sim`);
     res.status(r.status).type(r.contentType!).json(r.body);
   });
 
@@ -196,6 +257,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     clock,
     store,
     journal,
+    catalog,
     contracts,
     systems: instances,
     control,

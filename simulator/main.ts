@@ -1,105 +1,98 @@
 /**
- * The only file that reads process.env and argv, and the only one that listens.
- *
- * Environment: PORT (8080), HOST (0.0.0.0), SIM_DATA_DIR (./.sim-data), SIM_STORE (file | memory), SIM_SEED (1),
- * SIM_RATE_LIMITS (on | off), SIM_TIMINGS (instant | JSON such as {"mcoi":{"orderReadyMs":7200000}}),
- * SIM_MCOI_PERMISSION_STATUS (403 | 400), SIM_LOG_LEVEL (info | debug | silent), SIM_SCENARIO (a scenario file).
- * Argument: --scenario <file> (wins over SIM_SCENARIO).
+ * The only file that reads process.env and argv, and the only one that listens. Settings are checked before
+ * anything starts (core/settings.ts); `--help` lists them. Exit codes: 0 after SIGTERM/SIGINT, 1 when the server
+ * cannot start (port in use, data directory locked or damaged), 2 for a wrong setting or scenario.
  */
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
+import { createLogger, type Logger } from './core/log.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
+import { helpOf, parseSettings, SettingsInvalid, type Settings } from './core/settings.js';
 
-function parseTimings(raw: string | undefined): Record<string, Record<string, number>> {
-  if (!raw) return {};
-  if (raw === 'instant') return { '*': { all: 0 } };
-  try {
-    return JSON.parse(raw) as Record<string, Record<string, number>>;
-  } catch {
-    throw new Error(`SIM_TIMINGS must be "instant" or JSON like {"mcoi":{"orderReadyMs":5000}}, got ${raw}`);
-  }
-}
+const USAGE = `usage: node dist/simulator/main.js [--scenario <file>] [--help]   (npm start -- ...; npm run dev for sources)
 
-function fail(message: string): never {
-  console.error(`simulator: ${message}`);
-  process.exit(2);
+Serves every emulated system and the control plane (/__sim) on one port. Configuration is by environment:`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`simulator: ${message}\n`);
+  process.exit(code);
 }
 
 async function main(): Promise<void> {
-  const env = process.env;
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, got ${env.PORT}`);
-  const seed = Number(env.SIM_SEED ?? 1);
-  if (!Number.isInteger(seed)) fail(`SIM_SEED must be an integer, got ${env.SIM_SEED}`);
-  const storeKind = env.SIM_STORE ?? 'file';
-  if (storeKind !== 'file' && storeKind !== 'memory') fail(`SIM_STORE must be "file" or "memory", got ${storeKind}`);
-  const rateLimits = (env.SIM_RATE_LIMITS ?? 'on').toLowerCase();
-  if (!['on', 'off'].includes(rateLimits)) fail(`SIM_RATE_LIMITS must be "on" or "off", got ${env.SIM_RATE_LIMITS}`);
-  const permission = env.SIM_MCOI_PERMISSION_STATUS;
-  if (permission !== undefined && !['400', '403'].includes(permission)) fail(`SIM_MCOI_PERMISSION_STATUS must be 400 or 403`);
-  const logLevel = env.SIM_LOG_LEVEL ?? 'info';
-  let timings: Record<string, Record<string, number>>;
-  try {
-    timings = parseTimings(env.SIM_TIMINGS);
-  } catch (e) {
-    fail((e as Error).message);
-  }
-
   const argv = process.argv.slice(2);
+  const catalog = defaultCatalog();
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n${helpOf(catalog)}\n`);
+    return;
+  }
+  const unknownArg = argv.find((a, i) => a.startsWith('-') && a !== '--scenario' && argv[i - 1] !== '--scenario');
+  if (unknownArg) fail(`unknown option ${unknownArg} (--help lists the options)`);
   const flag = argv.indexOf('--scenario');
-  const scenarioFile = flag >= 0 ? argv[flag + 1] : env.SIM_SCENARIO;
-  if (flag >= 0 && !scenarioFile) fail('--scenario needs a file: --scenario scenarios/mcoi/happy-path.yaml');
+  if (flag >= 0 && !argv[flag + 1]) fail('--scenario needs a file: --scenario scenarios/mcoi/happy-path.yaml');
+
+  let settings: Settings;
+  try {
+    settings = parseSettings(process.env, catalog, { tty: process.stdout.isTTY, scenarioFlag: flag >= 0 ? argv[flag + 1] : undefined });
+  } catch (e) {
+    if (e instanceof SettingsInvalid) fail(`invalid settings:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw e;
+  }
+  const log: Logger = createLogger({ level: settings.logLevel, format: settings.logFormat });
+  for (const u of settings.unknown) log.warn(`${u}: not a setting of the simulator, ignored`);
+
   let scenario: Scenario | undefined;
-  if (scenarioFile) {
+  if (settings.scenarioFile) {
     try {
-      scenario = loadScenarioFile(scenarioFile);
+      scenario = loadScenarioFile(settings.scenarioFile, catalog);
     } catch (e) {
       if (e instanceof ScenarioInvalid) fail(e.message);
       throw e;
     }
   }
 
-  const sim = await createApp({
-    scenario,
-    seed,
-    store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR ?? './.sim-data' },
-    rateLimits: rateLimits === 'on',
-    timings,
-    profile: permission ? { mcoi: { permissionDeniedStatus: Number(permission) } } : {},
-  });
+  const sim = await createApp({ scenario, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log });
+  const seed = sim.store.meta().seed;
+  const seedNote = settings.seedGiven && settings.seed !== seed && sim.store.restored ? ` (SIM_SEED=${settings.seed} ignored: the data directory keeps its seed; POST /__sim/reset {"seed": ${settings.seed}} changes it)` : '';
 
-  const server: Server = sim.app.listen(port, env.HOST ?? '0.0.0.0', () => {
-    if (logLevel !== 'silent') {
-      const addr = server.address();
-      const shown = typeof addr === 'object' && addr ? addr.port : port;
-      console.log(
-        `simulator listening on :${shown} — systems: /mcoi, /id-issuer — control: /__sim (docs at /__sim/docs) — store: ${storeKind}${storeKind === 'file' ? ` (${env.SIM_DATA_DIR ?? './.sim-data'})` : ''}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
-      );
-    }
-  });
+  const server: Server = sim.app.listen(settings.port, settings.host);
   server.keepAliveTimeout = 5_000;
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    const why =
+      e.code === 'EADDRINUSE'
+        ? `port ${settings.port} on ${settings.host} is already in use: stop the other process or set PORT`
+        : e.code === 'EACCES'
+          ? `not allowed to listen on port ${settings.port} (ports below 1024 need privileges): set PORT`
+          : `cannot listen on ${settings.host}:${settings.port}: ${e.message}`;
+    void sim.close().finally(() => fail(why, 1));
+  });
+  server.on('listening', () => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : settings.port;
+    const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
+    log.info(
+      { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name },
+      `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
+    );
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     const t0 = monotonicMs();
-    if (logLevel !== 'silent') console.log(`simulator: ${signal}, closing`);
+    log.info(`simulator: ${signal}, closing`);
     server.close();
     server.closeIdleConnections();
     // Requests in flight get a moment; then connections are cut so the process exits well within a second.
     const force = setTimeout(() => server.closeAllConnections(), 500);
     force.unref();
     await sim.close();
-    if (logLevel !== 'silent') console.log(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
+    log.info(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((e) => {
-  console.error('simulator: failed to start:', e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().catch((e) => fail(`failed to start: ${e instanceof Error ? e.message : e}`, 1));

@@ -20,7 +20,9 @@ describe('contract coverage', () => {
 
   it('has a control-plane operation for every control handler, including those systems add', async () => {
     const s = await setup();
-    expect(Object.keys(s.sim.control.handlers).sort()).toEqual(control.operations.map((o) => o.operationId).sort());
+    expect(Object.keys(s.sim.control.handlers).sort()).toEqual(s.sim.contracts.control.operations.map((o) => o.operationId).sort());
+    // core's own, and one each system adds through its control contract
+    expect(s.sim.contracts.control.operations.map((o) => o.operationId)).toEqual(expect.arrayContaining([...control.operations.map((o) => o.operationId), 'getMcoiCodeState', 'mintIdIssuerToken']));
   });
 
   it('gives every operation a role in the §2.4 table', () => {
@@ -46,14 +48,31 @@ describe('contract coverage', () => {
     for (const [name, values] of pairs) expect(schemas[name].enum, name).toEqual([...values]);
   });
 
-  it('renders every handbook entry as a §1.6 envelope the contract accepts', () => {
-    const op = mcoi.operations.find((o) => o.operationId === 'registerOrder')!;
+  it('renders every handbook entry as a §1.6 envelope that an operation declaring its status accepts', () => {
     for (const [key, entry] of Object.entries(HANDBOOK)) {
       const args = Array.from({ length: typeof entry.text === 'function' ? entry.text.length : 0 }, () => 'x');
       const r = renderError(entry, args, { body: '$.x', context: { parameter: 'x' } }, 'id-1');
-      expect(mcoi.validateResponse(op, r.status, 'application/json', r.body), key).toEqual([]);
+      const ops = mcoi.operations.filter((o) => o.responses[String(r.status)] || o.responses[`${String(r.status)[0]}XX`]);
+      // Statuses no operation declares (405, an unknown path) are answered outside any operation: the unmatched response.
+      if (!ops.length) expect(mcoi.validateResponse(undefined, r.status, 'application/json', r.body), key).toEqual([]);
+      for (const op of ops) expect(mcoi.validateResponse(op, r.status, 'application/json', r.body, { 'retry-after': '1' }), `${key} on ${op.operationId}`).toEqual([]);
       expect(r.body.globalErrors[0].error, key).not.toMatch(/undefined/);
     }
+  });
+
+  it('declares no catch-all default response: an undeclared status fails the check', () => {
+    for (const c of [mcoi, control]) for (const op of c.operations) expect(Object.keys(op.responses), op.operationId).not.toContain('default');
+    const op = mcoi.operations.find((o) => o.operationId === 'listOrders')!;
+    const notFound = renderError(HANDBOOK.ORDER_NOT_FOUND, ['x']);
+    expect(mcoi.validateResponse(op, 409, 'application/json', notFound.body)).toEqual(['listOrders: status 409 is not in the contract']);
+  });
+
+  it('checks the headers a response declares', () => {
+    const op = mcoi.operations.find((o) => o.operationId === 'listOrders')!;
+    const tooMany = renderError(HANDBOOK.TOO_MANY_REQUESTS, [100]).body;
+    expect(mcoi.validateResponse(op, 429, 'application/json', tooMany, {})).toEqual(['listOrders 429: header Retry-After is required']);
+    expect(mcoi.validateResponse(op, 429, 'application/json', tooMany, { 'retry-after': 'soon' })[0]).toMatch(/header Retry-After "soon" must be integer/);
+    expect(mcoi.validateResponse(op, 429, 'application/json', tooMany, { 'retry-after': '12' })).toEqual([]);
   });
 
   it('catches a response that breaks the contract (the checker can fail)', () => {

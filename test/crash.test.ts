@@ -20,8 +20,8 @@ describe('crash trials', () => {
     const report = await runCrashTrials({
       trials: 20,
       seed: 8,
-      start: () => startServer({ SIM_DATA_DIR: dir, SIM_RATE_LIMITS: 'off', SIM_LOG_LEVEL: 'warn' }),
-      check: (method, path, status, contentType, body) => checkContract(violations, method, path, status, contentType, body),
+      start: () => startServer({ SIM_DATA_DIR: dir, SIM_RATE_LIMITS: 'off' }),
+      check: (method, path, status, contentType, body, headers) => checkContract(violations, method, path, status, contentType, body, headers),
     });
     expect(report.trials).toBe(20);
     expect(report.lost).toEqual([]);

@@ -54,6 +54,6 @@ describe('main.ts', () => {
     const bad = spawnMain({ SIM_STORE: 'postgres' });
     const [code] = await once(bad.child, 'exit');
     expect(code).toBe(2);
-    expect(bad.output()).toContain('SIM_STORE must be "file" or "memory"');
+    expect(bad.output()).toContain('SIM_STORE=postgres is not a valid value (one of: file, memory)');
   });
 });

@@ -77,6 +77,6 @@ export async function call(violations: string[], base: string, method: string, p
   const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   const text = await res.text();
   const body = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text;
-  checkContract(violations, method, path, res.status, res.headers.get('content-type') ?? undefined, body);
+  checkContract(violations, method, path, res.status, res.headers.get('content-type') ?? undefined, body, Object.fromEntries(res.headers));
   return { status: res.status, body, headers: res.headers };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createApp, type AppDeps } from '../simulator/app.js';
+import { createApp, defaultCatalog, type AppDeps } from '../simulator/app.js';
 import { findScenarios, scenarioFiles } from '../simulator/control/scenarios.js';
 import { runJourney } from '../simulator/control/journey.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
@@ -13,6 +13,7 @@ import { checkScenario, loadScenarioFile, parseScenario, ScenarioInvalid, type S
 import { contractHook, setup, USERS } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'scenarios-'));
+const CATALOG = defaultCatalog();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A listening app (journeys run over HTTP) whose every response is checked against the contracts. */
@@ -35,7 +36,7 @@ describe('every scenario in the repository', () => {
   const files = scenarioFiles();
 
   it('validates, and names are unique', () => {
-    const { scenarios, invalid } = findScenarios();
+    const { scenarios, invalid } = findScenarios(CATALOG);
     expect(invalid.map((i) => i.message)).toEqual([]);
     const names = scenarios.map((s) => s.scenario.name);
     expect(new Set(names).size).toBe(names.length);
@@ -44,7 +45,7 @@ describe('every scenario in the repository', () => {
 
   for (const file of files) {
     it(`${relative(PROJECT_ROOT, file)}: its journey passes`, async () => {
-      const scenario = loadScenarioFile(file);
+      const scenario = loadScenarioFile(file, CATALOG);
       expect(scenario.steps?.length ?? 0).toBeGreaterThan(0);
       const app = await serve({ scenario });
       try {
@@ -57,37 +58,64 @@ describe('every scenario in the repository', () => {
   }
 });
 
-describe('malformed scenarios are reported with the file, the path inside it and what was expected', () => {
+describe('malformed scenarios are reported with the file, line and column, what was expected and the valid choices', () => {
   const problems = (text: string) => {
     try {
-      parseScenario(text, 'x.yaml');
+      parseScenario(text, 'x.yaml', CATALOG);
     } catch (e) {
       expect(e).toBeInstanceOf(ScenarioInvalid);
       return (e as ScenarioInvalid).problems;
     }
     throw new Error('accepted a malformed scenario');
   };
+  const FAULT = (match: string, action = '{ drop: true }') => `name: x\ndescription: y\nfaults:\n  - match: ${match}\n    action: ${action}\n`;
 
   it('YAML syntax errors, with line and column', () => {
     expect(problems('name: x\ndescription: [unclosed\n')[0]).toMatch(/^line \d+, column \d+: /);
   });
-  it('missing and unknown fields', () => {
-    expect(problems('name: x\n')).toEqual(['/: needs "description"']);
-    expect(problems('name: x\ndescription: y\nsurprise: 1\n')).toEqual(['/: has an unknown field "surprise"']);
+  it('missing and unknown fields, the unknown one pointed at and a near valid one suggested', () => {
+    expect(problems('name: x\n')).toEqual(['line 1, column 1: /: needs "description"']);
+    expect(problems('name: x\ndescription: y\ntimigns: instant\n')).toEqual(['line 3, column 1: /: has an unknown field "timigns": did you mean timings? (one of: name, description, seed, world, clock, timings, limits, profile, faults, steps)']);
   });
   it('an action that is not one of the closed list, or two actions at once', () => {
-    expect(problems('name: x\ndescription: y\nfaults: [{ match: { system: mcoi }, action: { explode: true } }]\n')).toContain('/faults/0/action: has an unknown field "explode"');
-    expect(problems('name: x\ndescription: y\nfaults: [{ match: { system: mcoi }, action: { drop: true, status: 500 } }]\n')).toContain('/faults/0/action: must have exactly one action (see scenarios/README.md)');
+    expect(problems(FAULT('{ system: mcoi }', '{ explode: true }')).join()).toContain('line 5, column 15: /faults/0/action: has an unknown field "explode"');
+    expect(problems(FAULT('{ system: mcoi }', '{ drop: true, status: 500 }'))).toContain('line 5, column 13: /faults/0/action: must have exactly one entry (see scenarios/README.md)');
   });
-  it('a system that does not exist, and a bad calls range', () => {
-    expect(problems('name: x\ndescription: y\nfaults: [{ match: { system: sap }, action: { drop: true } }]\n')[0]).toMatch(/^\/faults\/0\/match\/system: must be one of "mcoi", "id-issuer"/);
-    expect(problems('name: x\ndescription: y\nfaults: [{ match: { system: mcoi, calls: "3-5" }, action: { drop: true } }]\n').join()).toContain('/faults/0/match/calls');
+  it('a system that does not exist, with the systems there are', () => {
+    expect(problems(FAULT('{ system: mcio }'))).toEqual(['line 4, column 22: /faults/0/match/system: "mcio" is not valid: did you mean mcoi? (one of: mcoi, id-issuer)']);
   });
-  it('a step that is neither a request nor a clock advance', () => {
+  it('an operationId the system does not have ("did you mean registerOrder?")', () => {
+    expect(problems(FAULT('{ system: mcoi, operation: registerOrders }'))).toEqual([
+      'line 4, column 39: /faults/0/match/operation: "registerOrders" is not valid: did you mean registerOrder? (one of: authenticate, listOrders, registerOrder, listSubOrders, unloadCodes, listPacks, closeOrder, registerUtilisation, getUtilisationStatus, registerValidation, registerAggregation, searchDocuments, getDocument, getDocumentJson, getDocumentErrors)',
+    ]);
+    // The operations of one system are not another's.
+    expect(problems(FAULT('{ system: id-issuer, operation: registerOrder }'))[0]).toMatch(/^line 4, column 44: \/faults\/0\/match\/operation: "registerOrder" is not valid/);
+  });
+  it('a handbook key the system does not have', () => {
+    expect(problems(FAULT('{ system: mcoi }', '{ error: ORDER_NOT_FUOND }'))[0]).toMatch(/^line 5, column 22: \/faults\/0\/action\/error: "ORDER_NOT_FUOND" is not valid: did you mean ORDER_NOT_FOUND\? \(\d+ valid values\)$/);
+  });
+  it('a path without a leading slash, or one that matches no route of the system', () => {
+    expect(problems(FAULT('{ system: mcoi, path: api/orders }'))).toEqual(['line 4, column 34: /faults/0/match/path: must match ^/']);
+    expect(problems(FAULT('{ system: mcoi, path: /api/order }'))).toEqual(['line 4, column 34: /faults/0/match/path: /api/order matches no route of mcoi: did you mean /api/orders? (one of: /api/users/authenticate, /api/orders, /api/orders/sub-orders, /api/codes, /api/codes/packs, /api/order/close, /api/utilisation, /api/utilisation/{reportId}, /public/api/v1/doc/validation, /public/api/v1/doc/aggregation, /public/api/v1/doc/storage/docs/search, /public/api/v1/doc/storage/docs/{documentId}, /public/api/v1/doc/storage/json/{documentId}, /public/api/v1/doc/storage/errors/{documentId})']);
+    // A wildcard segment matches a path parameter.
+    expect(() => parseScenario(FAULT('{ system: mcoi, path: "/api/utilisation/*" }'), 'x.yaml', CATALOG)).not.toThrow();
+  });
+  it('a forced outcome on an operation it does not apply to, or of another system', () => {
+    expect(problems(FAULT('{ system: mcoi, operation: listOrders }', '{ outcome: { orderRejected: duplicate } }'))).toEqual(['line 5, column 41: /faults/0/action/outcome/orderRejected: orderRejected applies to registerOrder, not to listOrders']);
+    expect(problems(FAULT('{ system: mcoi }', '{ outcome: { orderRejected: duplicate } }'))).toEqual(['line 4, column 12: /faults/0/match: a forced outcome needs "operation": orderRejected applies to registerOrder']);
+    expect(problems(FAULT('{ system: mcoi, operation: registerOrder }', '{ outcome: { requestRejected: EONotActive } }'))[0]).toMatch(/\/faults\/0\/action\/outcome: has an unknown field "requestRejected"/);
+  });
+  it('a timing, a switch value or a world key a system does not declare', () => {
+    expect(problems('name: x\ndescription: y\ntimings: { mcoi: { orderReadyMS: 5 } }\n')[0]).toMatch(/^line 3, column 20: \/timings\/mcoi: has an unknown field "orderReadyMS": did you mean orderReadyMs\?/);
+    expect(problems('name: x\ndescription: y\nprofile: { mcoi: { permissionDeniedStatus: 401 } }\n')[0]).toMatch(/\/profile\/mcoi\/permissionDeniedStatus: must be one of 403, 400/);
+    expect(problems('name: x\ndescription: y\nworld: { mcoi: { user: [] } }\n')[0]).toMatch(/\/world\/mcoi: has an unknown field "user": did you mean users\?/);
+  });
+  it('a bad calls range, and a step that is neither a request nor a clock advance', () => {
+    expect(problems(FAULT('{ system: mcoi, calls: "3-5" }')).join()).toContain('/faults/0/match/calls');
     expect(problems('name: x\ndescription: y\nsteps: [{ name: nothing }]\n').join()).toContain('/steps/0');
   });
   it('an unreadable file', () => {
-    expect(() => loadScenarioFile(join(tmp, 'missing.yaml'))).toThrow(/missing.yaml: invalid scenario\n  cannot be read: ENOENT/);
+    expect(() => loadScenarioFile(join(tmp, 'missing.yaml'), CATALOG)).toThrow(/missing.yaml: invalid scenario\n  cannot be read: ENOENT/);
   });
 });
 
@@ -127,11 +155,12 @@ describe('POST /__sim/scenarios', () => {
     expect(bad.body.errors[0]).toMatchObject({ path: '/name' });
   });
 
-  it('publishes the JSON Schema', async () => {
+  it('publishes the JSON Schema the systems derive, the same as scenarios/schema.json (npm run schema writes it)', async () => {
     const s = await setup();
     const res = await s.http.get('/__sim/scenarios/schema');
     expect(res.body.$id).toBe('https://marking-sim.local/scenario.schema.json');
     expect(res.body.$defs.action.properties).toHaveProperty('html');
+    expect(res.body).toEqual(JSON.parse(readFileSync(join(PROJECT_ROOT, 'scenarios', 'schema.json'), 'utf8')));
   });
 });
 
@@ -140,7 +169,7 @@ describe('faults', () => {
     const runs: number[][] = [];
     for (const seed of [3, 3]) {
       const s = await setup({ rateLimits: false });
-      await s.sim.activate(checkScenario({ name: 'p', description: 'd', seed, faults: [{ match: { system: 'mcoi', operation: 'listOrders', user: '6e8login23', probability: 0.5 }, action: { status: 502 } }] }, 't'));
+      await s.sim.activate(checkScenario({ name: 'p', description: 'd', seed, faults: [{ match: { system: 'mcoi', operation: 'listOrders', user: '6e8login23', probability: 0.5 }, action: { status: 502 } }] }, 't', CATALOG));
       const auth = await s.login();
       const other = await s.login('ordersOnly');
       const statuses = [];
@@ -155,7 +184,7 @@ describe('faults', () => {
 
   it('force a report ERROR with the given errors', async () => {
     const s = await setup();
-    await s.sim.activate(checkScenario({ name: 'e', description: 'd', clock: { start: '2026-03-02T09:00:00Z', frozen: true }, faults: [{ match: { system: 'mcoi', operation: 'registerValidation' }, action: { outcome: { reportError: [{ errorCode: 'invalid-print-quality-report', propertyName: 'CODE', errorTags: { reason: 'scanner offline' } }] } } }] }, 't'));
+    await s.sim.activate(checkScenario({ name: 'e', description: 'd', clock: { start: '2026-03-02T09:00:00Z', frozen: true }, faults: [{ match: { system: 'mcoi', operation: 'registerValidation' }, action: { outcome: { reportError: [{ errorCode: 'invalid-print-quality-report', propertyName: 'CODE', errorTags: { reason: 'scanner offline' } }] } } }] }, 't', CATALOG));
     const auth = await s.login();
     const report = { productGroup: 'vegetableoil', businessPlaceId: 27, packageType: 'UNIT', documentDate: '2026-03-02T08:00:00Z', codes: [{ code: '010489921512237121UNI-AaaZTRlLg', printQualityClass: 'A' }] };
     const res = await s.http.post('/mcoi/public/api/v1/doc/validation').set('Authorization', auth).send({ documentBody: Buffer.from(JSON.stringify(report)).toString('base64') });
@@ -166,7 +195,7 @@ describe('faults', () => {
 
   it('force an ID-issuer rejection reason', async () => {
     const s = await setup();
-    await s.sim.activate(checkScenario({ name: 'r', description: 'd', faults: [{ match: { system: 'id-issuer', operation: 'createUnitRequest' }, action: { outcome: { requestRejected: 'LegacyTechnicalError' } } }] }, 't'));
+    await s.sim.activate(checkScenario({ name: 'r', description: 'd', faults: [{ match: { system: 'id-issuer', operation: 'createUnitRequest' }, action: { outcome: { requestRejected: 'LegacyTechnicalError' } } }] }, 't', CATALOG));
     const { create, details } = await import('./id-issuer/helpers.js');
     const id = await create(s);
     s.advance(2_000);
@@ -177,7 +206,7 @@ describe('faults', () => {
 describe('the journal as a scenario', () => {
   it('exports a session that replays as a passing journey against a fresh simulator', async () => {
     const a = await serve({ seed: 4 });
-    await a.sim.activate(checkScenario({ name: 'recording', description: 'frozen clock', seed: 4, clock: { start: '2026-03-02T09:00:00Z', frozen: true } }, 't'));
+    await a.sim.activate(checkScenario({ name: 'recording', description: 'frozen clock', seed: 4, clock: { start: '2026-03-02T09:00:00Z', frozen: true } }, 't', CATALOG));
     const call = (path: string, init: RequestInit = {}) => fetch(a.base + path, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
     const token = (await (await call('/mcoi/api/users/authenticate', { method: 'POST', body: JSON.stringify(USERS.main) })).json()).accessToken;
     const auth = { authorization: `Bearer ${token}` };
@@ -188,13 +217,13 @@ describe('the journal as a scenario', () => {
     const yaml = await (await call('/__sim/journal?format=scenario')).text();
     await a.close();
 
-    const exported = checkScenario(parse(yaml), 'export');
+    const exported = checkScenario(parse(yaml), 'export', CATALOG);
     expect(exported.steps!.map((st) => st.advanceMs ?? st.request!.method)).toEqual(['POST', 'POST', 3_000, 'GET', 'GET']);
     const file = join(tmp, 'recorded.yaml');
     writeFileSync(file, yaml);
     const b = await serve();
     try {
-      const results = await runJourney(loadScenarioFile(file), b.base, { activate: true });
+      const results = await runJourney(loadScenarioFile(file, CATALOG), b.base, { activate: true });
       expect(results.filter((r) => !r.ok)).toEqual([]);
     } finally {
       await b.close();
@@ -259,7 +288,7 @@ describe('the scenario command', () => {
 describe('limits', () => {
   it('overrides a documented rate limit per system', async () => {
     const s = await setup();
-    await s.sim.activate(checkScenario({ name: 'l', description: 'd', limits: { mcoi: { requestsPerMinute: 3 } } }, 't'));
+    await s.sim.activate(checkScenario({ name: 'l', description: 'd', limits: { mcoi: { requestsPerMinute: 3 } } }, 't', CATALOG));
     const auth = await s.login();
     for (let i = 0; i < 3; i++) expect((await s.http.get('/mcoi/api/orders').set('Authorization', auth)).status).toBe(200);
     const res = await s.http.get('/mcoi/api/orders').set('Authorization', auth);

@@ -3,29 +3,33 @@
  * errors are RFC 7807 problem details. Mounted through the same contract machinery as the systems.
  */
 import { STATUS_CODES } from 'node:http';
+import { suggest, type Catalog } from '../core/catalog.js';
+import type { SimClock } from '../core/clock.js';
 import type { RenderedError, ValidationIssue } from '../core/errors.js';
 import { RequestInvalid, SimError } from '../core/errors.js';
-import type { SimClock } from '../core/clock.js';
 import type { Journal } from '../core/journal.js';
+import { checkScenario, scenarioSchema, ScenarioInvalid, type Scenario } from '../core/scenario.js';
 import type { Handler, SystemInstance } from '../core/system.js';
-import { CONTROL_HANDBOOK } from './handbook.js';
-import { checkScenario, SCENARIO_SCHEMA, ScenarioInvalid, type Scenario } from '../core/scenario.js';
-import { findScenarios } from './scenarios.js';
 import { journalAsScenario } from './export.js';
+import { CONTROL_HANDBOOK } from './handbook.js';
+import { findScenarios } from './scenarios.js';
 
 export interface ControlDeps {
   clock: SimClock;
   /** Persists the clock after a change (a restart resumes virtual time). */
   saveClock(): Promise<void>;
   journal: Journal;
-  systems: () => { id: string; title: string; summary(): unknown }[];
+  catalog: Catalog;
+  systems: () => { id: string; title: string; base: string; summary(): unknown }[];
   seed: () => number;
   reset(seed?: number): Promise<void>;
   activate(scenario: Scenario): Promise<void>;
   scenario(): Scenario | undefined;
-  contracts: Record<string, { json: unknown; yaml: string }>;
+  contracts: Record<string, { json: unknown; yaml: () => string }>;
   startedAt: string;
+  /** The control operations the systems add (their control contracts). */
   extra: Record<string, Handler>;
+  logError(message: string, err: unknown): void;
 }
 
 export function problem(status: number, title: string, detail: string, errors?: ValidationIssue[]): RenderedError {
@@ -36,25 +40,31 @@ export function problem(status: number, title: string, detail: string, errors?: 
   };
 }
 
-export function renderControlError(err: unknown): RenderedError {
-  if (err instanceof SimError) return problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message);
+/** Any failure of a control route as problem details: the control plane's own errors and those of a system's control routes. */
+export function renderControlError(err: unknown, logError: (message: string, err: unknown) => void = () => undefined): RenderedError {
+  if (err instanceof SimError) return { ...problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message), headers: err.details.headers };
   if (err instanceof ScenarioInvalid) {
-    return problem(400, 'Bad Request', `${err.source}: invalid scenario`, err.problems.map((p) => ({ in: 'body', path: p.split(':')[0], reason: 'scenario', message: p.slice(p.indexOf(':') + 2) })));
+    const issues = err.problems.map((p) => {
+      const m = /^(?:line \d+, column \d+: )?(\/[^:]*): (.*)$/.exec(p);
+      return { in: 'body' as const, path: m?.[1] ?? '/', reason: 'scenario', message: m?.[2] ?? p };
+    });
+    return problem(400, 'Bad Request', `${err.source}: invalid scenario`, issues);
   }
   if (err instanceof RequestInvalid) {
-    const status = err.issues.some((i) => i.reason === 'tooLarge') ? 413 : 400;
-    return problem(status, status === 413 ? 'Payload Too Large' : 'Bad Request', err.message, err.issues);
+    const status = err.issues.some((i) => i.reason === 'tooLarge') ? 413 : err.issues.some((i) => i.reason === 'mediaType') ? 415 : 400;
+    return problem(status, STATUS_CODES[status]!, err.message, err.issues);
   }
-  console.error('[control] unexpected error', err);
+  logError('control: unexpected error', err);
   return problem(500, 'Internal Server Error', 'the simulator failed to handle this request; see its log');
 }
 
 export function createControl(d: ControlDeps): SystemInstance {
+  const schema = scenarioSchema(d.catalog);
   const handlers: Record<string, Handler> = {
     getHealth: () => ({
       body: {
         status: 'ok',
-        systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: `/${s.id}` })),
+        systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base })),
         seed: d.seed(),
         clock: d.clock.state(),
         startedAt: d.startedAt,
@@ -86,7 +96,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: { entries } };
     },
     listScenarios: () => {
-      const { scenarios, invalid } = findScenarios();
+      const { scenarios, invalid } = findScenarios(d.catalog);
       return {
         body: {
           active: d.scenario()?.name ?? null,
@@ -98,34 +108,34 @@ export function createControl(d: ControlDeps): SystemInstance {
     activateScenario: async (req) => {
       const b = req.body as { name?: string; scenario?: unknown };
       let s: Scenario;
-      if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario');
+      if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario', d.catalog);
       else {
-        const found = findScenarios().scenarios.find((x) => x.scenario.name === b.name);
+        const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.name);
         if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [String(b.name)]);
         s = found.scenario;
       }
       await d.activate(s);
       return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
     },
-    getScenarioSchema: () => ({ body: SCENARIO_SCHEMA }),
+    getScenarioSchema: () => ({ body: schema }),
     getSystemState: (req) => {
-      const sys = d.systems().find((s) => s.id === req.params.system);
-      if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [req.params.system]);
+      const id = String(req.params.system);
+      const sys = d.systems().find((s) => s.id === id);
+      if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [id, suggest(id, d.catalog.ids)]);
       return { body: sys.summary() };
     },
     getContract: (req) => {
       const name = String(req.params.file);
-      const m = /^([a-z-]+)\.(json|yaml)$/.exec(name);
+      const m = /^([a-z0-9-]+)\.(json|yaml)$/.exec(name);
       const c = m ? d.contracts[m[1]] : undefined;
-      if (!m || !c) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_CONTRACT, [name]);
-      return m[2] === 'json' ? { body: c.json } : { body: c.yaml, contentType: 'application/yaml' };
+      if (!m || !c) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_CONTRACT, [name, suggest(name, Object.keys(d.contracts).flatMap((id) => [`${id}.json`, `${id}.yaml`]))]);
+      return m[2] === 'json' ? { body: c.json } : { body: c.yaml(), contentType: 'application/yaml' };
     },
     ...d.extra,
   };
   return {
     handlers,
-    render: renderControlError,
-    handbook: CONTROL_HANDBOOK,
+    render: (err) => renderControlError(err, d.logError),
     renderStatus: (status) => problem(status, STATUS_CODES[status] ?? 'Error', 'answered by a scenario fault'),
     unmatched: (method, path) => problem(404, 'Not Found', `the control plane has no route ${method} /__sim${path}`),
     rebuild: () => undefined,

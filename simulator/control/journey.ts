@@ -6,6 +6,8 @@
  * const results = await runJourney(scenario, 'http://127.0.0.1:8080', { activate: true, log: console.log });
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { monotonicMs } from '../core/clock.js';
 import type { Scenario, Step } from '../core/scenario.js';
 
@@ -58,7 +60,15 @@ function stepName(step: Step, i: number): string {
   return `${step.request!.method} ${step.request!.path}`;
 }
 
-async function runStep(step: Step, base: string, vars: Record<string, unknown>): Promise<string[]> {
+/** The bytes a step sends: JSON, a string as it is, base64, or a file next to the scenario. */
+function bodyOf(r: NonNullable<Step['request']>, dir: string): { bytes?: Buffer | string; json: boolean } {
+  if (r.bodyBase64 !== undefined) return { bytes: Buffer.from(r.bodyBase64, 'base64'), json: false };
+  if (r.bodyFile !== undefined) return { bytes: readFileSync(resolve(dir, r.bodyFile)), json: false };
+  if (r.body === undefined) return { json: false };
+  return typeof r.body === 'string' ? { bytes: r.body, json: false } : { bytes: JSON.stringify(r.body), json: true };
+}
+
+async function runStep(step: Step, base: string, vars: Record<string, unknown>, dir: string): Promise<string[]> {
   if (step.advanceMs !== undefined) {
     const res = await fetch(`${base}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: step.advanceMs }) });
     return res.status === 200 ? [] : [`advancing the clock answered ${res.status}`];
@@ -66,45 +76,51 @@ async function runStep(step: Step, base: string, vars: Record<string, unknown>):
   const r = interpolate(step.request!, vars);
   const url = base + (r.system ? (PREFIX[r.system] ?? `/${r.system}`) : '') + r.path;
   const headers: Record<string, string> = { ...(r.headers ?? {}) };
-  if (r.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const body = bodyOf(r, dir);
+  const typed = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
+  if (body.bytes !== undefined && !typed) headers['content-type'] = body.json ? 'application/json' : typeof body.bytes === 'string' ? 'text/plain' : 'application/octet-stream';
   const e = interpolate(step.expect ?? {}, vars);
   let status: number;
-  let text: string;
+  let bytes: Buffer;
   let resHeaders: Headers;
   try {
-    const res = await fetch(url, { method: r.method, headers, body: r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body) });
+    const res = await fetch(url, { method: r.method, headers, body: typeof body.bytes === 'string' || body.bytes === undefined ? body.bytes : new Uint8Array(body.bytes) });
     status = res.status;
     resHeaders = res.headers;
-    text = await res.text();
+    bytes = Buffer.from(await res.arrayBuffer());
   } catch (err) {
     return e.dropped ? [] : [`the connection failed: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`];
   }
+  const text = bytes.toString('utf8');
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const failures: string[] = [];
   if (e.dropped) failures.push(`expected the connection to drop, got a complete ${status} answer`);
   if (e.status !== undefined && e.status !== status) failures.push(`status: expected ${e.status}, got ${status}: ${text.slice(0, 300)}`);
-  let body: unknown = text;
+  let parsed: unknown = text;
   if (/json/.test(resHeaders.get('content-type') ?? '')) {
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       failures.push('the body is not the JSON its content type says');
     }
   }
   for (const [h, v] of Object.entries(e.headers ?? {})) if (!(resHeaders.get(h) ?? '').includes(v)) failures.push(`header ${h}: expected to contain ${JSON.stringify(v)}, got ${JSON.stringify(resHeaders.get(h))}`);
   for (const [path, expected] of Object.entries(e.body ?? {})) {
-    const f = check(expected, pick(body, path), path);
+    const f = check(expected, pick(parsed, path), path);
     if (f) failures.push(f);
   }
   if (e.text !== undefined && !text.includes(e.text)) failures.push(`body: expected to contain ${JSON.stringify(e.text)}`);
+  if (e.sha256 !== undefined && e.sha256 !== sha256) failures.push(`body: expected SHA-256 ${e.sha256}, got ${sha256} (${bytes.length} bytes)`);
   for (const [name, path] of Object.entries(step.capture ?? {})) {
-    const v = path === 'sha256:body' ? createHash('sha256').update(text).digest('hex') : path.startsWith('header:') ? resHeaders.get(path.slice(7)) : pick(body, path);
+    const v = path === 'sha256:body' ? sha256 : path.startsWith('header:') ? resHeaders.get(path.slice(7)) : pick(parsed, path);
     if (v === undefined || v === null) failures.push(`capture ${name}: nothing at ${path}`);
     else vars[name] = v;
   }
   return failures;
 }
 
-export async function runJourney(scenario: Scenario, base: string, opts: { activate: boolean; log?: (line: string) => void }): Promise<StepResult[]> {
+/** `dir` resolves the steps' bodyFile (the scenario file's folder). */
+export async function runJourney(scenario: Scenario, base: string, opts: { activate: boolean; log?: (line: string) => void; dir?: string }): Promise<StepResult[]> {
   const log = opts.log ?? (() => undefined);
   if (opts.activate) {
     const res = await fetch(`${base}/__sim/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario }) });
@@ -123,7 +139,7 @@ export async function runJourney(scenario: Scenario, base: string, opts: { activ
     const t0 = monotonicMs();
     let failures: string[] = [];
     for (let n = 1; n <= (step.repeat ?? 1) && !failures.length; n++) {
-      failures = await runStep(step, base, vars);
+      failures = await runStep(step, base, vars, opts.dir ?? process.cwd());
       if (failures.length && step.repeat) failures = failures.map((f) => `request ${n} of ${step.repeat}: ${f}`);
     }
     const ms = Math.round(monotonicMs() - t0);

@@ -1,6 +1,7 @@
 /** The scenario files shipped under scenarios/ (recursively), parsed and validated. */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { Catalog } from '../core/catalog.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from '../core/scenario.js';
 
@@ -13,13 +14,13 @@ export function scenarioFiles(dir = SCENARIO_DIR): string[] {
     .sort();
 }
 
-export function findScenarios(dir = SCENARIO_DIR): { scenarios: { file: string; scenario: Scenario }[]; invalid: ScenarioInvalid[] } {
+export function findScenarios(catalog: Catalog, dir = SCENARIO_DIR): { scenarios: { file: string; scenario: Scenario }[]; invalid: ScenarioInvalid[] } {
   const scenarios: { file: string; scenario: Scenario }[] = [];
   const invalid: ScenarioInvalid[] = [];
   for (const f of scenarioFiles(dir)) {
     const file = relative(PROJECT_ROOT, f);
     try {
-      scenarios.push({ file, scenario: loadScenarioFile(f) });
+      scenarios.push({ file, scenario: loadScenarioFile(f, catalog) });
     } catch (e) {
       if (e instanceof ScenarioInvalid) invalid.push(new ScenarioInvalid(file, e.problems));
       else throw e;

@@ -33,6 +33,13 @@ function pathMatch(pattern: string | undefined, path: string): boolean {
   return re.test(path);
 }
 
+/** The fault chosen for a call: its action and which rule (0-based, in the scenario's order) it came from. */
+export interface FaultDecision {
+  action: FaultAction;
+  rule: number;
+  description?: string;
+}
+
 export class FaultEngine {
   private readonly counts: number[];
   private readonly rng: Rng;
@@ -50,9 +57,9 @@ export class FaultEngine {
     return this.faults.length;
   }
 
-  /** The action of the first rule that matches this call (counting it against every rule whose criteria fit). */
-  decide(c: CallInfo): FaultAction | undefined {
-    let chosen: FaultAction | undefined;
+  /** The first rule that matches this call (counting the call against every rule whose criteria fit). */
+  decide(c: CallInfo): FaultDecision | undefined {
+    let chosen: FaultDecision | undefined;
     this.faults.forEach((f, i) => {
       const m = f.match;
       if (m.system !== c.system) return;
@@ -68,7 +75,7 @@ export class FaultEngine {
       this.counts[i] += 1;
       if (!callsMatch(m.calls, this.counts[i])) return;
       if (m.probability !== undefined && this.rng.next() >= m.probability) return;
-      chosen ??= f.action;
+      chosen ??= { action: f.action, rule: i, ...(f.description ? { description: f.description } : {}) };
     });
     return chosen;
   }

@@ -107,9 +107,4 @@ export class ResponseIds {
   uuid(): string {
     return uuidFrom(this.key, this.boot | 0x80000000, ++this.n);
   }
-
-  /** 32 hex digits (a W3C trace id), unique like {@link uuid}. */
-  hex32(): string {
-    return bits128(this.key, this.boot | 0x80000000, ++this.n);
-  }
 }

@@ -5,6 +5,9 @@
  * journal.record({ system: 'mcoi', method: 'GET', path: '/api/orders', status: 200, ... });
  * journal.list({ system: 'mcoi', limit: 20 });
  */
+/** How an exchange ended: answered in full, cut short by a truncate fault, or dropped (a fault, or a client gone). */
+export type Outcome = 'answered' | 'truncated' | 'dropped';
+
 export interface Exchange {
   id: number;
   /** Virtual time of the request, ISO 8601. */
@@ -19,6 +22,11 @@ export interface Exchange {
   authorization?: string;
   requestBody?: unknown;
   status: number;
+  outcome: Outcome;
+  /** The scenario fault that shaped the answer: its rule (0-based), its action, its description. */
+  fault?: { rule: number; action: string; description?: string };
+  /** Who called, as the system names its callers. */
+  principal?: string;
   contentType?: string;
   responseBody?: unknown;
   durationMs: number;

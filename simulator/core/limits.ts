@@ -2,11 +2,10 @@
  * Per-key request-rate limiter: a sliding window on the virtual clock. Answers how long to wait when over.
  *
  * @example
- * const limiter = new RateLimiter({ limit: 100, windowMs: 60_000 });
- * limiter.hit('user-1', nowMs); // { allowed: true } ... the 101st within a minute: { allowed: false, retryAfterMs }
+ * const limiter = new RateLimiter({ windowMs: 60_000 });
+ * limiter.hit('user-1', nowMs, 100); // { allowed: true } ... the 101st within a minute: { allowed: false, retryAfterMs }
  */
 export interface RateLimit {
-  limit: number;
   windowMs: number;
 }
 
@@ -17,8 +16,8 @@ export class RateLimiter {
 
   constructor(private readonly rule: RateLimit) {}
 
-  /** Counts a hit; `limit` overrides the rule's (a scenario's setting), the window stays. */
-  hit(key: string, nowMs: number, limit = this.rule.limit): RateDecision {
+  /** Counts a hit against `limit` hits per window. */
+  hit(key: string, nowMs: number, limit: number): RateDecision {
     const since = nowMs - this.rule.windowMs;
     const times = (this.hits.get(key) ?? []).filter((t) => t > since);
     if (times.length >= limit) {

@@ -13,7 +13,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { parse as parseYaml } from 'yaml';
+import { bodyKind, type UploadedFile } from './body.js';
 import type { ValidationIssue } from './errors.js';
+import { isWellFormedXml } from './xml.js';
 
 // ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
@@ -32,22 +34,34 @@ export interface Operation {
   parameters: OpenAPIV3_1.ParameterObject[];
   /** Query parameters with whether each is an array (precomputed: requests are validated on the hot path). */
   queryParams: { name: string; isArray: boolean }[];
-  hasBody: boolean;
+  /** Header parameters (names lower-case, as Node gives them). */
+  headerParams: { name: string; header: string }[];
+  /** The request body's media types, as declared (none: the operation takes no body). */
+  requestMedia: string[];
   bodyRequired: boolean;
+  /** Whether the contract requires credentials (`security` not `[]`, on the operation or the document). */
+  secured: boolean;
   responses: Record<string, OpenAPIV3_1.ResponseObject>;
 }
 
 export interface RequestParts {
   query: Record<string, unknown>;
   params: Record<string, unknown>;
+  headers?: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The declared media type the body was read as. */
+  mediaType?: string;
 }
 
 export interface ValidatedRequest {
   query: Record<string, unknown>;
   params: Record<string, unknown>;
+  headers: Record<string, unknown>;
   body: unknown;
 }
+
+/** A multipart body as its schema sees it: each file part a string (its bytes are not the schema's business). */
+const asSchemaSees = (body: Record<string, string | UploadedFile>) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
 
 const SPEC_ID = 'contract.json';
 
@@ -120,6 +134,8 @@ export class Contract {
           this.deref<OpenAPIV3_1.ParameterObject>(p),
         );
         const body = op.requestBody ? this.deref<OpenAPIV3_1.RequestBodyObject>(op.requestBody) : undefined;
+        if (op.requestBody && '$ref' in op.requestBody) throw new Error(`${source}: ${op.operationId}: write requestBody inline (its schema may $ref)`);
+        const security = (op.security ?? document.security ?? []) as OpenAPIV3_1.SecurityRequirementObject[];
         this.operations.push({
           operationId: op.operationId,
           method,
@@ -128,8 +144,11 @@ export class Contract {
           pointer: `#/paths/${escapePointer(path)}/${method}`,
           parameters,
           queryParams: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, isArray: this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {}).type === 'array' })),
-          hasBody: body !== undefined,
+          headerParams: parameters.filter((p) => p.in === 'header').map((p) => ({ name: p.name, header: p.name.toLowerCase() })),
+          requestMedia: Object.keys(body?.content ?? {}),
           bodyRequired: body?.required === true,
+          // An empty requirement ({}) makes credentials optional: the operation is then public too.
+          secured: security.length > 0 && !security.some((r) => Object.keys(r).length === 0),
           responses: Object.fromEntries(
             Object.entries(op.responses ?? {}).map(([k, v]) => [k, this.deref<OpenAPIV3_1.ResponseObject>(v)]),
           ),
@@ -157,7 +176,7 @@ export class Contract {
     return v;
   }
 
-  private paramsValidator(op: Operation, where: 'query' | 'path'): ValidateFunction {
+  private paramsValidator(op: Operation, where: 'query' | 'path' | 'header'): ValidateFunction {
     const cached = this.cache.get(`p:${op.pointer}:${where}`);
     if (cached) return cached;
     const params = op.parameters.filter((p) => p.in === where);
@@ -193,8 +212,9 @@ export class Contract {
   }
 
   /**
-   * Validates and coerces a request. Returns the typed query/path values, or the issues found.
-   * Comma-separated values are split for array parameters (`types=A,B` as well as `types=A&types=B`).
+   * Validates and coerces a request: query, path and header parameters, then the body by its media type. Returns
+   * the typed values, or the issues found. Comma-separated values are split for array parameters (`types=A,B` as
+   * well as `types=A&types=B`).
    */
   validateRequest(op: Operation, parts: RequestParts): { ok: true; value: ValidatedRequest } | { ok: false; issues: ValidationIssue[] } {
     const query: Record<string, unknown> = {};
@@ -216,19 +236,30 @@ export class Contract {
     if (!qv(query)) return { ok: false, issues: (qv.errors ?? []).map((e) => issueFrom('query', e)) };
     const pv = this.paramsValidator(op, 'path');
     if (!pv(params)) return { ok: false, issues: (pv.errors ?? []).map((e) => issueFrom('path', e)) };
-    if (op.hasBody) {
-      const absent = parts.body === undefined;
-      if (absent && op.bodyRequired) {
-        return { ok: false, issues: [{ in: 'body', path: '$', reason: 'required', message: 'request body is required' }] };
+    const headers: Record<string, unknown> = {};
+    if (op.headerParams.length) {
+      for (const h of op.headerParams) {
+        const v = parts.headers?.[h.header];
+        if (v !== undefined) headers[h.name] = Array.isArray(v) ? v.join(', ') : v;
       }
-      if (!absent) {
-        const bv = this.compile(this.bodyAjv, `${op.pointer}:body`, {
-          $ref: `${SPEC_ID}${op.pointer}/requestBody/content/${escapePointer('application/json')}/schema`,
-        });
-        if (!bv(parts.body)) return { ok: false, issues: (bv.errors ?? []).map((e) => issueFrom('body', e)) };
+      const hv = this.paramsValidator(op, 'header');
+      if (!hv(headers)) return { ok: false, issues: (hv.errors ?? []).map((e) => issueFrom('header', e)) };
+    }
+    if (op.requestMedia.length) {
+      if (parts.body === undefined) {
+        if (op.bodyRequired) return { ok: false, issues: [{ in: 'body', path: '$', reason: 'required', message: 'request body is required' }] };
+      } else {
+        const mt = parts.mediaType ?? op.requestMedia[0];
+        const kind = bodyKind(mt);
+        // Bytes are checked for presence and size only; a multipart body's file parts count as strings.
+        if (kind !== 'binary') {
+          const bv = this.compile(this.bodyAjv, `${op.pointer}:body:${mt}`, { $ref: `${SPEC_ID}${op.pointer}/requestBody/content/${escapePointer(mt)}/schema` });
+          const seen = kind === 'multipart' ? asSchemaSees(parts.body as Record<string, string | UploadedFile>) : parts.body;
+          if (!bv(seen)) return { ok: false, issues: (bv.errors ?? []).map((e) => issueFrom('body', e)) };
+        }
       }
     }
-    return { ok: true, value: { query, params, body: parts.body } };
+    return { ok: true, value: { query, params, headers, body: parts.body } };
   }
 
   /** Validates a value against `components/schemas/<name>`; issue paths start at `prefix` (e.g. `$.documentBody`). */
@@ -257,46 +288,127 @@ export class Contract {
   }
 
   /**
-   * Checks a response against the contract. Returns what is wrong (empty when it conforms).
+   * Checks a response against the contract: the status is declared (exactly, or by its range such as 5XX), the
+   * headers it declares required are present and fit, the media type is declared, and the body fits: JSON by its
+   * schema, XML well-formed, text a string, a ZIP its magic bytes. Returns what is wrong (empty when it conforms).
    * `op` undefined means no operation matched: the body must then fit `x-sim-unmatched-response`.
    */
-  validateResponse(op: Operation | undefined, status: number, contentType: string | undefined, body: unknown): string[] {
+  validateResponse(op: Operation | undefined, status: number, contentType: string | undefined, body: unknown, headers: Record<string, unknown> = {}): string[] {
     let pointer: string;
     let response: OpenAPIV3_1.ResponseObject | undefined;
+    const name = op?.operationId ?? 'unmatched';
     if (!op) {
       const ref = (this.document as unknown as Record<string, string>)['x-sim-unmatched-response'];
       if (!ref) return [`no operation matches and the contract declares no x-sim-unmatched-response`];
       pointer = ref;
       response = this.deref<OpenAPIV3_1.ResponseObject>({ $ref: ref });
     } else {
-      const key = op.responses[String(status)] ? String(status) : op.responses[`${String(status)[0]}XX`] ? `${String(status)[0]}XX` : 'default';
+      const key = op.responses[String(status)] ? String(status) : op.responses[`${String(status)[0]}XX`] ? `${String(status)[0]}XX` : undefined;
+      if (!key) return [`${name}: status ${status} is not in the contract`];
       response = op.responses[key];
-      if (!response) return [`${op.operationId}: status ${status} is not in the contract`];
       const raw = ((this.document.paths ?? {})[op.path] as Record<string, OpenAPIV3_1.OperationObject>)[op.method].responses![key] as { $ref?: string };
       pointer = raw.$ref ?? `${op.pointer}/responses/${key}`;
     }
+    const problems: string[] = [];
+    for (const [h, decl] of Object.entries(response.headers ?? {})) {
+      const d = this.deref<OpenAPIV3_1.HeaderObject>(decl);
+      const v = headers[h.toLowerCase()];
+      if (v === undefined) {
+        if (d.required) problems.push(`${name} ${status}: header ${h} is required`);
+        continue;
+      }
+      if (d.schema) {
+        const hv = this.compile(this.paramAjv, `${pointer}:h:${h}`, { type: 'object', properties: { v: { $ref: `${SPEC_ID}${pointer}/headers/${escapePointer(h)}/schema` } } });
+        if (!hv({ v: String(v) })) problems.push(`${name} ${status}: header ${h} ${JSON.stringify(v)} ${hv.errors?.[0]?.message}`);
+      }
+    }
     const content = response.content;
     if (!content || Object.keys(content).length === 0) {
-      return body === undefined || body === '' || (Buffer.isBuffer(body) && body.length === 0) ? [] : [`${op?.operationId}: ${status} has a body the contract does not declare`];
+      const empty = body === undefined || body === '' || (Buffer.isBuffer(body) && body.length === 0);
+      return empty ? problems : [...problems, `${name}: ${status} has a body the contract does not declare`];
     }
     const mediaType = (contentType ?? '').split(';')[0].trim();
     const declared = Object.keys(content);
     const mt = declared.find((d) => d === mediaType) ?? declared.find((d) => d.endsWith('/*') && mediaType.startsWith(d.slice(0, -1)));
-    if (!mt) return [`${op?.operationId ?? 'unmatched'}: ${status} answered ${mediaType || 'no content type'}, contract says ${declared.join(' or ')}`];
-    if (!/json/.test(mt)) return [];
-    const v = this.compile(this.bodyAjv, `${pointer}:${mt}`, { $ref: `${SPEC_ID}${pointer}/content/${escapePointer(mt)}/schema` });
-    if (v(body)) return [];
-    return (v.errors ?? []).map((e) => `${op?.operationId ?? 'unmatched'} ${status}: ${jsonPath(e.instancePath)} ${e.message} ${JSON.stringify(e.params)}`);
+    if (!mt) return [...problems, `${name}: ${status} answered ${mediaType || 'no content type'}, contract says ${declared.join(' or ')}`];
+    if (body === undefined) return problems; // streamed: the bytes are not captured
+    const kind = bodyKind(mt);
+    if (kind === 'json') {
+      const v = this.compile(this.bodyAjv, `${pointer}:${mt}`, { $ref: `${SPEC_ID}${pointer}/content/${escapePointer(mt)}/schema` });
+      if (!v(body)) problems.push(...(v.errors ?? []).map((e) => `${name} ${status}: ${jsonPath(e.instancePath)} ${e.message} ${JSON.stringify(e.params)}`));
+    } else if (kind === 'text') {
+      const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+      if (typeof text !== 'string') problems.push(`${name} ${status}: a ${mt} body must be text`);
+      else if (/xml/.test(mt) && !isWellFormedXml(text)) problems.push(`${name} ${status}: the ${mt} body is not well-formed XML`);
+    } else if (mt === 'application/zip') {
+      const bytes = Buffer.isBuffer(body) ? body : Buffer.from(String(body), 'latin1');
+      if (bytes.subarray(0, 4).toString('hex') !== '504b0304' && bytes.subarray(0, 4).toString('hex') !== '504b0506') problems.push(`${name} ${status}: the application/zip body does not start like a ZIP file`);
+    }
+    return problems;
   }
 }
 
-/** Parsed, compiled contracts by file. A contract is immutable, so apps in one process share it (tests build many). */
+/**
+ * The control plane's contract: core's own (control.yaml) with the operations each system adds (its control
+ * contract) merged in. A path, an operationId or a component name declared twice is a start-up error, never a
+ * silent overwrite. Parameters marked `x-sim-enum: systems` get the mounted systems' ids (and `control`) as enum.
+ */
+export function mergeControlContract(baseFile: string, fragments: { system: string; file: string }[], systemIds: readonly string[]): Contract {
+  const base = structuredClone(loadContract(baseFile).document) as unknown as Record<string, any>;
+  const owner = new Map<string, string>();
+  const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
+  const opIds = new Map<string, string>();
+  const ops = (doc: Record<string, any>) => Object.values(doc.paths ?? {}).flatMap((item: any) => METHODS.map((m) => item?.[m]).filter(Boolean)) as { operationId: string }[];
+  for (const p of Object.keys(base.paths ?? {})) owner.set(shape(p), 'the control plane');
+  for (const op of ops(base)) opIds.set(op.operationId, 'the control plane');
+  for (const { system, file } of fragments) {
+    const doc = loadDocument(file) as Record<string, any>;
+    for (const [p, item] of Object.entries(doc.paths ?? {})) {
+      const clash = owner.get(shape(p));
+      if (clash) throw new Error(`${file}: control route ${p} of ${system} clashes with a route of ${clash}`);
+      owner.set(shape(p), system);
+      base.paths[p] = item;
+    }
+    for (const op of ops(doc)) {
+      const clash = opIds.get(op.operationId);
+      if (clash) throw new Error(`${file}: control operationId ${op.operationId} of ${system} is already one of ${clash}`);
+      opIds.set(op.operationId, system);
+    }
+    for (const [kind, entries] of Object.entries((doc.components ?? {}) as Record<string, Record<string, unknown>>)) {
+      base.components ??= {};
+      base.components[kind] ??= {};
+      for (const [name, value] of Object.entries(entries)) {
+        if (name in base.components[kind]) throw new Error(`${file}: component ${kind}/${name} of ${system} is already declared`);
+        base.components[kind][name] = value;
+      }
+    }
+  }
+  for (const item of Object.values(base.paths ?? {}) as any[]) {
+    for (const op of METHODS.map((m) => item?.[m]).filter(Boolean)) {
+      for (const param of op.parameters ?? []) if (param['x-sim-enum'] === 'systems') param.schema = { ...param.schema, enum: [...systemIds, 'control'] };
+    }
+  }
+  return new Contract(base as unknown as OpenAPIV3_1.Document, baseFile);
+}
+
+/** Parsed documents and compiled contracts by file. Both are immutable, so apps in one process share them. */
+const documents = new Map<string, unknown>();
 const loaded = new Map<string, Contract>();
+
+/** A YAML (or JSON) document, parsed once. */
+export function loadDocument(file: string): unknown {
+  let d = documents.get(file);
+  if (d === undefined) {
+    d = parseYaml(readFileSync(file, 'utf8'));
+    documents.set(file, d);
+  }
+  return d;
+}
 
 export function loadContract(file: string): Contract {
   let c = loaded.get(file);
   if (!c) {
-    c = new Contract(parseYaml(readFileSync(file, 'utf8')) as OpenAPIV3_1.Document, file);
+    c = new Contract(loadDocument(file) as OpenAPIV3_1.Document, file);
     loaded.set(file, c);
   }
   return c;

@@ -103,18 +103,18 @@ describe('tokens', () => {
 
 describe('rate limiter', () => {
   it('allows `limit` hits in a sliding window and tells how long to wait', () => {
-    const l = new RateLimiter({ limit: 3, windowMs: 1_000 });
-    expect([l.hit('k', 0).allowed, l.hit('k', 100).allowed, l.hit('k', 200).allowed]).toEqual([true, true, true]);
-    expect(l.hit('k', 300)).toEqual({ allowed: false, retryAfterMs: 700 });
-    expect(l.hit('other', 300).allowed).toBe(true);
-    expect(l.hit('k', 1_000).allowed).toBe(true);
+    const l = new RateLimiter({ windowMs: 1_000 });
+    expect([l.hit('k', 0, 3).allowed, l.hit('k', 100, 3).allowed, l.hit('k', 200, 3).allowed]).toEqual([true, true, true]);
+    expect(l.hit('k', 300, 3)).toEqual({ allowed: false, retryAfterMs: 700 });
+    expect(l.hit('other', 300, 3).allowed).toBe(true);
+    expect(l.hit('k', 1_000, 3).allowed).toBe(true);
   });
 });
 
 describe('journal', () => {
   it('keeps the newest entries up to its capacity and clips large bodies', () => {
     const j = new Journal(2);
-    for (let i = 0; i < 3; i++) j.record({ at: '', system: 's', method: 'GET', path: `/${i}`, query: {}, status: 200, durationMs: 0, responseBody: 'x'.repeat(i === 2 ? 10_000 : 1) });
+    for (let i = 0; i < 3; i++) j.record({ at: '', system: 's', method: 'GET', path: `/${i}`, query: {}, status: 200, outcome: 'answered', durationMs: 0, responseBody: 'x'.repeat(i === 2 ? 10_000 : 1) });
     const list = j.list();
     expect(list.map((e) => e.path)).toEqual(['/1', '/2']);
     expect(String(list[1].responseBody)).toContain('(10000 chars)');

@@ -25,13 +25,23 @@ describe('ID-issuer contract', () => {
     expect(schemas.Format.enum).toEqual([...R.FORMATS]);
   });
 
-  it('renders every handbook entry as problem details the contract accepts', () => {
-    const op = contract.operations.find((o) => o.operationId === 'createUnitRequest')!;
+  it('renders every handbook entry as problem details that an operation declaring its status accepts', () => {
+    const headers = { 'www-authenticate': 'Bearer', 'retry-after': '1' };
     for (const [key, entry] of Object.entries(HANDBOOK)) {
       const args = Array.from({ length: typeof entry.text === 'function' ? entry.text.length : 0 }, () => 'x');
       const body = renderProblem(entry, args);
-      expect(contract.validateResponse(op, entry.status, 'application/problem+json; charset=utf-8', body), key).toEqual([]);
+      const ops = contract.operations.filter((o) => o.responses[String(entry.status)] || o.responses[`${String(entry.status)[0]}XX`]);
+      // Statuses no operation declares (405, an unknown path) are answered outside any operation: the unmatched response.
+      if (!ops.length) expect(contract.validateResponse(undefined, entry.status, 'application/problem+json', body), key).toEqual([]);
+      for (const op of ops) expect(contract.validateResponse(op, entry.status, 'application/problem+json; charset=utf-8', body, headers), `${key} on ${op.operationId}`).toEqual([]);
       expect(JSON.stringify(body), key).not.toMatch(/undefined/);
     }
+  });
+
+  it('declares no catch-all default response, and requires the headers the service always sends', () => {
+    for (const op of contract.operations) expect(Object.keys(op.responses), op.operationId).not.toContain('default');
+    const op = contract.operations.find((o) => o.operationId === 'createUnitRequest')!;
+    expect(contract.validateResponse(op, 201, 'application/json', { requestId: 25 }, {})).toEqual(['createUnitRequest 201: header Location is required']);
+    expect(contract.validateResponse(op, 401, 'application/problem+json', renderProblem(HANDBOOK.UNAUTHORIZED, ['x']), {})).toEqual(['createUnitRequest 401: header WWW-Authenticate is required']);
   });
 });

@@ -107,7 +107,7 @@ describe('roles (§2.4)', () => {
     expect(res.status).toBe(403);
   });
 
-  it('answers 400 instead of 403 when the observed-stand switch is on (observed.md #1)', async () => {
+  it('answers 400 instead of 403 when the observed-stand switch is on (observed #1)', async () => {
     const s = await setup({ profile: { mcoi: { permissionDeniedStatus: 400 } } });
     const auth = await s.login('noRole');
     const res = await s.http.get('/mcoi/api/orders').set('Authorization', auth);

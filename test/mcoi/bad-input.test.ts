@@ -18,7 +18,6 @@ describe('bad input never gets a framework body, a 500, or a change of state', (
     ['a JSON array', '[1,2]', 'application/json'],
     ['JSON null', 'null', 'application/json'],
     ['a JSON string', '"order"', 'application/json'],
-    ['form data', 'productGroup=vegetableoil', 'application/x-www-form-urlencoded'],
     ['no body at all', '', 'application/json'],
   ])('refuses %s as an order with 400 in the MCOI envelope', async (_name, body, type) => {
     const s = await setup();
@@ -26,6 +25,18 @@ describe('bad input never gets a framework body, a 500, or a change of state', (
     const res = await s.http.post('/mcoi/api/orders').set('Authorization', auth).set('Content-Type', type).send(body);
     expect(res.status).toBe(400);
     expect(res.body.globalErrors[0].errorCode).toBeGreaterThanOrEqual(1003);
+    expect((await s.http.get('/__sim/state/mcoi')).body.orders.total).toBe(6);
+  });
+
+  it.each([
+    ['form data', 'productGroup=vegetableoil', 'application/x-www-form-urlencoded'],
+    ['plain text', '{"productGroup":"vegetableoil"}', 'text/plain'],
+  ])('refuses %s as an order with 415 in the MCOI envelope, naming what to send', async (_name, body, type) => {
+    const s = await setup();
+    const auth = await s.login();
+    const res = await s.http.post('/mcoi/api/orders').set('Authorization', auth).set('Content-Type', type).send(body);
+    expect(res.status).toBe(415);
+    expect(withoutErrorId(res.body)).toEqual(mcoiError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [`${type} is not supported here: send application/json`]));
     expect((await s.http.get('/__sim/state/mcoi')).body.orders.total).toBe(6);
   });
 

@@ -84,7 +84,7 @@ describe('GET storage/json/{id} (§5.3)', () => {
     const auth = await s.login();
     const { codes } = await readyCodes(s, auth, 1);
     const report = { productGroup: 'vegetableoil', businessPlaceId: 27, packageType: 'UNIT', documentDate: '2026-03-02T08:00:00Z', codes: [{ code: codes[0], printQualityClass: 'A' }] };
-    // keys deliberately unsorted (observed.md #6)
+    // keys deliberately unsorted (observed #6)
     const res = await s.http.post('/mcoi/public/api/v1/doc/validation').set('Authorization', auth).send({ documentBody: Buffer.from(JSON.stringify(report)).toString('base64') });
     const json = await s.http.get(`/mcoi/public/api/v1/doc/storage/json/${res.body.documentId}`).set('Authorization', auth);
     expect(json.body).toEqual(report);

@@ -89,7 +89,7 @@ describe('POST /api/orders', () => {
 
   describe('refuses', () => {
     const cases: [string, Record<string, unknown> | ((s: Setup) => Record<string, unknown>), (body: { globalErrors: Record<string, unknown>[] }) => void][] = [
-      ['a businessPlaceId sent as a string (observed.md #7)', order({ businessPlaceId: '27' }), (b) => expect(b.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', requestBodyJsonPath: '$.businessPlaceId' })],
+      ['a businessPlaceId sent as a string (observed #7)', order({ businessPlaceId: '27' }), (b) => expect(b.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', requestBodyJsonPath: '$.businessPlaceId' })],
       ['an unknown productGroup', order({ productGroup: 'cheese' }), (b) => expect(b.globalErrors[0]).toMatchObject({ requestBodyJsonPath: '$.productGroup', error: expect.stringContaining('vegetableoil') })],
       ['an unknown cisType', order({ products: [product({ cisType: 'BOX' })] }), (b) => expect(b.globalErrors[0].requestBodyJsonPath).toBe('$.products[0].cisType')],
       ['a zero quantity', order({ products: [product({ quantity: 0 })] }), (b) => expect(b.globalErrors[0].requestBodyJsonPath).toBe('$.products[0].quantity')],

@@ -136,7 +136,7 @@ describe('POST /api/utilisation (§4.1)', () => {
       const res = await utilise(s, await s.login(), utilisation([]));
       expect(withoutErrorId(res.body)).toEqual(mcoiError(HANDBOOK.EMPTY_REPORT, [], { body: '$.sntins' }));
     });
-    it('a missing productGroup in the query (observed.md #3)', async () => {
+    it('a missing productGroup in the query (observed #3)', async () => {
       const s = await setup();
       const res = await s.http.post('/mcoi/api/utilisation').set('Authorization', await s.login()).send(utilisation(['x']));
       expect(res.body.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', requestQueryJsonPath: 'productGroup' });

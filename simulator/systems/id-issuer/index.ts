@@ -1,24 +1,18 @@
 /**
- * ID issuer — Poland's issuer of EU TPD unit level identifiers (API v3), served under /id-issuer.
+ * ID issuer — Poland's issuer of EU TPD unit level identifiers (API v3), served under /id-issuer. This file is what
+ * the system declares (contract, handbook, timings, switches, outcomes, world) and how it is wired.
  */
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { mergeByKey } from '../../core/scenario.js';
-import { join } from 'node:path';
 import { bearerToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
-import type { Contract } from '../../core/openapi.js';
-import { PROJECT_ROOT } from '../../core/paths.js';
-import { resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
-import { CONTROL_HANDBOOK } from '../../control/handbook.js';
-import { HANDBOOK, type ProblemEntry } from './handbook.js';
-import { identifierStatus, requestStatus } from './machine.js';
-import { DEFAULT_TIMINGS, type IdIssuerTimings } from './reference.js';
+import { mergeByKey } from '../../core/scenario.js';
+import type { SystemModule } from '../../core/system.js';
+import { CONTROL_ERRORS, HANDBOOK, type ProblemEntry } from './handbook.js';
+import { identifierStatus, requestStatus, type IdIssuerOutcome } from './machine.js';
+import { REJECTION_REASONS, TIMINGS, type IdIssuerTimings } from './reference.js';
 import { createHandlers, type IdIssuerRuntime } from './routes.js';
 import type { IdIssuerState, Token, User } from './state.js';
 import { buildWorld, type WorldFixture } from './world.js';
-
-export const CONTRACT_FILE = 'openapi/id-issuer.yaml';
 
 export interface Problem {
   type: string;
@@ -39,17 +33,75 @@ export function renderProblem(entry: ProblemEntry, args: unknown[] = [], fieldEr
   return p;
 }
 
-/** A W3C trace id (as ASP.NET writes it) around 32 unique hex digits: trace id, then a span id cut from it. */
-function traceId(hex32: string): string {
-  return `00-${hex32}-${hex32.slice(8, 24)}-00`;
+/** A W3C trace id (as ASP.NET writes it) from a response id: 32 hex digits of trace, a span id cut from them. */
+function traceId(responseId: string): string {
+  const hex = responseId.replace(/-/g, '');
+  return `00-${hex}-${hex.slice(8, 24)}-00`;
 }
+
+const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
+const ID = { type: 'string', pattern: '^[A-Z0-9]{1,20}$' };
 
 export const idIssuer: SystemModule<IdIssuerState, User> = {
   id: 'id-issuer',
   title: 'Poland ID issuer API v3 (EU TPD unit level identifiers)',
-  contractFile: CONTRACT_FILE,
+  base: '/id-issuer',
+  contract: 'openapi/id-issuer.yaml',
+  controlContract: 'openapi/id-issuer.control.yaml',
+  handbook: HANDBOOK,
+  timings: TIMINGS,
+  rateLimit: { error: 'TOO_MANY_REQUESTS' },
+  switches: {},
+  outcomes: {
+    requestRejected: { operations: ['createUnitRequest'], schema: { enum: [...REJECTION_REASONS] }, description: 'The request is Rejected with this rejection reason.' },
+    cannotSynchronize: { operations: ['createUnitRequest'], schema: { const: true }, description: 'Its identifiers end CannotSynchronize.' },
+  },
+  callers: { user: 'e-mail' },
+  fixture: 'fixtures/id-issuer/world.json',
+  worldOverlay: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Economic operators, facilities, machines (by id), users (by email), bearer tokens, the issuer identification code.',
+    properties: {
+      issuerIdentificationCode: { type: 'string', pattern: '^[A-Z0-9]{4}$' },
+      economicOperators: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: ID,
+          name: { type: 'string' },
+          active: { type: 'boolean' },
+          contract: { type: 'object', additionalProperties: false, required: ['validFrom', 'validTo'], properties: { validFrom: { type: 'string', format: 'date-time' }, validTo: { type: 'string', format: 'date-time' } } },
+          inRouter: { type: 'boolean' },
+          legacyTechnicalError: { type: 'boolean' },
+        },
+      }),
+      facilities: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: { id: ID, economicOperatorId: ID, name: { type: 'string' }, active: { type: 'boolean' }, inRouter: { type: 'boolean' }, routerEconomicOperatorId: ID, singleValueAddress: { type: 'boolean' }, synchronizationFails: { type: 'boolean' } },
+      }),
+      machines: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: { id: ID, facilityId: ID, active: { type: 'boolean' }, inRouter: { type: 'boolean' }, routerFacilityId: ID, isMachinePart: { type: 'boolean' } },
+      }),
+      users: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['email'],
+        properties: { email: { type: 'string', minLength: 3 }, name: { type: 'string' }, economicOperators: { type: 'array', items: ID }, facilities: { type: 'array', items: ID } },
+      }),
+      tokens: list({ type: 'object', additionalProperties: false, required: ['token', 'user'], properties: { token: { type: 'string', minLength: 8, maxLength: 200 }, user: { type: 'string' } } }),
+    },
+  },
 
-  overlayWorld(state: IdIssuerState, o: Record<string, unknown>): IdIssuerState {
+  initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
+
+  overlayWorld(state, o) {
     const w = state.world;
     const tokens = { ...state.tokens };
     for (const t of (o.tokens as { token: string; user: string }[] | undefined) ?? []) tokens[t.token] = { token: t.token, user: t.user, expiresAt: null };
@@ -66,18 +118,12 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
     };
   },
 
-  initialWorld(seed: number, nowMs: number): WorldSeed<IdIssuerState> {
-    const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'id-issuer', 'world.json'), 'utf8')) as WorldFixture;
-    return { state: buildWorld(fixture, seed, nowMs), blobs: {} };
-  },
-
-  create(ctx: SimContext, _contract: Contract): SystemInstance<User> {
-    const state = () => ctx.store.get<IdIssuerState>('id-issuer');
-    const timings = (): IdIssuerTimings => resolveTimings('id-issuer', DEFAULT_TIMINGS, ctx.config.timings);
+  create(ctx) {
+    const timings = () => ctx.timings() as IdIssuerTimings;
     const rt: IdIssuerRuntime = {
-      state,
-      commit: (fn) => ctx.store.update('id-issuer', fn),
-      env: (forced) => ({ now: ctx.clock.nowMs(), timings: timings(), forced }),
+      state: ctx.state,
+      commit: ctx.commit,
+      env: (forced) => ({ now: ctx.clock.nowMs(), timings: timings(), forced: forced as IdIssuerOutcome | undefined }),
       now: () => ctx.clock.nowMs(),
       timings,
     };
@@ -85,62 +131,62 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
     const problem = (entry: ProblemEntry, args: unknown[], fieldErrors?: Record<string, string[]>, headers?: Record<string, string>): RenderedError => ({
       status: entry.status,
       contentType: 'application/problem+json',
-      body: renderProblem(entry, args, fieldErrors, traceId(ctx.store.responseIds('id-issuer').hex32())),
+      body: renderProblem(entry, args, fieldErrors, traceId(ctx.responseId())),
       headers,
     });
 
     const render = (err: unknown): RenderedError => {
       if (err instanceof SimError) {
-        const e = err.entry as ProblemEntry;
-        return problem(e, [...err.args], undefined, err.details.headers);
+        // ASP.NET's bearer handler names the scheme on every 401 (RFC 6750), a scenario's forced one included.
+        const headers = err.entry.status === 401 ? { 'WWW-Authenticate': 'Bearer', ...err.details.headers } : err.details.headers;
+        return problem(err.entry as ProblemEntry, [...err.args], undefined, headers);
       }
       if (err instanceof RequestInvalid) {
-        if (err.issues.some((i) => i.reason === 'tooLarge')) return problem(HANDBOOK.PAYLOAD_TOO_LARGE, [ctx.config.bodyLimit]);
+        if (err.issues.some((i) => i.reason === 'tooLarge')) return problem(HANDBOOK.PAYLOAD_TOO_LARGE, [ctx.bodyLimit]);
+        const media = err.issues.find((i) => i.reason === 'mediaType');
+        if (media) return problem(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [media.message]);
         const errors: Record<string, string[]> = {};
         for (const i of err.issues) (errors[i.path || '$'] ??= []).push(i.message);
         return problem(HANDBOOK.VALIDATION, [], errors);
       }
-      console.error('[id-issuer] unexpected error', err);
+      ctx.logError('id-issuer: unexpected error', err);
       return problem(HANDBOOK.INTERNAL, []);
     };
 
     const tokenView = (t: Token) => ({ token: t.token, user: t.user, expiresAt: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(), revoked: t.revoked === true });
     const findToken = (token: string): Token => {
-      const t = state().tokens[token];
-      if (!t) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_TOKEN, [token]);
+      const t = ctx.state().tokens[token];
+      if (!t) throw new SimError(CONTROL_ERRORS.UNKNOWN_TOKEN, [token]);
       return t;
     };
 
     return {
       handlers: createHandlers(rt),
       render,
-      handbook: HANDBOOK,
       renderStatus: (status) => problem({ ...HANDBOOK.UPSTREAM_STATUS, status, title: STATUS_CODES[status] ?? 'Error' }, [status, STATUS_CODES[status] ?? 'Error']),
       who: (user) => ({ user: user?.email }),
       unmatched: (method, path, allowed) =>
         allowed.length ? problem(HANDBOOK.METHOD_NOT_ALLOWED, [method, allowed.join(', ')], undefined, { Allow: allowed.join(', ') }) : problem(HANDBOOK.PATH_NOT_FOUND, [method, path]),
-      guard(req) {
+      authenticate(req) {
         const token = bearerToken(req.headers.authorization as string | undefined);
         const challenge = (why: string, desc: string) =>
           new SimError(HANDBOOK.UNAUTHORIZED, [why], { headers: { 'WWW-Authenticate': desc ? `Bearer error="invalid_token", error_description="${desc}"` : 'Bearer' } });
         if (!token) throw challenge('is missing', '');
-        const t = state().tokens[token];
+        const t = ctx.state().tokens[token];
         if (!t || t.revoked) throw challenge('is not valid', 'The token is not valid');
         if (t.expiresAt !== null && ctx.clock.nowMs() >= t.expiresAt) throw challenge('has expired', `The token expired at '${new Date(t.expiresAt).toISOString()}'`);
-        const user = state().world.users.find((u) => u.email === t.user);
+        const user = ctx.state().world.users.find((u) => u.email === t.user);
         if (!user) throw challenge('is not valid', 'The token is not valid');
         req.principal = user;
       },
       rebuild: () => undefined,
       summary() {
-        const s = state();
+        const s = ctx.state();
         const now = ctx.clock.nowMs();
         const t = timings();
         const count = (xs: (string | null)[]) => xs.reduce<Record<string, number>>((m, x) => (x === null ? m : ((m[x] = (m[x] ?? 0) + 1), m)), {});
         const reqs = Object.values(s.requests);
         return {
-          system: 'id-issuer',
-          timings: t,
           issuerIdentificationCode: s.world.issuerIdentificationCode,
           economicOperators: s.world.economicOperators,
           facilities: s.world.facilities,
@@ -154,8 +200,8 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
       controlHandlers: {
         mintIdIssuerToken: async (req) => {
           const { user, expiresInMs } = req.body as { user: string; expiresInMs?: number };
-          if (!state().world.users.some((u) => u.email === user)) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_USER, [user]);
-          const { minted } = await ctx.store.update<IdIssuerState, { state: IdIssuerState; minted: Token }>('id-issuer', (s, tx) => {
+          if (!ctx.state().world.users.some((u) => u.email === user)) throw new SimError(CONTROL_ERRORS.UNKNOWN_USER, [user]);
+          const { minted } = await ctx.commit((s, tx) => {
             const minted: Token = { token: `sim-${tx.ids.hex('token', 40)}`, user, expiresAt: expiresInMs === undefined ? null : ctx.clock.nowMs() + expiresInMs };
             return { state: { ...s, tokens: { ...s.tokens, [minted.token]: minted } }, minted };
           });
@@ -164,12 +210,12 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
         expireIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
           const expired = { ...t, expiresAt: ctx.clock.nowMs() };
-          await ctx.store.update<IdIssuerState, { state: IdIssuerState }>('id-issuer', (s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: expired } } }));
+          await ctx.commit((s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: expired } } }));
           return { body: tokenView(expired) };
         },
         revokeIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
-          await ctx.store.update<IdIssuerState, { state: IdIssuerState }>('id-issuer', (s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: { ...t, revoked: true } } } }));
+          await ctx.commit((s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: { ...t, revoked: true } } } }));
           return { status: 204 };
         },
       },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMINGS, IDENTIFIER_TRANSITIONS, LIMITS, REQUEST_TRANSITIONS, type IdentifierStatus, type RequestStatus } from './reference.js';
+import { timingDefaults } from '../../core/system.js';
+import { TIMINGS, type IdIssuerTimings, IDENTIFIER_TRANSITIONS, LIMITS, REQUEST_TRANSITIONS, type IdentifierStatus, type RequestStatus } from './reference.js';
 import * as M from './machine.js';
 import type { UnitRequest, World } from './state.js';
 
-const T = { ...DEFAULT_TIMINGS };
+const T = timingDefaults({ timings: TIMINGS }) as IdIssuerTimings;
 const world: World = { issuerIdentificationCode: 'PWPW', economicOperators: [], facilities: [{ id: 'F', economicOperatorId: 'E', name: '', active: true, inRouter: true }], machines: [], users: [] };
 const req = (over: Partial<UnitRequest> = {}): UnitRequest => ({
   requestId: 1,

@@ -3,16 +3,21 @@
  * (create, cancel, record a download, confirm) as (state, command, env) → Result.
  */
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
-import type { ForcedOutcome } from '../../core/scenario.js';
 import { HANDBOOK } from './handbook.js';
 import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
 import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } from './state.js';
+
+/** The business outcomes a scenario fault can force on the ID issuer (declared in index.ts `outcomes`). */
+export interface IdIssuerOutcome {
+  requestRejected?: RejectionReason;
+  cannotSynchronize?: true;
+}
 
 export interface Env {
   now: number;
   timings: IdIssuerTimings;
   /** A business outcome forced by a scenario fault. */
-  forced?: ForcedOutcome;
+  forced?: IdIssuerOutcome;
 }
 
 const err = (key: keyof typeof HANDBOOK, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
@@ -133,7 +138,7 @@ export function createRequest(s: IdIssuerState, user: User, input: CreateInput, 
     createdBy: user.email,
     downloads: {},
   };
-  const reason = (env.forced?.requestRejected as RejectionReason | undefined) ?? rejectionFor(s.world, user, { ...input, machineId }, env.now);
+  const reason = env.forced?.requestRejected ?? rejectionFor(s.world, user, { ...input, machineId }, env.now);
   if (reason) request.rejectionReason = reason;
   if (env.forced?.cannotSynchronize) request.cannotSynchronize = true;
   return ok({ state: { ...s, requests: { ...s.requests, [String(request.requestId)]: request }, nextRequestId: s.nextRequestId + 1 }, request });

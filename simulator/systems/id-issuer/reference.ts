@@ -1,7 +1,8 @@
 /**
- * Reference data of the Polish ID issuer API v3 (shared/seeds/002_92ec8874c5f53ccf.txt): statuses, rejection and
- * cancellation reasons, formats. The OpenAPI contract repeats them; test/id-issuer/contract.test.ts compares.
+ * Reference data of the Polish ID issuer API v3 (ID issuer API v3 for EU TPD unit identifiers): statuses, rejection
+ * and cancellation reasons, formats. The OpenAPI contract repeats them; test/id-issuer/contract.test.ts compares.
  */
+import type { TimingDecl } from '../../core/system.js';
 
 /** "Unit identifiers request states". */
 export const REQUEST_STATUSES = ['New', 'Rejected', 'Accepted', 'CanceledByClient', 'PassedToGeneration'] as const;
@@ -68,13 +69,10 @@ export const LIMITS = {
   maxUiLength: 50,
 } as const;
 
-/** Processing delays in virtual time; overridable (deps.timings['id-issuer'], SIM_TIMINGS, scenarios). */
-export const DEFAULT_TIMINGS = {
-  /** A request is New for this long, then Rejected, Accepted or (processImmediately) PassedToGeneration. */
-  requestProcessingMs: 2_000,
-  /** PassedToGeneration → Generated. */
-  generationMs: 5_000,
-  /** Generated → Synchronized (or CannotSynchronize). */
-  synchronizationMs: 5_000,
-} as const;
-export type IdIssuerTimings = { -readonly [K in keyof typeof DEFAULT_TIMINGS]: number };
+/** Processing delays in virtual time (SIM_TIMINGS, scenarios' `timings.id-issuer`); the names are the settings' names. */
+export const TIMINGS = {
+  requestProcessingMs: { default: 2_000, description: 'A request is New for this long, then Rejected, Accepted or (processImmediately) PassedToGeneration.' },
+  generationMs: { default: 5_000, description: 'Identifiers PassedToGeneration → Generated.' },
+  synchronizationMs: { default: 5_000, description: 'Identifiers Generated → Synchronized (or CannotSynchronize).' },
+} as const satisfies Record<string, TimingDecl>;
+export type IdIssuerTimings = { -readonly [K in keyof typeof TIMINGS]: number };

@@ -104,7 +104,7 @@ export interface ParsedCode {
 }
 
 /**
- * Reads a code as clients send it: with GS and the crypto tail (sntins, observed.md #4), without the tail
+ * Reads a code as clients send it: with GS and the crypto tail (sntins, observed #4), without the tail
  * (aggregation documents), or with the tail but the GS lost (as in §5.3's example).
  */
 export function parseCode(code: string): ParsedCode | null {

@@ -4,10 +4,10 @@
  * §1.6 gives the envelope ({ globalErrors: [{ error, errorCode, code?, requestBodyJsonPath?, requestQueryJsonPath?,
  * requestPathJsonPath?, errorId?, service?, context? }] }) and two handbook rows: 1 and 201. Its other rows are
  * "..."; the simulator defines the rest from 1000 up (source: 'simulator-defined'). Symbolic codes follow those seen
- * on the real gateway (observed.md #2): user-incorrect-login-or-password, inactive-token, invalid-input-parameter,
+ * on the real gateway (observed #2): user-incorrect-login-or-password, inactive-token, invalid-input-parameter,
  * invalid-format.
  */
-import type { HandbookEntry } from '../../core/errors.js';
+import type { Handbook, HandbookEntry } from '../../core/errors.js';
 import type { PropertyName } from './reference.js';
 
 export interface McoiError extends HandbookEntry {
@@ -19,16 +19,17 @@ const SIM = 'simulator-defined';
 
 export const HANDBOOK = {
   SERVICE_UNAVAILABLE: { status: 503, errorCode: 1, code: 'service-unavailable', text: 'The service is temporarily unavailable. Please try again after a few seconds', source: '§1.6 handbook row 1' },
-  NO_PERMISSION: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§1.6 example (handbook row 201: "Insufficient rights to perform the operation"); status 400 on the real stage, observed.md #1' },
-  UNAUTHORIZED: { status: 401, errorCode: 1001, code: 'unauthorized', text: (detail: string) => `Authorization is required for the request: ${detail}`, source: '§1.5 (401); context._cause from observed.md #2' },
-  INCORRECT_LOGIN: { status: 401, errorCode: 1002, code: 'user-incorrect-login-or-password', text: 'Incorrect login or password', source: 'observed.md #2' },
-  INVALID_INPUT: { status: 400, errorCode: 1003, code: 'invalid-input-parameter', text: (where: string, what: string) => `Invalid parameter ${where}: ${what}`, source: 'observed.md #2' },
-  INVALID_FORMAT: { status: 400, errorCode: 1004, code: 'invalid-format', text: (what: string) => `Invalid format: ${what}`, source: 'observed.md #2' },
+  NO_PERMISSION: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§1.6 example (handbook row 201: "Insufficient rights to perform the operation"); status 400 on the real stage, observed #1' },
+  UNAUTHORIZED: { status: 401, errorCode: 1001, code: 'unauthorized', text: (detail: string) => `Authorization is required for the request: ${detail}`, source: '§1.5 (401); context._cause from observed #2' },
+  INCORRECT_LOGIN: { status: 401, errorCode: 1002, code: 'user-incorrect-login-or-password', text: 'Incorrect login or password', source: 'observed #2' },
+  INVALID_INPUT: { status: 400, errorCode: 1003, code: 'invalid-input-parameter', text: (where: string, what: string) => `Invalid parameter ${where}: ${what}`, source: 'observed #2' },
+  INVALID_FORMAT: { status: 400, errorCode: 1004, code: 'invalid-format', text: (what: string) => `Invalid format: ${what}`, source: 'observed #2' },
   PAYLOAD_TOO_LARGE: { status: 413, errorCode: 1005, code: 'payload-too-large', text: (limit: string) => `Request body is larger than ${limit}`, source: SIM },
   PATH_NOT_FOUND: { status: 404, errorCode: 1006, code: 'not-found', text: (method: string, path: string) => `No method ${method} ${path}`, source: '§1.5 (404)' },
   METHOD_NOT_ALLOWED: { status: 405, errorCode: 1007, code: 'method-not-allowed', text: (method: string, allowed: string) => `Request method '${method}' is not supported (allowed: ${allowed})`, source: SIM },
-  TOO_MANY_REQUESTS: { status: 429, errorCode: 1008, code: 'too-many-requests', text: (limit: number) => `Limit exceeded: at most ${limit} requests per minute`, source: '§1.4, §1.5 (429 "Limit exceeded"); Retry-After from observed.md #10' },
+  TOO_MANY_REQUESTS: { status: 429, errorCode: 1008, code: 'too-many-requests', text: (limit: number) => `Limit exceeded: at most ${limit} requests per minute`, source: '§1.4, §1.5 (429 "Limit exceeded"); Retry-After from observed #10' },
   INTERNAL: { status: 500, errorCode: 1009, code: 'internal-error', text: 'Internal server error', source: '§1.5 (500)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, errorCode: 1011, code: 'unsupported-media-type', text: (what: string) => `Content type not supported: ${what}`, source: 'simulator-defined (Spring answers 415 to a body it cannot read)' },
   UPSTREAM_STATUS: { status: 502, errorCode: 1010, code: 'upstream-error', text: (status: number, reason: string) => `${status} ${reason}`, source: 'simulator-defined (scenario status faults; its status is the fault\'s)' },
 
   ORDER_NOT_FOUND: { status: 404, errorCode: 1100, code: 'order-not-found', text: (id: string) => `MC issue order ${id} not found`, source: SIM },
@@ -79,7 +80,12 @@ export const HANDBOOK = {
 
 export type McoiHandbookKey = keyof typeof HANDBOOK;
 
-/** A line of `storage/errors/{id}` (§5.4; observed.md #9 adds propertyValue). */
+/** Errors of MCOI's control-plane routes (rendered as the control plane's problem details). */
+export const CONTROL_ERRORS = {
+  UNKNOWN_CODE: { status: 404, text: (c: string) => `no marking code ${JSON.stringify(c)} was ever issued in this world`, source: 'simulator-defined' },
+} as const satisfies Handbook;
+
+/** A line of `storage/errors/{id}` (§5.4; observed #9 adds propertyValue). */
 export interface DocErrorEntry {
   readonly propertyName: PropertyName;
   readonly errorCode: string;

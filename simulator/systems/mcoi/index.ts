@@ -1,27 +1,20 @@
 /**
- * MCOI — ASL BELGISI (Uzbekistan) Marking Code Ordering Interface v1.1.17, served under /mcoi.
+ * MCOI — ASL BELGISI (Uzbekistan) Marking Code Ordering Interface v1.1.17, served under /mcoi. This file is what the
+ * system declares (contract, handbook, timings, rate limit, switches, outcomes, world) and how it is wired.
  */
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { mergeByKey } from '../../core/scenario.js';
-import { join } from 'node:path';
 import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
-import { RateLimiter } from '../../core/limits.js';
-import { PROJECT_ROOT } from '../../core/paths.js';
-import { rateLimit, resolveTimings, type SimContext, type SystemInstance, type SystemModule, type WorldSeed } from '../../core/system.js';
-import type { Contract } from '../../core/openapi.js';
-import { CONTROL_HANDBOOK } from '../../control/handbook.js';
+import { mergeByKey } from '../../core/scenario.js';
+import type { SystemModule } from '../../core/system.js';
 import { CodeBook } from './codes.js';
 import { codeKeyFor } from './generate.js';
-import { HANDBOOK, type McoiError } from './handbook.js';
-import { orderStatus, reportStatus } from './machine.js';
-import { DEFAULT_TIMINGS, LIMITS, ROLE_FOR_OPERATION, type McoiTimings } from './reference.js';
+import { CONTROL_ERRORS, HANDBOOK, type McoiError } from './handbook.js';
+import { orderStatus, reportStatus, type McoiOutcome } from './machine.js';
+import { LIMITS, ORG_KINDS, PRODUCT_GROUPS, ROLE_FOR_OPERATION, ROLES, TIMINGS, type McoiTimings } from './reference.js';
 import { createHandlers, type McoiRuntime } from './routes.js';
-import { buildWorld, type WorldFixture } from './world.js';
 import type { McoiState, User } from './state.js';
-
-export const CONTRACT_FILE = 'openapi/mcoi.yaml';
+import { buildWorld, type WorldFixture } from './world.js';
 
 export interface McoiEnvelopeItem {
   error: string;
@@ -49,20 +42,81 @@ export function renderError(entry: McoiError, args: unknown[] = [], details: Sim
   return { status: entry.status, body: { globalErrors: [item] } };
 }
 
-function loadFixture(): WorldFixture {
-  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures', 'mcoi', 'world.json'), 'utf8')) as WorldFixture;
-}
+const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
 
 export const mcoi: SystemModule<McoiState, User> = {
   id: 'mcoi',
   title: 'ASL BELGISI (Uzbekistan) Marking Code Ordering Interface v1.1.17',
-  contractFile: CONTRACT_FILE,
-
-  initialWorld(seed: number, _nowMs: number): WorldSeed<McoiState> {
-    return buildWorld(loadFixture(), codeKeyFor(seed));
+  base: '/mcoi',
+  contract: 'openapi/mcoi.yaml',
+  controlContract: 'openapi/mcoi.control.yaml',
+  handbook: HANDBOOK,
+  timings: TIMINGS,
+  rateLimit: { documented: LIMITS.requestsPerMinute, source: '§1.4 (100 hits a minute); 429 with Retry-After (observed)', error: 'TOO_MANY_REQUESTS' },
+  switches: {
+    permissionDeniedStatus: {
+      env: 'SIM_MCOI_PERMISSION_STATUS',
+      values: [403, 400],
+      default: 403,
+      description: 'The HTTP status of a missing role: 403 as §2.4 says, or 400 as the real stage answers.',
+    },
+  },
+  outcomes: {
+    orderRejected: { operations: ['registerOrder'], schema: { type: 'string', minLength: 1, maxLength: 1000 }, description: 'Every sub-order REJECTED with this reason.' },
+    reportError: {
+      operations: ['registerUtilisation', 'registerValidation', 'registerAggregation'],
+      description: 'The report ends ERROR with these errors (storage/errors).',
+      schema: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['errorCode'],
+          properties: { propertyName: { type: 'string' }, propertyValue: { type: 'string' }, errorCode: { type: 'string' }, errorTags: { type: 'object' } },
+        },
+      },
+    },
+  },
+  callers: { user: 'login', organization: "TIN of the caller's organization" },
+  fixture: 'fixtures/mcoi/world.json',
+  worldOverlay: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Organizations (by id), users (by login), places of business (by id), product cards (by gtin).',
+    properties: {
+      organizations: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: { type: 'integer' },
+          tin: { type: 'string', pattern: '^[0-9]{9}$' },
+          name: { type: 'string' },
+          kinds: { type: 'array', items: { enum: [...ORG_KINDS] } },
+          productGroups: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['productGroup', 'issuer'], properties: { productGroup: { enum: [...PRODUCT_GROUPS] }, issuer: { type: 'boolean' } } } },
+        },
+      }),
+      users: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['login'],
+        properties: { login: { type: 'string', minLength: 1 }, password: { type: 'string' }, orgId: { type: 'integer' }, name: { type: 'string' }, roles: { type: 'array', items: { enum: Object.keys(ROLES) } } },
+      }),
+      businessPlaces: list({ type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'integer' }, orgId: { type: 'integer' }, address: { type: 'string' } } }),
+      products: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['gtin'],
+        properties: { gtin: { type: 'string', pattern: '^[0-9]{14}$' }, orgId: { type: 'integer' }, productGroup: { enum: [...PRODUCT_GROUPS] }, name: { type: 'string' }, manufacturerCountry: { type: 'string', pattern: '^[A-Z]{2}$' } },
+      }),
+    },
   },
 
-  overlayWorld(state: McoiState, o: Record<string, unknown>): McoiState {
+  initialWorld: (fixture, seed) => buildWorld(fixture as WorldFixture, codeKeyFor(seed)),
+
+  overlayWorld(state, o) {
     const w = state.world;
     return {
       ...state,
@@ -75,38 +129,26 @@ export const mcoi: SystemModule<McoiState, User> = {
     };
   },
 
-  create(ctx: SimContext, contract: Contract): SystemInstance<User> {
-    const state = () => ctx.store.get<McoiState>('mcoi');
-    const timings = (): McoiTimings => resolveTimings('mcoi', DEFAULT_TIMINGS, ctx.config.timings);
+  create(ctx) {
+    const timings = () => ctx.timings() as McoiTimings;
     // The code index serves mutations (a report resolving codes), so it follows the latest state.
-    const book = new CodeBook(() => ctx.store.latest<McoiState>('mcoi'), ctx.store.blobs, () => ctx.clock.nowMs(), timings);
-    const limiter = new RateLimiter({ limit: LIMITS.requestsPerMinute, windowMs: 60_000 });
-    const permissionStatus = () => Number(ctx.config.profile.mcoi?.permissionDeniedStatus ?? 403);
+    const book = new CodeBook(ctx.latest, ctx.blobs, () => ctx.clock.nowMs(), timings);
+    const permissionStatus = () => Number(ctx.profile('permissionDeniedStatus'));
 
     const rt: McoiRuntime = {
-      state,
-      commit: (fn) => ctx.store.update('mcoi', fn),
-      env: (tx, forced) => ({ now: ctx.clock.nowMs(), ids: tx.ids, timings: timings(), codes: book, forced }),
+      state: ctx.state,
+      commit: ctx.commit,
+      env: (tx, forced) => ({ now: ctx.clock.nowMs(), ids: tx.ids, timings: timings(), codes: book, forced: forced as McoiOutcome | undefined }),
       now: () => ctx.clock.nowMs(),
       timings,
       book,
-      blobs: ctx.store.blobs,
+      blobs: ctx.blobs,
       permissionStatus,
-      validateSchema: (name, value) => contract.validateSchema(name, value, '$.documentBody'),
-    };
-
-    const limitHit = (key: string) => {
-      const perMinute = rateLimit(ctx.config, 'mcoi', LIMITS.requestsPerMinute);
-      if (perMinute === undefined) return;
-      const d = limiter.hit(key, ctx.clock.nowMs(), perMinute);
-      if (!d.allowed) {
-        const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
-        throw new SimError(HANDBOOK.TOO_MANY_REQUESTS, [perMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
-      }
+      validateSchema: (name, value) => ctx.contract.validateSchema(name, value, '$.documentBody'),
     };
 
     const render = (err: unknown): RenderedError => {
-      const id = ctx.store.responseIds('mcoi').uuid();
+      const id = ctx.responseId();
       if (err instanceof SimError) {
         const r = renderError(err.entry as McoiError, [...err.args], err.details, id);
         return { ...r, headers: err.details.headers };
@@ -114,57 +156,50 @@ export const mcoi: SystemModule<McoiState, User> = {
       if (err instanceof RequestInvalid) {
         const i = err.issues[0];
         if (i.reason === 'malformed') return renderError(HANDBOOK.INVALID_FORMAT, [i.message], { body: '$' }, id);
-        if (i.reason === 'tooLarge') return renderError(HANDBOOK.PAYLOAD_TOO_LARGE, [ctx.config.bodyLimit], {}, id);
+        if (i.reason === 'tooLarge') return renderError(HANDBOOK.PAYLOAD_TOO_LARGE, [ctx.bodyLimit], {}, id);
+        if (i.reason === 'mediaType') return renderError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [i.message], { header: 'Content-Type' }, id);
         const where = i.in === 'body' ? i.path : i.path || (i.name ?? '');
         return renderError(HANDBOOK.INVALID_INPUT, [where, i.message], {
           ...(i.in === 'body' ? { body: i.path } : i.in === 'query' ? { query: i.path } : i.in === 'path' ? { path: i.path } : {}),
           context: { parameter: i.name ?? i.path, reason: i.reason },
         }, id);
       }
-      console.error('[mcoi] unexpected error', err);
+      ctx.logError('mcoi: unexpected error', err);
       return renderError(HANDBOOK.INTERNAL, [], {}, id);
     };
 
     return {
       handlers: createHandlers(rt),
       render,
-      handbook: HANDBOOK,
       renderStatus: (status) => {
         if (status === 503) return renderError(HANDBOOK.SERVICE_UNAVAILABLE);
         if (status === 500) return renderError(HANDBOOK.INTERNAL);
         return renderError({ ...HANDBOOK.UPSTREAM_STATUS, status }, [status, STATUS_CODES[status] ?? 'Error']);
       },
-      who: (user) => ({ user: user?.login, organization: user ? state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
+      who: (user) => ({ user: user?.login, organization: user ? ctx.state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
+      // Authentication is rate-limited per login (observed: 100 requests a minute per user).
+      rateKey: (req) => (req.principal ? undefined : `login:${typeof (req.body as { login?: unknown } | undefined)?.login === 'string' ? (req.body as { login: string }).login : req.ip}`),
       unmatched: (method, path, allowed) =>
         allowed.length ? { ...renderError(HANDBOOK.METHOD_NOT_ALLOWED, [method, allowed.join(', ')]), headers: { Allow: allowed.join(', ') } } : renderError(HANDBOOK.PATH_NOT_FOUND, [method, path]),
-      guard(req) {
-        const opId = req.op.operationId;
-        if (opId === 'authenticate') {
-          const login = (req.body as { login?: unknown } | undefined)?.login;
-          limitHit(`login:${typeof login === 'string' ? login : req.ip}`);
-          return;
-        }
+      authenticate(req) {
         const token = bearerToken(req.headers.authorization as string | undefined);
-        const check = checkToken(state().sessions, token, ctx.clock.nowMs());
+        const check = checkToken(ctx.state().sessions, token, ctx.clock.nowMs());
         if (!check.ok) throw new SimError(HANDBOOK.UNAUTHORIZED, [`${check.detail} token`], { header: 'Authorization', context: { _cause: check.reason } });
-        const user = state().world.users.find((u) => u.login === check.subject);
+        const user = ctx.state().world.users.find((u) => u.login === check.subject);
         if (!user) throw new SimError(HANDBOOK.UNAUTHORIZED, ['unknown user'], { context: { _cause: 'invalid-token' } });
-        limitHit(`user:${user.login}`);
-        const role = ROLE_FOR_OPERATION[opId];
-        if (role && role !== 'BY_DOCUMENT_TYPE' && !user.roles.includes(role)) throw new SimError({ ...HANDBOOK.NO_PERMISSION, status: permissionStatus() });
         req.principal = user;
       },
+      authorize(req) {
+        const role = ROLE_FOR_OPERATION[req.op.operationId];
+        if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError({ ...HANDBOOK.NO_PERMISSION, status: permissionStatus() });
+      },
       rebuild: () => book.rebuild(),
-      clearTransient: () => limiter.clear(),
       summary() {
-        const s = state();
+        const s = ctx.state();
         const now = ctx.clock.nowMs();
         const t = timings();
         const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
         return {
-          system: 'mcoi',
-          timings: t,
-          rateLimits: ((n) => (n === undefined ? 'off' : { requestsPerMinute: n }))(rateLimit(ctx.config, 'mcoi', LIMITS.requestsPerMinute)),
           organizations: s.world.organizations.map((o) => ({ id: o.id, tin: o.tin, name: o.name, kinds: o.kinds })),
           users: s.world.users.map((u) => ({ login: u.login, orgId: u.orgId, roles: u.roles })),
           orders: { total: Object.keys(s.orders).length, byStatus: count(Object.values(s.orders).map((o) => orderStatus(o, now, t))) },
@@ -181,11 +216,10 @@ export const mcoi: SystemModule<McoiState, User> = {
         getMcoiCodeState: (req) => {
           const code = String(req.params.code);
           const d = book.describe(code);
-          if (!d) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_CODE, [code]);
+          if (!d) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
           return { body: d };
         },
       },
     };
   },
 };
-

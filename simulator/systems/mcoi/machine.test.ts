@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { IdSource } from '../../core/ids.js';
-import { DEFAULT_TIMINGS } from './reference.js';
+import { TIMINGS, type McoiTimings } from './reference.js';
+import { timingDefaults } from '../../core/system.js';
 import * as M from './machine.js';
 import type { McoiState, Order, SubOrder, User } from './state.js';
 
-const T = { ...DEFAULT_TIMINGS };
+const T = timingDefaults({ timings: TIMINGS }) as McoiTimings;
 const sub = (over: Partial<SubOrder> = {}): SubOrder => ({ seq: 1, gtin: '04899215122371', quantity: 10, cisType: 'UNIT', serialNumberType: 'OPERATOR', packs: [], ...over });
 const order = (over: Partial<Order> = {}): Order => ({ orderId: 'o1', orgId: 101, login: 'u', productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', createdAt: 0, businessPlaceId: 27, subOrders: [sub()], ...over });
 const pack = (from: number, quantity: number, id = `p${from}`) => ({ packId: id, from, quantity, at: 3_000 });

@@ -9,7 +9,6 @@
 import { fail, ok, type ErrorLocation, type Result, SimError } from '../../core/errors.js';
 import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
 import type { IdSource } from '../../core/ids.js';
-import type { ForcedOutcome } from '../../core/scenario.js';
 import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
 import {
   ACCEPTABLE_PRINT_QUALITY,
@@ -43,6 +42,12 @@ export interface ResolvedCode {
   cryptoOk: boolean;
 }
 
+/** The business outcomes a scenario fault can force on MCOI (declared in index.ts `outcomes`). */
+export interface McoiOutcome {
+  orderRejected?: string;
+  reportError?: { propertyName?: string; propertyValue?: string; errorCode: string; errorTags?: Record<string, unknown> }[];
+}
+
 export interface Env {
   now: number;
   /** Ids of this mutation (committed with it: never handed out twice). */
@@ -50,7 +55,7 @@ export interface Env {
   timings: McoiTimings;
   codes: CodeView;
   /** A business outcome forced by a scenario fault. */
-  forced?: ForcedOutcome;
+  forced?: McoiOutcome;
 }
 
 const err = (key: McoiHandbookKey, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));

@@ -1,7 +1,8 @@
 /**
  * Reference data of the MCOI document (section 6), its limits (section 1.4) and its role table (section 2.4).
- * The OpenAPI contract repeats the enums; test/mcoi/contract.test.ts checks both say the same.
+ * The OpenAPI contract repeats the enums; test/contract.test.ts checks both say the same.
  */
+import type { TimingDecl } from '../../core/system.js';
 
 /** §6.1 */
 export const PRODUCT_GROUPS = ['vegetableoil', 'bio', 'tobacco', 'alcohol', 'beer', 'pharma', 'water', 'medicals', 'appliances', 'antiseptic'] as const;
@@ -123,16 +124,13 @@ export const LIMITS = {
   cryptoLength: 4,
 } as const;
 
-/** Processing delays in virtual time; overridable per app (deps.timings.mcoi) and per scenario. */
-export const DEFAULT_TIMINGS = {
-  /** An order is CREATED until this age, then PENDING. */
-  orderPendingMs: 1_000,
-  /** ... and READY (or OUTSOURCED / REJECTED) from this age. */
-  orderReadyMs: 3_000,
-  /** Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR. */
-  documentProcessingMs: 2_000,
-} as const;
-export type McoiTimings = { -readonly [K in keyof typeof DEFAULT_TIMINGS]: number };
+/** Processing delays in virtual time (SIM_TIMINGS, scenarios' `timings.mcoi`); the names are the settings' names. */
+export const TIMINGS = {
+  orderPendingMs: { default: 1_000, description: 'An order is CREATED until this age, then PENDING.' },
+  orderReadyMs: { default: 3_000, description: 'From this age an order is READY (or OUTSOURCED / REJECTED).' },
+  documentProcessingMs: { default: 2_000, description: 'Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR.' },
+} as const satisfies Record<string, TimingDecl>;
+export type McoiTimings = { -readonly [K in keyof typeof TIMINGS]: number };
 
 /** Roles a technical user can hold (§2.4); the document names them in prose, the simulator by these keys. */
 export const ROLES = {

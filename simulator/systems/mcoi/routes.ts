@@ -2,7 +2,7 @@
  * Thin handlers, one per contract operation: parse → machine → store → serialize. No business rules here.
  */
 import { issueToken } from '../../core/auth.js';
-import { SimError, unwrap } from '../../core/errors.js';
+import { SimError, unwrap, type ValidationIssue } from '../../core/errors.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { HANDBOOK } from './handbook.js';
 import * as M from './machine.js';
@@ -25,7 +25,7 @@ export interface McoiRuntime {
   blobs: BlobReader;
   permissionStatus(): number;
   /** Validates a decoded documentBody against a schema of the contract (components/schemas). */
-  validateSchema(name: string, value: unknown): import('../../core/errors.js').ValidationIssue[];
+  validateSchema(name: string, value: unknown): ValidationIssue[];
 }
 
 type Req = SimRequest<User>;

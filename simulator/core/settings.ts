@@ -1,0 +1,166 @@
+/**
+ * The simulator's settings from the environment, checked before anything starts: every SIM_* value is validated,
+ * and a wrong one is a start-up error naming the valid values (a typo in a timing name, an unknown log level).
+ * The variables of each system's profile switches come from its declarations (catalog), not from this file.
+ *
+ * @example
+ * const s = parseSettings(process.env, catalog, { tty: process.stdout.isTTY }); // throws SettingsInvalid
+ */
+import { suggest, type Catalog } from './catalog.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+
+export interface Settings {
+  port: number;
+  host: string;
+  store: { kind: 'memory' } | { kind: 'file'; dir: string };
+  seed: number;
+  /** Whether SIM_SEED was given (an existing data directory keeps its own seed: the start-up line says so). */
+  seedGiven: boolean;
+  rateLimits: boolean;
+  timings: Record<string, Record<string, number>>;
+  profile: Record<string, Record<string, unknown>>;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  scenarioFile?: string;
+  /** SIM_* variables that are not settings (said at start-up, not fatal). */
+  unknown: string[];
+}
+
+/** One environment variable: its default and meaning, as the README's configuration table lists it. */
+export interface Variable {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** The variables core reads (each system's switches add theirs: see `variablesOf`). */
+export const CORE_VARIABLES: readonly Variable[] = [
+  { name: 'PORT', default: '8080', meaning: 'port to listen on' },
+  { name: 'HOST', default: '0.0.0.0', meaning: 'address to listen on' },
+  { name: 'SIM_DATA_DIR', default: './.sim-data', meaning: 'where state is persisted (db.json and blobs/)' },
+  { name: 'SIM_STORE', default: 'file', meaning: 'file, or memory (nothing kept between runs)' },
+  { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
+  { name: 'SIM_RATE_LIMITS', default: 'on', meaning: 'on, or off: the documented request-rate limits' },
+  { name: 'SIM_TIMINGS', default: '', meaning: 'instant, or JSON of processing delays per system' },
+  { name: 'SIM_LOG_LEVEL', default: 'info', meaning: 'silent, error, warn, info (a line per request) or debug (with bodies)' },
+  { name: 'SIM_LOG_FORMAT', default: 'pretty on a terminal, else json', meaning: 'json or pretty' },
+  { name: 'SIM_SCENARIO', default: '', meaning: 'a scenario file active from the start' },
+];
+
+/** Every variable the simulator reads for the systems of a catalog. */
+export function variablesOf(catalog: Catalog): Variable[] {
+  const switches = catalog.systems.flatMap((s) =>
+    Object.values(s.module.switches).map((w) => ({ name: w.env, default: String(w.default), meaning: `${w.values.join(' or ')}: ${w.description}` })),
+  );
+  return [...CORE_VARIABLES, ...switches];
+}
+
+export class SettingsInvalid extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'SettingsInvalid';
+  }
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.toLowerCase() as T;
+  if (values.includes(v)) return v;
+  problems.push(`${name}=${raw} is not a valid value: ${suggest(raw, values)}`.replace(': (', ' ('));
+  return fallback;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (/^\d+$/.test(raw.trim()) && Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  problems.push(`${name}=${raw} must be a whole number from ${min} to ${max}`);
+  return fallback;
+}
+
+/** SIM_TIMINGS: "instant", or {"<system>": {"<timing>": ms}} with the systems' own timing names. */
+function parseTimings(raw: string | undefined, catalog: Catalog, problems: string[]): Record<string, Record<string, number>> {
+  if (raw === undefined || raw.trim() === '') return {};
+  if (raw.trim() === 'instant') return { '*': { all: 0 } };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    problems.push(`SIM_TIMINGS must be "instant" or JSON like {"${catalog.ids[0] ?? 'system'}":{"${Object.keys(catalog.systems[0]?.module.timings ?? { someMs: 0 })[0]}":5000}}, got ${raw}`);
+    return {};
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push('SIM_TIMINGS must be a JSON object of systems');
+    return {};
+  }
+  const out: Record<string, Record<string, number>> = {};
+  for (const [id, timings] of Object.entries(value as Record<string, unknown>)) {
+    const sys = catalog.system(id);
+    if (!sys) {
+      problems.push(`SIM_TIMINGS names no system "${id}": ${suggest(id, catalog.ids)}`);
+      continue;
+    }
+    if (!timings || typeof timings !== 'object' || Array.isArray(timings)) {
+      problems.push(`SIM_TIMINGS.${id} must be an object of timings`);
+      continue;
+    }
+    const names = Object.keys(sys.module.timings);
+    out[id] = {};
+    for (const [name, ms] of Object.entries(timings as Record<string, unknown>)) {
+      if (!names.includes(name)) problems.push(`SIM_TIMINGS.${id} has no timing "${name}": ${suggest(name, names)}`);
+      else if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > 31_536_000_000) problems.push(`SIM_TIMINGS.${id}.${name} must be whole milliseconds from 0 to a year, got ${JSON.stringify(ms)}`);
+      else out[id][name] = ms;
+    }
+  }
+  return out;
+}
+
+/** Reads and checks every setting; all problems at once, so one start-up says everything that is wrong. */
+export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { tty?: boolean; scenarioFlag?: string } = {}): Settings {
+  const problems: string[] = [];
+  const port = integer(env, 'PORT', 8080, 0, 65535, problems);
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const storeKind = oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
+  const seed = integer(env, 'SIM_SEED', 1, 0, 0xffffffff, problems);
+  const rateLimits = oneOf(env, 'SIM_RATE_LIMITS', ['on', 'off'] as const, 'on', problems) === 'on';
+  const timings = parseTimings(env.SIM_TIMINGS, catalog, problems);
+  const logLevel = oneOf(env, 'SIM_LOG_LEVEL', LOG_LEVELS, 'info', problems);
+  const logFormat = oneOf(env, 'SIM_LOG_FORMAT', LOG_FORMATS, opts.tty ? 'pretty' : 'json', problems);
+  const profile: Record<string, Record<string, unknown>> = {};
+  for (const s of catalog.systems) {
+    for (const [name, w] of Object.entries(s.module.switches)) {
+      const raw = env[w.env];
+      if (raw === undefined || raw === '') continue;
+      const value = w.values.find((v) => String(v) === raw.trim());
+      if (value === undefined) problems.push(`${w.env}=${raw} is not a valid value (one of: ${w.values.join(', ')})`);
+      else (profile[s.id] ??= {})[name] = value;
+    }
+  }
+  const known = new Set(variablesOf(catalog).map((v) => v.name));
+  const unknown = Object.keys(env).filter((k) => k.startsWith('SIM_') && !known.has(k));
+  if (problems.length) throw new SettingsInvalid(problems);
+  const scenarioFile = opts.scenarioFlag ?? (env.SIM_SCENARIO?.trim() || undefined);
+  return {
+    port,
+    host,
+    store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR?.trim() || './.sim-data' },
+    seed,
+    seedGiven: env.SIM_SEED !== undefined && env.SIM_SEED !== '',
+    rateLimits,
+    timings,
+    profile,
+    logLevel,
+    logFormat,
+    scenarioFile,
+    unknown: unknown.map((k) => `${k} ${suggest(k, [...known].filter((n) => n.startsWith('SIM_')))}`),
+  };
+}
+
+/** The variables as lines for --help. */
+export function helpOf(catalog: Catalog): string {
+  const vars = variablesOf(catalog);
+  const width = Math.max(...vars.map((v) => v.name.length));
+  return vars.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning}${v.default ? ` (default ${v.default})` : ''}`).join('\n');
+}

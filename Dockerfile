@@ -2,16 +2,17 @@
 #   docker build -t marking-sim .
 #   docker run -p 8080:8080 -v sim-data:/data marking-sim
 # Configuration is by environment only: PORT, SIM_DATA_DIR (/data), SIM_STORE (file | memory), SIM_SCENARIO (a file,
-# e.g. one mounted under /scenarios), SIM_SEED, SIM_RATE_LIMITS (on | off), SIM_TIMINGS, SIM_LOG_LEVEL.
+# e.g. one mounted under /scenarios), SIM_SEED, SIM_RATE_LIMITS (on | off), SIM_TIMINGS, SIM_LOG_LEVEL, SIM_LOG_FORMAT
+# (json here: one object per line), and each system's switches (`node dist/simulator/main.js --help` lists them).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund
 COPY simulator ./simulator
 RUN npx tsc -p tsconfig.build.json
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     PORT=8080 \
     SIM_DATA_DIR=/data \

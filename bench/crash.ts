@@ -76,16 +76,16 @@ export async function runCrashTrials(o: CrashOptions): Promise<CrashReport> {
 
   const login = async (base: string): Promise<string> => (await http(base, 'POST', '/mcoi/api/users/authenticate', { login: '6e8login23', password: '12345678' })).body.accessToken;
 
-  /** Checks that everything acknowledged so far is in the restarted simulator. */
-  const verify = async (base: string, trial: number) => {
+  /** Checks that what was acknowledged (since `from`, or all of it) is in the restarted simulator. */
+  const verify = async (base: string, trial: number, from: { orders: number; requests: number } = { orders: 0, requests: 0 }) => {
     const token = await login(base);
-    for (const [orderId, { closed }] of acked.orders) {
+    for (const [orderId, { closed }] of [...acked.orders].slice(from.orders)) {
       const r = await http(base, 'GET', `/mcoi/api/orders?orderId=${orderId}`, undefined, token);
       const info = r.body.orderInfos?.[0];
       if (!info) report.lost.push(`trial ${trial}: order ${orderId}`);
       else if (closed && info.orderStatus !== 'CLOSED') report.lost.push(`trial ${trial}: the close of order ${orderId} (${info.orderStatus})`);
     }
-    for (const id of acked.requests) {
+    for (const id of [...acked.requests].slice(from.requests)) {
       const r = await http(base, 'GET', `/id-issuer/api/v3/identifiers/unit/requests/${id}`, undefined, ID_TOKEN);
       if (r.status !== 200) report.lost.push(`trial ${trial}: ID-issuer request ${id} (${r.status})`);
     }
@@ -132,6 +132,8 @@ export async function runCrashTrials(o: CrashOptions): Promise<CrashReport> {
 
   let server = await o.start();
   for (let trial = 1; trial <= o.trials; trial++) {
+    // What was acknowledged before this trial was verified after the previous restart (and no longer changes).
+    const before = { orders: acked.orders.size, requests: acked.requests.size };
     let dead = false;
     const token = await login(server.base);
     const loops = Array.from({ length: writers }, () => writer(server.base, token, () => dead));
@@ -143,9 +145,10 @@ export async function runCrashTrials(o: CrashOptions): Promise<CrashReport> {
     dead = true;
     await Promise.all(loops);
     server = await o.start();
-    await verify(server.base, trial);
+    await verify(server.base, trial, before);
     report.trials++;
   }
+  await verify(server.base, o.trials); // and everything, once more, after the last restart
   server.child.kill('SIGTERM');
   await once(server.child, 'exit');
   return report;

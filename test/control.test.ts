@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultCatalog } from '../simulator/app.js';
+import { loadScenarioFile } from '../simulator/core/scenario.js';
 import { registerOrder, setup, T0 } from './helpers.js';
 
 describe('GET /__sim/health', () => {
@@ -105,5 +107,36 @@ describe('contracts and docs', () => {
     const res = await s.http.get('/nowhere');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+});
+
+describe('GET /', () => {
+  it('redirects to the docs', async () => {
+    const s = await setup();
+    const res = await s.http.get('/');
+    expect([res.status, res.headers.location]).toEqual([302, '/__sim/docs/']);
+  });
+});
+
+describe('the journal records every exchange', () => {
+  it('including dropped and truncated ones, with the fault rule that shaped each and the caller', async () => {
+    const s = await setup();
+    await s.sim.activate(loadScenarioFile('scenarios/mcoi/flaky-gateway.yaml', defaultCatalog()));
+    const token = await s.login();
+    const server = s.sim.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      for (let i = 0; i < 3; i++) await fetch(`${base}/mcoi/api/orders`, { headers: { authorization: token } }).then((r) => r.text()).catch(() => 'cut');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    const entries = (await s.http.get('/__sim/journal?system=mcoi&operationId=listOrders')).body.entries;
+    expect(entries.map((e: { outcome: string; fault?: { rule: number; action: string }; status: number; principal?: string }) => [e.outcome, e.fault, e.principal])).toEqual([
+      ['dropped', { rule: 0, action: 'drop' }, '6e8login23'],
+      ['truncated', { rule: 1, action: 'truncate' }, '6e8login23'],
+      ['answered', { rule: 2, action: 'status' }, '6e8login23'],
+    ]);
   });
 });

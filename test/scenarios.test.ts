@@ -256,14 +256,28 @@ describe('the scenario command', () => {
     expect(xml).toContain('<failure message="status: expected 200, got 401');
   });
 
-  it('exits 2 on a malformed file, naming the file and the path, without a stack trace', () => {
+  it('exits 2 on a malformed file, naming the file, line and column, without a stack trace, and still writes JUnit', () => {
     const file = join(tmp, 'malformed.yaml');
     writeFileSync(file, 'name: malformed\ndescription: x\nfaults:\n  - match: { system: mcoi }\n    action: { status: 200 }\n');
-    const r = cli(file);
+    const junit = join(tmp, 'malformed.xml');
+    const r = cli(file, 'scenarios/mcoi/token-expired.yaml', '--junit', junit);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${file}: invalid scenario`);
-    expect(r.stderr).toContain('/faults/0/action/status: must be >= 400');
+    expect(r.stderr).toContain('line 5, column 23: /faults/0/action/status: must be >= 400');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toMatch(/7 passed, 1 failed/); // the valid file still ran
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain(`<testsuite name="${file}" file="${file}" tests="1" failures="1"`);
+    expect(xml).toContain('<error message="');
+  });
+
+  it('prints its usage with --help (exit 0) and on a wrong command (exit 2)', () => {
+    const help = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'cli.ts'), '--help'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: marking-sim run <scenario.yaml...>');
+    const wrong = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'cli.ts'), 'walk'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('usage:');
   });
 
   it('runs against a running simulator with --url', async () => {

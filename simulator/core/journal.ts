@@ -70,6 +70,11 @@ export class Journal {
     return entry;
   }
 
+  /** The newest exchange. */
+  last(): Exchange | undefined {
+    return this.entries[this.entries.length - 1];
+  }
+
   list(f: JournalFilter = {}): Exchange[] {
     const out = this.entries.filter(
       (e) =>

@@ -213,6 +213,8 @@ export function recordExchanges(system: string, deps: MountDeps) {
           ...(outcome !== 'answered' ? { outcome } : {}),
           ...(fault ? { fault: `${Object.keys(fault.action)[0]} (rule ${fault.rule + 1})` } : {}),
           ...(principal ? { principal } : {}),
+          // debug: what was sent and answered, as the journal keeps it (bounded)
+          ...(deps.log.isLevelEnabled('debug') ? { requestBody: deps.journal.last()?.requestBody, responseBody: deps.journal.last()?.responseBody } : {}),
         },
         'request',
       );

@@ -20,11 +20,17 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
   });
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => {
+    const onData = (d: Buffer) => {
       out += d;
       const m = /listening on :(\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
+      if (!m) return;
+      // From here on the server's log lines (one per request) are drained, not kept: the load generator shares
+      // this process, and the start-up line carries the port at every level but silent.
+      child.stdout!.off('data', onData);
+      child.stdout!.on('data', () => undefined);
+      resolve(`http://127.0.0.1:${m[1]}`);
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
   });
   const res = await fetch(`${base}/__sim/health`);

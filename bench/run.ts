@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer selects benchmarks.
+ * BENCH_ONLY=full,million,throughput,id-issuer,durability selects benchmarks; BENCH_CRASH_TRIALS sets the crash trials (100).
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,8 +12,9 @@ import { fullOrder } from './full-order.js';
 import { million } from './million.js';
 import { throughput } from './throughput.js';
 import { idIssuer } from './id-issuer.js';
+import { coalescing, crashTrials } from './durability.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,durability').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -45,6 +46,18 @@ if (only.includes('id-issuer')) {
   results.idIssuer = r;
   console.log('ID issuer: 1,000,000 identifiers, created to confirmed', r);
   checks.push([`ID-issuer journey ${r.journeyMs} ms < 5,000`, r.journeyMs < 5_000], [`ID-issuer server peak RSS ${r.serverPeakRssMb} MB < 300`, r.serverPeakRssMb < 300]);
+}
+
+if (only.includes('durability')) {
+  const c = await coalescing();
+  results.coalescing = c;
+  console.log('write coalescing: 50 logins at once and one after another', c);
+  checks.push([`50 concurrent durable logins share ${c.file.concurrentWrites} writes (≤ 12, a quarter; one after another: ${c.file.sequentialWrites})`, c.file.concurrentWrites <= 12]);
+  const trials = Number(process.env.BENCH_CRASH_TRIALS ?? 100);
+  const r = await crashTrials(trials);
+  results.crash = r;
+  console.log(`crash trials (SIGKILL under three writers)`, r);
+  checks.push([`${r.trials} crash trials: ${r.lost} acknowledged writes lost, ${r.duplicates} ids repeated`, r.trials === trials && r.lost === 0 && r.duplicates === 0]);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

@@ -28,7 +28,7 @@ async function helloWorld() {
 
 export async function throughput() {
   const hello = await helloWorld();
-  const server = await startServer({ SIM_STORE: 'memory' });
+  const server = await startServer({ SIM_STORE: 'memory', ...(process.env.BENCH_SIM_LOG_LEVEL ? { SIM_LOG_LEVEL: process.env.BENCH_SIM_LOG_LEVEL } : {}) });
   try {
     const c = new Client(server.base);
     await c.login();

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     throw e;
   }
   const log: Logger = createLogger({ level: settings.logLevel, format: settings.logFormat });
+  // The start-up line (it carries the port tools wait for) and the stop lines show at every level but silent.
+  const lifecycle: Logger = settings.logLevel === 'silent' ? log : log.child({}, { level: 'info' });
   for (const u of settings.unknown) log.warn(`${u}: not a setting of the simulator, ignored`);
 
   let scenario: Scenario | undefined;
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : settings.port;
     const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
-    log.info(
+    lifecycle.info(
       { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name },
       `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
     );
@@ -81,14 +83,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const t0 = monotonicMs();
-    log.info(`simulator: ${signal}, closing`);
+    lifecycle.info(`simulator: ${signal}, closing`);
     server.close();
     server.closeIdleConnections();
     // Requests in flight get a moment; then connections are cut so the process exits well within a second.
     const force = setTimeout(() => server.closeAllConnections(), 500);
     force.unref();
     await sim.close();
-    log.info(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
+    lifecycle.info(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -104,12 +104,21 @@ describe('main.ts', () => {
     expect(login.requestBody).toEqual({ login: '6e8login23', password: '12345678' });
   });
 
+  it('at SIM_LOG_LEVEL=warn still says where it listens, and logs no request lines', async () => {
+    const a = await startServer({ SIM_STORE: 'memory', SIM_LOG_LEVEL: 'warn' });
+    expect((await call(a.base, '/__sim/health')).status).toBe(200);
+    await stop(a);
+    expect(a.output()).toMatch(/listening on :\d+ \(pid \d+\)/);
+    expect(a.output()).toContain('stopped in');
+    expect(a.output()).not.toContain('"msg":"request"');
+  });
+
   it('marks the fault that shaped an answer in the log line', async () => {
     const a = await startServer({ SIM_STORE: 'memory', SIM_SCENARIO: 'scenarios/mcoi/stand-down-503.yaml' });
     await call(a.base, '/mcoi/api/orders');
     await stop(a);
     const line = a.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.msg === 'request');
-    expect(line).toMatchObject({ status: 503, operationId: 'listOrders', fault: 'html (rule 1)' });
+    expect(line).toMatchObject({ status: 503, operationId: 'listOrders', fault: 'html (/faults/0)' });
   });
 
   it('reports SIM_* variables that are not settings, and a SIM_SEED an existing data directory ignores', async () => {

@@ -202,22 +202,25 @@ export function recordExchanges(system: string, deps: MountDeps) {
         },
         { request: Number.isFinite(length) ? length : undefined, response: wire },
       );
-      deps.log.info(
-        {
-          method: req.method,
-          path: req.originalUrl.split('?')[0],
-          system,
-          operationId: op?.operationId,
-          status: res.statusCode,
-          ms: durationMs,
-          ...(outcome !== 'answered' ? { outcome } : {}),
-          ...(fault ? { fault: `${Object.keys(fault.action)[0]} (rule ${fault.rule + 1})` } : {}),
-          ...(principal ? { principal } : {}),
-          // debug: what was sent and answered, as the journal keeps it (bounded)
-          ...(deps.log.isLevelEnabled('debug') ? { requestBody: deps.journal.last()?.requestBody, responseBody: deps.journal.last()?.responseBody } : {}),
-        },
-        'request',
-      );
+      if (deps.log.isLevelEnabled('info')) {
+        const entry = deps.journal.last();
+        deps.log.info(
+          {
+            method: req.method,
+            path: req.originalUrl.split('?')[0],
+            system,
+            operationId: op?.operationId,
+            status: res.statusCode,
+            ms: durationMs,
+            ...(outcome !== 'answered' ? { outcome } : {}),
+            ...(fault ? { fault: `${Object.keys(fault.action)[0]} (/faults/${fault.rule})` } : {}),
+            ...(principal ? { principal } : {}),
+            // debug: what was sent and answered, as the journal keeps it (bounded)
+            ...(deps.log.isLevelEnabled('debug') ? { requestBody: entry?.requestBody, responseBody: entry?.responseBody } : {}),
+          },
+          'request',
+        );
+      }
       deps.hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, headers: res.getHeaders(), body: captured, fault, outcome });
     });
     next();
@@ -249,7 +252,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
       const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params: req.params as Record<string, unknown>, body: undefined, headers: req.headers, ip: req.ip ?? '' };
       try {
         const read = await readBody(req, res, op.requestMedia, deps.config.bodyLimit);
-        simReq.body = read.body;
+        simReq.body = req.body = read.body; // req.body: what the journal records, whatever the media type
         // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
         let guardError: unknown;
         try {

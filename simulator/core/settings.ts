@@ -42,7 +42,7 @@ export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
   { name: 'SIM_RATE_LIMITS', default: 'on', meaning: 'on, or off: the documented request-rate limits' },
   { name: 'SIM_TIMINGS', default: '', meaning: 'instant, or JSON of processing delays per system' },
-  { name: 'SIM_LOG_LEVEL', default: 'info', meaning: 'silent, error, warn, info (a line per request) or debug (with bodies)' },
+  { name: 'SIM_LOG_LEVEL', default: 'info', meaning: 'silent, error, warn, info (a line per request) or debug (with bodies); the start-up line shows unless silent' },
   { name: 'SIM_LOG_FORMAT', default: 'pretty on a terminal, else json', meaning: 'json or pretty' },
   { name: 'SIM_SCENARIO', default: '', meaning: 'a scenario file active from the start' },
 ];

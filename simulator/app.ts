@@ -6,6 +6,7 @@
  * const sim = await createApp({ clock: new ManualClock(T0), store: { kind: 'memory' }, seed: 1 });
  * await request(sim.app).get('/__sim/health').expect(200);
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
@@ -197,8 +198,9 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     else await activate(deps.scenario);
   }
 
+  // A system's contract as its file says it (comments and all); the control plane's as merged.
   const contractFiles: Record<string, { json: unknown; yaml: () => string }> = {};
-  for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: () => toYaml(c.document) };
+  for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: () => (id === 'control' ? toYaml(c.document) : readFileSync(c.source, 'utf8')) };
 
   const control = createControl({
     clock,

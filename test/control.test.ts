@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultCatalog } from '../simulator/app.js';
+import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { loadScenarioFile } from '../simulator/core/scenario.js';
 import { registerOrder, setup, T0 } from './helpers.js';
 
@@ -96,7 +99,10 @@ describe('contracts and docs', () => {
     const yaml = await s.http.get('/__sim/openapi/control.yaml');
     expect(yaml.headers['content-type']).toContain('application/yaml');
     expect(yaml.text).toContain('openapi: 3.1.0');
-    expect((await s.http.get('/__sim/openapi/nope.json')).status).toBe(404);
+    expect(yaml.text).toContain('/state/mcoi/codes/{code}:'); // merged in from MCOI's control contract
+    expect((await s.http.get('/__sim/openapi/mcoi.yaml')).text).toBe(readFileSync(join(PROJECT_ROOT, 'openapi', 'mcoi.yaml'), 'utf8'));
+    const missing = await s.http.get('/__sim/openapi/mcoi.jsn');
+    expect([missing.status, missing.body.detail]).toEqual([404, 'no contract "mcoi.jsn" (did you mean mcoi.json? (one of: control.json, control.yaml, mcoi.json, mcoi.yaml, id-issuer.json, id-issuer.yaml))']);
     const ui = await s.http.get('/__sim/docs/');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');

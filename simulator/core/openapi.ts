@@ -354,7 +354,7 @@ export class Contract {
  * silent overwrite. Parameters marked `x-sim-enum: systems` get the mounted systems' ids (and `control`) as enum.
  */
 export function mergeControlContract(baseFile: string, fragments: { system: string; file: string }[], systemIds: readonly string[]): Contract {
-  const base = structuredClone(loadContract(baseFile).document) as unknown as Record<string, any>;
+  const base = structuredClone(loadDocument(baseFile)) as Record<string, any>;
   const owner = new Map<string, string>();
   const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
   const opIds = new Map<string, string>();

@@ -4,7 +4,8 @@
  * its settings, its control route merged into the control contract — with no line of core naming it.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SYSTEMS } from '../simulator/app.js';
@@ -13,7 +14,10 @@ import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { parseScenario, ScenarioInvalid } from '../simulator/core/scenario.js';
 import { parseSettings, SettingsInvalid, variablesOf } from '../simulator/core/settings.js';
 import { createApp } from '../simulator/app.js';
-import { setup } from './helpers.js';
+import { runJourney } from '../simulator/control/journey.js';
+import { ManualClock } from '../simulator/core/clock.js';
+import { unzipFiles } from '../simulator/core/zip.js';
+import { contractHook, setup, T0 } from './helpers.js';
 import { third } from './third-system/index.js';
 
 const systems = [...SYSTEMS, third];
@@ -127,6 +131,53 @@ describe('a third system, declared in test/ only', () => {
   it('refuses to start when a control route clashes with another (no silent overwrite)', async () => {
     const clashing: typeof third = { ...third, id: 'fourth', base: '/fourth', controlContract: 'test/third-system/control.yaml' };
     await expect(createApp({ systems: [...systems, clashing] })).rejects.toThrow(/control route \/third\/items of fourth clashes with a route of third/);
+  });
+});
+
+describe('journeys carry bytes', () => {
+  it('send a body from base64 and from a file, and pin the SHA-256 of a ZIP they get back', async () => {
+    const sim = await createApp({ systems, store: { kind: 'memory' }, clock: new ManualClock(T0), onExchange: contractHook(() => sim.contracts).hook });
+    const server = sim.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'journey-bytes-'));
+    const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10]);
+    writeFileSync(join(dir, 'act.bin'), bytes);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    const catalog = catalogOf(systems);
+    try {
+      // The ZIP of an item is the same bytes for the same item and time: its hash can be written in the scenario.
+      const login = await fetch(`${base}/third/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"alice"' }).then((r) => r.json());
+      const created = await fetch(`${base}/third/items`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}`, 'x-request-id': 'req-0' }, body: '{"name":"zipped"}' }).then((r) => r.json());
+      const zip = Buffer.from(await (await fetch(`${base}/third/items/${created.id}/export`, { headers: { authorization: `Bearer ${login.token}` } })).arrayBuffer());
+      expect(unzipFiles(zip)['item.json'].toString()).toBe(JSON.stringify({ id: created.id, name: 'zipped' }));
+      const scenario = parseScenario(
+        [
+          'name: bytes',
+          'description: bytes in both directions',
+          'steps:',
+          "  - request: { system: third, method: POST, path: /login, headers: { Content-Type: application/json }, body: '\"alice\"' }",
+          '    capture: { token: token }',
+          `  - request: { system: third, method: POST, path: /files, headers: { Authorization: 'Bearer \${token}' }, bodyBase64: ${bytes.toString('base64')} }`,
+          `    expect: { status: 200, body: { bytes: 7, sha256: ${sha(bytes)} } }`,
+          "  - request: { system: third, method: POST, path: /files, headers: { Authorization: 'Bearer ${token}', Content-Type: application/octet-stream }, bodyFile: act.bin }",
+          `    expect: { status: 200, body: { sha256: ${sha(bytes)} } }`,
+          `  - request: { system: third, method: GET, path: /items/${created.id}/export, headers: { Authorization: 'Bearer ${login.token}' } }`,
+          `    expect: { status: 200, headers: { content-type: application/zip }, sha256: ${sha(zip)} }`,
+          '    capture: { zipHash: sha256:body }',
+        ].join('\n'),
+        'bytes.yaml',
+        catalog,
+      );
+      const results = await runJourney(scenario, base, { activate: false, dir });
+      expect(results.map((r) => [r.name, r.ok, r.failures])).toEqual(results.map((r) => [r.name, true, []]));
+      const wrong = await runJourney({ ...scenario, steps: [{ ...scenario.steps![3], expect: { sha256: '0'.repeat(64) } }] }, base, { activate: false, dir });
+      expect(wrong[0].failures[0]).toMatch(/^body: expected SHA-256 0{64}, got [0-9a-f]{64} \(\d+ bytes\)$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type { UploadedFile } from '../../simulator/core/body.js';
 import { RequestInvalid, SimError, type Handbook, type RenderedError } from '../../simulator/core/errors.js';
 import type { SystemModule } from '../../simulator/core/system.js';
 import { toXml } from '../../simulator/core/xml.js';
+import { zipFiles } from '../../simulator/core/zip.js';
 
 interface Item {
   id: string;
@@ -88,6 +89,11 @@ export const third: SystemModule<ThirdState, string> = {
           // The media type follows Accept where the contract offers two; anything else is the system's 406.
           const xml = /application\/xml/.test(String(req.headers.accept ?? '')) && !/application\/json/.test(String(req.headers.accept));
           return xml ? { contentType: 'application/xml', body: toXml({ item: view(item) }) } : { body: view(item) };
+        },
+        exportItem: (req) => {
+          const item = ctx.state().items[String(req.params.id)];
+          if (!item || item.owner !== req.principal) throw new SimError(THIRD_HANDBOOK.NOT_FOUND, [String(req.params.id)]);
+          return { contentType: 'application/zip', body: zipFiles([{ name: 'item.json', data: JSON.stringify({ id: item.id, name: item.name }) }], { mtimeMs: item.createdAt }) };
         },
         postNote: (req) => ({ body: { length: (req.body as string).length } }),
         postFile: (req) => {

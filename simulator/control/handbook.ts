@@ -3,6 +3,7 @@ import type { Handbook } from '../core/errors.js';
 
 export const CONTROL_HANDBOOK = {
   CLOCK_SET_INVALID: { status: 400, text: (v: string) => `"set" must be an ISO 8601 date-time, got ${JSON.stringify(v)}`, source: 'simulator-defined' },
+  CLOCK_OUT_OF_RANGE: { status: 400, text: (why: string) => why, source: 'simulator-defined (every instant must be a valid date)' },
   UNKNOWN_SYSTEM: { status: 404, text: (id: string, valid: string) => `no system "${id}" is mounted (${valid})`, source: 'simulator-defined' },
   UNKNOWN_CONTRACT: { status: 404, text: (f: string, valid: string) => `no contract "${f}" (${valid})`, source: 'simulator-defined' },
   UNKNOWN_SCENARIO: { status: 404, text: (n: string) => `no scenario named ${JSON.stringify(n)} under scenarios/ (GET /__sim/scenarios lists them)`, source: 'simulator-defined' },

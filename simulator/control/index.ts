@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { suggest, type Catalog } from '../core/catalog.js';
-import type { SimClock } from '../core/clock.js';
+import { inTimeRange, TIME_RANGE, type SimClock } from '../core/clock.js';
 import type { RenderedError, ValidationIssue } from '../core/errors.js';
 import { RequestInvalid, SimError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
@@ -78,11 +78,12 @@ export function createControl(d: ControlDeps): SystemInstance {
     getClock: () => ({ body: d.clock.state() }),
     setClock: async (req) => {
       const b = (req.body ?? {}) as { advanceMs?: number; set?: string; freeze?: boolean };
-      if (b.set !== undefined) {
-        const ms = Date.parse(b.set);
-        if (Number.isNaN(ms)) throw new SimError(CONTROL_HANDBOOK.CLOCK_SET_INVALID, [b.set]);
-        d.clock.set(ms);
-      }
+      const target = b.set !== undefined ? Date.parse(b.set) : undefined;
+      if (target !== undefined && Number.isNaN(target)) throw new SimError(CONTROL_HANDBOOK.CLOCK_SET_INVALID, [b.set]);
+      // Checked before anything moves: a refused change leaves the clock as it was.
+      const after = (target ?? d.clock.nowMs()) + (b.advanceMs ?? 0);
+      if (!inTimeRange(target ?? 0) || !inTimeRange(after)) throw new SimError(CONTROL_HANDBOOK.CLOCK_OUT_OF_RANGE, [`virtual time must stay between ${new Date(TIME_RANGE.minMs).toISOString()} and ${new Date(TIME_RANGE.maxMs).toISOString()}`]);
+      if (target !== undefined) d.clock.set(target);
       if (b.advanceMs !== undefined) d.clock.advance(b.advanceMs);
       if (b.freeze === true) d.clock.freeze();
       if (b.freeze === false) d.clock.unfreeze();

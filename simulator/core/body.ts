@@ -9,6 +9,7 @@
  */
 import busboy from 'busboy';
 import express, { type Request, type Response } from 'express';
+import { MAX_DEPTH, tooDeep } from './bounds.js';
 import { RequestInvalid } from './errors.js';
 
 /** A file part of a multipart body. */
@@ -127,8 +128,15 @@ export async function readBody(req: Request, res: Response, declared: string[], 
     throw new RequestInvalid([{ in: 'header', path: 'Content-Type', name: 'Content-Type', reason: 'mediaType', message: `${got} is not supported here: send ${declared.join(' or ')}` }]);
   }
   switch (bodyKind(mediaType)) {
-    case 'json':
-      return { mediaType, body: await run(express.json({ limit, strict: false, type: ALL }), req, res, limit) };
+    case 'json': {
+      const body = await run(express.json({ limit, strict: false, type: ALL }), req, res, limit);
+      // Checked before anything recursive (validation, storage, the journal) touches it.
+      if (tooDeep(body)) {
+        req.body = undefined;
+        throw new RequestInvalid([{ in: 'body', path: '$', reason: 'tooDeep', message: `request body nests deeper than ${MAX_DEPTH} levels` }]);
+      }
+      return { mediaType, body };
+    }
     case 'text':
       return { mediaType, body: await run(express.text({ limit, type: ALL }), req, res, limit) };
     case 'binary':

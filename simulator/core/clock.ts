@@ -27,6 +27,11 @@ export interface ClockSnapshot {
   frozenAt: number | null;
 }
 
+/** The instants virtual time may take: from the Unix epoch to the end of year 9999 (every one a valid ISO date). */
+export const TIME_RANGE = { minMs: 0, maxMs: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+
+export const inTimeRange = (ms: number) => Number.isFinite(ms) && ms >= TIME_RANGE.minMs && ms <= TIME_RANGE.maxMs;
+
 /** Virtual clock: real time shifted by an offset, or frozen at an instant. */
 export class SimClock implements Clock {
   private offsetMs = 0;
@@ -42,16 +47,22 @@ export class SimClock implements Clock {
     return new Date(this.nowMs());
   }
 
-  /** Moves virtual time forward (never backward: a negative step is the caller's error). */
+  /** Moves virtual time forward (never backward: a negative step is the caller's error). Refuses to leave TIME_RANGE. */
   advance(ms: number): void {
+    this.check(this.nowMs() + ms);
     if (this.frozenAt !== null) this.frozenAt += ms;
     else this.offsetMs += ms;
   }
 
-  /** Jumps to an instant; keeps running from there unless frozen. */
+  /** Jumps to an instant; keeps running from there unless frozen. Refuses an instant outside TIME_RANGE. */
   set(ms: number): void {
+    this.check(ms);
     if (this.frozenAt !== null) this.frozenAt = ms;
     else this.offsetMs = ms - this.realNow();
+  }
+
+  private check(ms: number): void {
+    if (!inTimeRange(ms)) throw new RangeError(`virtual time must stay between ${new Date(TIME_RANGE.minMs).toISOString()} and ${new Date(TIME_RANGE.maxMs).toISOString()}`);
   }
 
   freeze(): void {
@@ -70,6 +81,8 @@ export class SimClock implements Clock {
 
   /** Resumes from a snapshot: the same offset from real time (time went on while stopped), or the same frozen instant. */
   restore(s: ClockSnapshot): void {
+    const at = s.frozenAt ?? this.realNow() + s.offsetMs;
+    if (!inTimeRange(at)) return; // a snapshot no valid clock could have written: keep real time
     this.offsetMs = s.offsetMs;
     this.frozenAt = s.frozenAt;
   }

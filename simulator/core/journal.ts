@@ -5,6 +5,8 @@
  * journal.record({ system: 'mcoi', method: 'GET', path: '/api/orders', status: 200, ... });
  * journal.list({ system: 'mcoi', limit: 20 });
  */
+import { preview, tooDeep } from './bounds.js';
+
 /** How an exchange ended: answered in full, cut short by a truncate fault, or dropped (a fault, or a client gone). */
 export type Outcome = 'answered' | 'truncated' | 'dropped';
 
@@ -43,17 +45,19 @@ export interface JournalFilter {
 const MAX_BODY_CHARS = 4096;
 
 /**
- * Keeps a body small enough to list: large bodies are replaced by a note of their size. `wire` is the body as sent
- * (or its size) when the caller has it, so the hot path never serializes a body just to measure it.
+ * Keeps a body small enough to list: large bodies are replaced by a note of their size and a preview. `wire` is the
+ * body as sent (or its size) when the caller has it, so the hot path never serializes a body just to measure it.
+ * Never throws and never recurses over what a client sent (bounds.ts preview).
  */
 export function clip(body: unknown, wire?: string | number): unknown {
   if (body === undefined || body === null) return body;
   if (typeof body === 'string') return body.length > MAX_BODY_CHARS ? `${body.slice(0, MAX_BODY_CHARS)}… (${body.length} chars)` : body;
   if (Buffer.isBuffer(body)) return `<${body.length} bytes>`;
-  const size = typeof wire === 'string' ? wire.length : (wire ?? JSON.stringify(body)?.length);
-  if (size === undefined) return undefined;
-  if (size <= MAX_BODY_CHARS) return body;
-  return { _clipped: `${size} chars`, head: typeof wire === 'string' ? wire.slice(0, 512) : '' };
+  if (typeof body !== 'object') return body;
+  if (typeof wire === 'number' && wire <= MAX_BODY_CHARS && !tooDeep(body, 16)) return body;
+  if (typeof wire === 'string' && wire.length <= MAX_BODY_CHARS) return body;
+  const shown = preview(body, MAX_BODY_CHARS);
+  return shown.length < MAX_BODY_CHARS && !tooDeep(body, 16) ? body : { _clipped: typeof wire === 'string' ? `${wire.length} chars` : typeof wire === 'number' ? `${wire} bytes` : 'large or deep', head: shown.slice(0, 512) };
 }
 
 export class Journal {

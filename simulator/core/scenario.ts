@@ -12,6 +12,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { suggest, type Catalog } from './catalog.js';
+import { inTimeRange, TIME_RANGE } from './clock.js';
 import type { LimitSetting } from './system.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
@@ -375,6 +376,9 @@ function meaning(s: Scenario, catalog: Catalog): { pointer: string; what: string
       out.push({ pointer: `/faults/${i}/action/latency`, what: 'minMs is more than maxMs' });
     }
   });
+  if (s.clock?.start !== undefined && !inTimeRange(Date.parse(s.clock.start))) {
+    out.push({ pointer: '/clock/start', what: `must be between ${new Date(TIME_RANGE.minMs).toISOString()} and ${new Date(TIME_RANGE.maxMs).toISOString()}` });
+  }
   (s.steps ?? []).forEach((st, i) => {
     const r = st.request;
     if (r && [r.body, r.bodyBase64, r.bodyFile].filter((x) => x !== undefined).length > 1) out.push({ pointer: `/steps/${i}/request`, what: 'give at most one of body, bodyBase64 and bodyFile' });

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { bearerToken } from '../../core/auth.js';
+import { TIME_RANGE } from '../../core/clock.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { mergeByKey } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
@@ -202,7 +203,8 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
           const { user, expiresInMs } = req.body as { user: string; expiresInMs?: number };
           if (!ctx.state().world.users.some((u) => u.email === user)) throw new SimError(CONTROL_ERRORS.UNKNOWN_USER, [user]);
           const { minted } = await ctx.commit((s, tx) => {
-            const minted: Token = { token: `sim-${tx.ids.hex('token', 40)}`, user, expiresAt: expiresInMs === undefined ? null : ctx.clock.nowMs() + expiresInMs };
+            // An expiry past the end of virtual time is the same as the end of it (every instant stays a valid date).
+            const minted: Token = { token: `sim-${tx.ids.hex('token', 40)}`, user, expiresAt: expiresInMs === undefined ? null : Math.min(ctx.clock.nowMs() + expiresInMs, TIME_RANGE.maxMs) };
             return { state: { ...s, tokens: { ...s.tokens, [minted.token]: minted } }, minted };
           });
           return { status: 201, body: tokenView(minted) };

@@ -155,7 +155,7 @@ export const mcoi: SystemModule<McoiState, User> = {
       }
       if (err instanceof RequestInvalid) {
         const i = err.issues[0];
-        if (i.reason === 'malformed') return renderError(HANDBOOK.INVALID_FORMAT, [i.message], { body: '$' }, id);
+        if (i.reason === 'malformed' || i.reason === 'tooDeep') return renderError(HANDBOOK.INVALID_FORMAT, [i.message], { body: '$' }, id);
         if (i.reason === 'tooLarge') return renderError(HANDBOOK.PAYLOAD_TOO_LARGE, [ctx.bodyLimit], {}, id);
         if (i.reason === 'mediaType') return renderError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [i.message], { header: 'Content-Type' }, id);
         const where = i.in === 'body' ? i.path : i.path || (i.name ?? '');

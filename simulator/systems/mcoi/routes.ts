@@ -2,6 +2,7 @@
  * Thin handlers, one per contract operation: parse → machine → store → serialize. No business rules here.
  */
 import { issueToken } from '../../core/auth.js';
+import { MAX_DEPTH, tooDeep } from '../../core/bounds.js';
 import { SimError, unwrap, type ValidationIssue } from '../../core/errors.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { HANDBOOK } from './handbook.js';
@@ -51,11 +52,14 @@ function decodeDocumentBody(b64: string): unknown {
   const clean = b64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) throw new SimError(HANDBOOK.DOCUMENT_BODY_NOT_BASE64, [], { body: '$.documentBody' });
   const text = Buffer.from(clean, 'base64').toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new SimError(HANDBOOK.DOCUMENT_BODY_NOT_JSON, [(e as Error).message], { body: '$.documentBody' });
   }
+  if (tooDeep(value)) throw new SimError(HANDBOOK.DOCUMENT_BODY_NOT_JSON, [`it nests deeper than ${MAX_DEPTH} levels`], { body: '$.documentBody' });
+  return value;
 }
 
 function visibleTypes(user: User): Set<string> {

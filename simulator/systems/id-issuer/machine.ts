@@ -47,9 +47,12 @@ export function identifierStatus(r: UnitRequest, world: World, now: number, t: I
   return r.cannotSynchronize || facility?.synchronizationFails ? 'CannotSynchronize' : 'Synchronized';
 }
 
-/** A user sees the requests of the operators it may act for, and the requests it made itself. */
+/**
+ * Who sees a request: the users of its economic operator. A request made for an operator its creator may not act for
+ * is rejected (UserHasNoAccessToEO) and stays its creator's alone: it never shows in that operator's lists.
+ */
 export function canSee(user: User, r: UnitRequest): boolean {
-  return user.economicOperators.includes(r.economicOperatorId) || r.createdBy === user.email;
+  return r.creatorOnly ? r.createdBy === user.email : user.economicOperators.includes(r.economicOperatorId);
 }
 
 export function findRequest(s: IdIssuerState, user: User, id: number): Result<UnitRequest, SimError> {
@@ -140,6 +143,7 @@ export function createRequest(s: IdIssuerState, user: User, input: CreateInput, 
   };
   const reason = env.forced?.requestRejected ?? rejectionFor(s.world, user, { ...input, machineId }, env.now);
   if (reason) request.rejectionReason = reason;
+  if (!user.economicOperators.includes(input.economicOperatorId)) request.creatorOnly = true;
   if (env.forced?.cannotSynchronize) request.cannotSynchronize = true;
   return ok({ state: { ...s, requests: { ...s.requests, [String(request.requestId)]: request }, nextRequestId: s.nextRequestId + 1 }, request });
 }

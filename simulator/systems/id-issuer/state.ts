@@ -94,6 +94,8 @@ export interface UnitRequest {
   createdBy: string;
   /** Decided at registration, visible once the request leaves New. */
   rejectionReason?: RejectionReason;
+  /** Made for an operator its creator may not act for: seen by its creator only (and Rejected, UserHasNoAccessToEO). */
+  creatorOnly?: true;
   canceledAt?: number;
   cancellation?: { cancellationReason: string; cancellationDescription?: string; cancellationAdditionalDescription?: string };
   /** SHA-256 (hex) of each format downloaded. */

@@ -18,13 +18,15 @@ import { Journal } from './core/journal.js';
 import { RateLimiter } from './core/limits.js';
 import { silentLogger, type Logger } from './core/log.js';
 import { mountSystem, type ExchangeHook } from './core/mount.js';
+import { problem } from './core/errors.js';
+import { controlGuard, hostGuard, type ControlAccess } from './core/security.js';
 import { loadDocument, mergeControlContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import type { Scenario } from './core/scenario.js';
 import { Store, type DbShape, type StoreOptions, type World } from './core/store.js';
 import { rateLimit, resolveTimings, timingDefaults, type SimConfig, type SystemContext, type SystemInstance, type SystemModule } from './core/system.js';
 import { CONTROL_HANDBOOK } from './control/handbook.js';
-import { createControl, problem } from './control/index.js';
+import { createControl } from './control/index.js';
 import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
 
@@ -44,6 +46,14 @@ export function contractsOf(catalog: Catalog): Record<string, Contract> {
   return { control, ...Object.fromEntries(catalog.systems.map((s) => [s.id, s.contract])) };
 }
 
+export interface Security {
+  /** Host names the simulator answers to, or '*' (SIM_ALLOWED_HOSTS). */
+  allowedHosts: '*' | readonly string[];
+  control: ControlAccess;
+  /** Show passwords, tokens and Authorization headers in the journal, its export and debug logs (SIM_JOURNAL_SECRETS=show). */
+  showSecrets: boolean;
+}
+
 export interface AppDeps {
   clock?: SimClock;
   store?: StoreOptions;
@@ -58,6 +68,8 @@ export interface AppDeps {
   /** The systems to mount (default SYSTEMS; tests add a third). */
   systems?: SystemModule<any, any>[];
   log?: Logger;
+  /** Who may reach the simulator and its control plane, and whether views show secrets (defaults: any host, control on, secrets hidden). */
+  security?: Partial<Security>;
   /** Called with every exchange (tests validate each one against the contract). */
   onExchange?: ExchangeHook;
 }
@@ -86,6 +98,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const contracts = contractsOf(catalog);
   const clock = deps.clock ?? new SimClock();
   const log = deps.log ?? silentLogger();
+  const security: Security = { allowedHosts: '*', control: { enabled: true }, showSecrets: false, ...deps.security };
   const baseline = {
     seed: deps.seed ?? 1,
     rateLimits: deps.rateLimits ?? true,
@@ -225,6 +238,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     activate,
     scenario: () => active,
     contracts: contractFiles,
+    showSecrets: security.showSecrets,
     startedAt: clock.now().toISOString(),
     extra: Object.assign({}, ...Object.values(instances).map((i) => i.controlHandlers ?? {})),
   });
@@ -236,6 +250,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // The emulated services send no ETag (and hashing every body costs throughput).
   app.set('etag', false);
   app.set('trust proxy', false);
+  app.use(hostGuard(security.allowedHosts));
+  app.use('/__sim', controlGuard(security.control));
   app.get('/', (_req, res) => res.redirect(302, '/__sim/docs/'));
   // The emulated systems first, the control plane last, in the definition selector.
   const urls = [...catalog.ids, 'control'].map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id }));
@@ -244,7 +260,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     swaggerUi.serveFiles(undefined, { explorer: true, swaggerOptions: { urls } }),
     swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'Marking-systems simulator', swaggerOptions: { urls } }),
   );
-  const mountDeps = { clock, config, journal, log, limiter, faults: () => faults, hook: deps.onExchange };
+  const mountDeps = { clock, config, journal, log, limiter, showSecrets: security.showSecrets, faults: () => faults, hook: deps.onExchange };
   app.use('/__sim', mountSystem({ id: 'control', instance: control, contract: contracts.control, handbook: CONTROL_HANDBOOK }, mountDeps));
   for (const m of modules) {
     app.use(m.base, mountSystem({ id: m.id, instance: instances[m.id], contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit }, mountDeps));

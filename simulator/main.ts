@@ -8,6 +8,7 @@ import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
 import { createLogger, type Logger } from './core/log.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
+import { defaultAllowedHosts } from './core/security.js';
 import { helpOf, parseSettings, SettingsInvalid, type Settings } from './core/settings.js';
 
 const USAGE = `usage: node dist/simulator/main.js [--scenario <file>] [--help]   (npm start -- ...; npm run dev for sources)
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const sim = await createApp({ scenario, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log });
+  const security = { allowedHosts: settings.allowedHosts ?? defaultAllowedHosts(), control: settings.control, showSecrets: settings.showSecrets };
+  const sim = await createApp({ scenario, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log, security });
   const seed = sim.store.meta().seed;
   const seedNote = settings.seedGiven && settings.seed !== seed && sim.store.restored ? ` (SIM_SEED=${settings.seed} ignored: the data directory keeps its seed; POST /__sim/reset {"seed": ${settings.seed}} changes it)` : '';
 
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
     const port = typeof addr === 'object' && addr ? addr.port : settings.port;
     const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
     lifecycle.info(
-      { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name },
+      { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
       `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
     );
   });

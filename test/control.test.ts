@@ -75,9 +75,22 @@ describe('GET /__sim/journal', () => {
     await s.http.get('/__sim/health');
     const res = await s.http.get('/__sim/journal').query({ system: 'mcoi' });
     expect(res.body.entries).toEqual([
-      expect.objectContaining({ system: 'mcoi', operationId: 'authenticate', method: 'POST', path: '/api/users/authenticate', status: 401, requestBody: { login: '6e8login23', password: 'bad' }, at: new Date(T0).toISOString() }),
+      expect.objectContaining({ system: 'mcoi', operationId: 'authenticate', method: 'POST', path: '/api/users/authenticate', status: 401, requestBody: { login: '6e8login23', password: '***' }, at: new Date(T0).toISOString() }),
     ]);
     expect((await s.http.get('/__sim/journal').query({ status: 401 })).body.entries).toHaveLength(1);
+  });
+
+  it('hides passwords, tokens and Authorization headers unless secrets are shown (SIM_JOURNAL_SECRETS=show)', async () => {
+    for (const showSecrets of [false, true]) {
+      const s = await setup({ security: { showSecrets } });
+      const auth = await s.login();
+      await s.http.get('/mcoi/api/orders').set('Authorization', auth);
+      const minted = (await s.http.post('/__sim/id-issuer/tokens').send({ user: 'user@test.pl' })).body.token;
+      const text = JSON.stringify((await s.http.get('/__sim/journal')).body);
+      for (const secret of [auth.slice('Bearer '.length), '12345678', minted]) expect(text.includes(secret), `${secret} shown: ${showSecrets}`).toBe(showSecrets);
+      if (!showSecrets) expect(text).toContain('"authorization":"Bearer ***"');
+      expect(JSON.stringify((await s.http.get('/__sim/state/id-issuer')).body)).not.toContain('sim-token-user-test-pl');
+    }
   });
 });
 

@@ -101,7 +101,8 @@ describe('main.ts', () => {
     expect(typeof orders.ms).toBe('number');
     expect(orders.responseBody.orderInfos).toHaveLength(1);
     const login = lines.find((l) => l.msg === 'request' && l.operationId === 'authenticate');
-    expect(login.requestBody).toEqual({ login: '6e8login23', password: '12345678' });
+    expect(login.requestBody).toEqual({ login: '6e8login23', password: '***' }); // secrets hidden unless SIM_JOURNAL_SECRETS=show
+    expect(login.responseBody.accessToken).toBe('***');
   });
 
   it('at SIM_LOG_LEVEL=warn still says where it listens, and logs no request lines', async () => {

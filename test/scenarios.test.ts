@@ -204,8 +204,23 @@ describe('faults', () => {
 });
 
 describe('the journal as a scenario', () => {
-  it('exports a session that replays as a passing journey against a fresh simulator', async () => {
+  it('exports a session without its secrets: issued tokens are captured by name and reused, a password is ***', async () => {
     const a = await serve({ seed: 4 });
+    const call = (path: string, init: RequestInit = {}) => fetch(a.base + path, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    const token = (await (await call('/mcoi/api/users/authenticate', { method: 'POST', body: JSON.stringify(USERS.main) })).json()).accessToken;
+    await call('/mcoi/api/orders', { headers: { authorization: `Bearer ${token}` } });
+    const yaml = await (await call('/__sim/journal?format=scenario')).text();
+    await a.close();
+    expect(yaml).not.toContain(token);
+    expect(yaml).not.toContain(USERS.main.password);
+    const requests = checkScenario(parse(yaml), 'export', CATALOG).steps!.filter((st) => st.request);
+    expect(requests[0]).toMatchObject({ request: { body: { login: USERS.main.login, password: '***' } }, capture: { secret1: 'accessToken', secret2: 'refreshToken' } });
+    expect(requests[1].request!.headers).toEqual({ Authorization: 'Bearer ${secret1}' });
+    expect(parse(yaml).description).toContain('1 secret value(s) the session sent without receiving them here are written as ***');
+  });
+
+  it('exports a session that replays as a passing journey against a fresh simulator (secrets shown)', async () => {
+    const a = await serve({ seed: 4, security: { showSecrets: true } });
     await a.sim.activate(checkScenario({ name: 'recording', description: 'frozen clock', seed: 4, clock: { start: '2026-03-02T09:00:00Z', frozen: true } }, 't', CATALOG));
     const call = (path: string, init: RequestInit = {}) => fetch(a.base + path, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
     const token = (await (await call('/mcoi/api/users/authenticate', { method: 'POST', body: JSON.stringify(USERS.main) })).json()).accessToken;

@@ -5,11 +5,12 @@
 import { STATUS_CODES } from 'node:http';
 import { suggest, type Catalog } from '../core/catalog.js';
 import { inTimeRange, TIME_RANGE, type SimClock } from '../core/clock.js';
-import type { RenderedError, ValidationIssue } from '../core/errors.js';
-import { RequestInvalid, SimError } from '../core/errors.js';
+import type { RenderedError } from '../core/errors.js';
+import { problem, RequestInvalid, SimError } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
 import { checkScenario, scenarioSchema, ScenarioInvalid, type Scenario } from '../core/scenario.js';
 import type { Handler, SystemInstance } from '../core/system.js';
+import { redact, redactAuthorization } from '../core/secrets.js';
 import { journalAsScenario } from './export.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
 import { findScenarios } from './scenarios.js';
@@ -26,18 +27,12 @@ export interface ControlDeps {
   activate(scenario: Scenario): Promise<void>;
   scenario(): Scenario | undefined;
   contracts: Record<string, { json: unknown; yaml: () => string }>;
+  /** Show secrets in the journal and its export (SIM_JOURNAL_SECRETS=show). */
+  showSecrets: boolean;
   startedAt: string;
   /** The control operations the systems add (their control contracts). */
   extra: Record<string, Handler>;
   logError(message: string, err: unknown): void;
-}
-
-export function problem(status: number, title: string, detail: string, errors?: ValidationIssue[]): RenderedError {
-  return {
-    status,
-    contentType: 'application/problem+json',
-    body: { type: 'about:blank', title, status, detail, ...(errors ? { errors: errors.map((e) => ({ in: e.in, path: e.path, message: e.message })) } : {}) },
-  };
 }
 
 /** Any failure of a control route as problem details: the control plane's own errors and those of a system's control routes. */
@@ -93,8 +88,12 @@ export function createControl(d: ControlDeps): SystemInstance {
     getJournal: (req) => {
       const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
       const entries = d.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
-      if (format === 'scenario') return { body: journalAsScenario(entries, d.seed(), d.clock.nowMs()), contentType: 'application/yaml' };
-      return { body: { entries } };
+      if (format === 'scenario') return { body: journalAsScenario(entries, d.seed(), d.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };
+      // Passwords, tokens and Authorization headers stay hidden unless SIM_JOURNAL_SECRETS=show.
+      const shown = d.showSecrets
+        ? entries
+        : entries.map((e) => ({ ...e, ...(e.authorization ? { authorization: redactAuthorization(e.authorization) } : {}), requestBody: redact(e.requestBody), responseBody: redact(e.responseBody) }));
+      return { body: { entries: shown } };
     },
     listScenarios: () => {
       const { scenarios, invalid } = findScenarios(d.catalog);

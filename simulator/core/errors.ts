@@ -81,3 +81,12 @@ export interface RenderedError {
   headers?: Record<string, string>;
   contentType?: string;
 }
+
+/** RFC 7807 problem details: the simulator's own envelope (control plane, and refusals before any system is reached). */
+export function problem(status: number, title: string, detail: string, errors?: ValidationIssue[]): RenderedError {
+  return {
+    status,
+    contentType: 'application/problem+json',
+    body: { type: 'about:blank', title, status, detail, ...(errors ? { errors: errors.map((e) => ({ in: e.in, path: e.path, message: e.message })) } : {}) },
+  };
+}

@@ -19,6 +19,7 @@ import type { Journal, Outcome } from './journal.js';
 import type { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
 import type { Contract, Operation } from './openapi.js';
+import { redact } from './secrets.js';
 import type { FaultAction } from './scenario.js';
 import { rateLimit, type RateLimitDecl, type SimConfig, type SimRequest, type SimResponse, type SystemInstance } from './system.js';
 
@@ -44,6 +45,8 @@ export interface MountDeps {
   journal: Journal;
   log: Logger;
   limiter: RateLimiter;
+  /** Show secrets in debug log lines (SIM_JOURNAL_SECRETS=show). */
+  showSecrets: boolean;
   faults(): FaultEngine | undefined;
   hook?: ExchangeHook;
 }
@@ -204,6 +207,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
       );
       if (deps.log.isLevelEnabled('info')) {
         const entry = deps.journal.last();
+        const shown = <T>(v: T) => (deps.showSecrets ? v : redact(v));
         deps.log.info(
           {
             method: req.method,
@@ -216,7 +220,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
             ...(fault ? { fault: `${Object.keys(fault.action)[0]} (/faults/${fault.rule})` } : {}),
             ...(principal ? { principal } : {}),
             // debug: what was sent and answered, as the journal keeps it (bounded)
-            ...(deps.log.isLevelEnabled('debug') ? { requestBody: entry?.requestBody, responseBody: entry?.responseBody } : {}),
+            ...(deps.log.isLevelEnabled('debug') ? { requestBody: shown(entry?.requestBody), responseBody: shown(entry?.responseBody) } : {}),
           },
           'request',
         );

@@ -22,6 +22,10 @@ export interface Settings {
   logLevel: LogLevel;
   logFormat: LogFormat;
   scenarioFile?: string;
+  /** Host names answered to (undefined: the machine's own, main.ts works them out), or '*'. */
+  allowedHosts?: '*' | string[];
+  control: { enabled: boolean; token?: string };
+  showSecrets: boolean;
   /** SIM_* variables that are not settings (said at start-up, not fatal). */
   unknown: string[];
 }
@@ -45,6 +49,10 @@ export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'SIM_LOG_LEVEL', default: 'info', meaning: 'silent, error, warn, info (a line per request) or debug (with bodies); the start-up line shows unless silent' },
   { name: 'SIM_LOG_FORMAT', default: 'pretty on a terminal, else json', meaning: 'json or pretty' },
   { name: 'SIM_SCENARIO', default: '', meaning: 'a scenario file active from the start' },
+  { name: 'SIM_ALLOWED_HOSTS', default: "this machine's names and addresses", meaning: 'host names (comma-separated) the simulator answers to, or * for any' },
+  { name: 'SIM_CONTROL', default: 'on', meaning: 'on, or off: only /__sim/health answers' },
+  { name: 'SIM_CONTROL_TOKEN', default: '', meaning: 'when set, /__sim (but health and docs) needs Authorization: Bearer <token>' },
+  { name: 'SIM_JOURNAL_SECRETS', default: 'hide', meaning: 'hide, or show: passwords, tokens and Authorization headers in the journal and debug logs' },
 ];
 
 /** Every variable the simulator reads for the systems of a catalog. */
@@ -138,6 +146,18 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
       else (profile[s.id] ??= {})[name] = value;
     }
   }
+  const control = oneOf(env, 'SIM_CONTROL', ['on', 'off'] as const, 'on', problems) === 'on';
+  const token = env.SIM_CONTROL_TOKEN;
+  if (token !== undefined && token !== '' && (token.length < 16 || /\s/.test(token))) problems.push('SIM_CONTROL_TOKEN must be at least 16 characters, without spaces');
+  const showSecrets = oneOf(env, 'SIM_JOURNAL_SECRETS', ['hide', 'show'] as const, 'hide', problems) === 'show';
+  let allowedHosts: Settings['allowedHosts'];
+  const hosts = env.SIM_ALLOWED_HOSTS?.trim();
+  if (hosts === '*') allowedHosts = '*';
+  else if (hosts) {
+    allowedHosts = hosts.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const bad = allowedHosts.filter((h) => !/^[a-z0-9.\-:]+$/.test(h));
+    if (bad.length || !allowedHosts.length) problems.push(`SIM_ALLOWED_HOSTS must be host names or addresses, comma-separated (or *), got ${hosts}`);
+  }
   const known = new Set(variablesOf(catalog).map((v) => v.name));
   const unknown = Object.keys(env).filter((k) => k.startsWith('SIM_') && !known.has(k));
   if (problems.length) throw new SettingsInvalid(problems);
@@ -154,6 +174,9 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     logLevel,
     logFormat,
     scenarioFile,
+    allowedHosts,
+    control: { enabled: control, ...(token ? { token } : {}) },
+    showSecrets,
     unknown: unknown.map((k) => `${k} ${suggest(k, [...known].filter((n) => n.startsWith('SIM_')))}`),
   };
 }

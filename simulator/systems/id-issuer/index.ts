@@ -193,7 +193,8 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
           facilities: s.world.facilities,
           machines: s.world.machines,
           users: s.world.users,
-          tokens: Object.values(s.tokens).map(tokenView),
+          // Counted, never listed: a token is a secret (the README lists the default world's; the control plane mints more).
+          tokens: { total: Object.keys(s.tokens).length, usable: Object.values(s.tokens).filter((x) => !x.revoked && (x.expiresAt === null || x.expiresAt > now)).length },
           requests: { total: reqs.length, byStatus: count(reqs.map((r) => requestStatus(r, now, t))) },
           identifiers: { byStatus: count(reqs.map((r) => identifierStatus(r, s.world, now, t))) },
         };

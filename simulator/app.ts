@@ -7,6 +7,8 @@
  * await request(sim.app).get('/__sim/health').expect(200);
  */
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
@@ -89,6 +91,11 @@ export interface Sim {
   activate(scenario: Scenario): Promise<void>;
   /** Back to the baseline: the default world, no scenario. */
   reset(seed?: number): Promise<void>;
+  /**
+   * For a server's 'clientError' event: a request Node could not read (headers too large, a malformed request line)
+   * answered in the envelope of the system it was for, instead of Node's bare status line.
+   */
+  clientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void;
   close(): Promise<void>;
 }
 
@@ -270,6 +277,18 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     res.status(r.status).type(r.contentType!).json(r.body);
   });
 
+  const clientError = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_URI_TOO_LONG' ? 414 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const target = err.rawPacket?.toString('latin1').split('\r\n')[0].split(' ')[1] ?? '';
+    const m = modules.find((x) => target === x.base || target.startsWith(`${x.base}/`) || target.startsWith(`${x.base}?`));
+    const r = m ? instances[m.id].renderStatus(status) : problem(status, STATUS_CODES[status] ?? 'Bad Request', 'the request could not be read (headers larger than 16 KB, or a malformed request line)');
+    const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+    const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, `Content-Type: ${r.contentType ?? 'application/json'}; charset=utf-8`, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
+    for (const [k, v] of Object.entries(r.headers ?? {})) head.push(`${k}: ${v}`);
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  };
+
   return {
     app,
     clock,
@@ -282,6 +301,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     scenario: () => active,
     activate,
     reset,
+    clientError,
     close: () => store.close(),
   };
 }

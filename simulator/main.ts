@@ -61,6 +61,7 @@ async function main(): Promise<void> {
 
   const server: Server = sim.app.listen(settings.port, settings.host);
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', sim.clientError);
   server.on('error', (e: NodeJS.ErrnoException) => {
     const why =
       e.code === 'EADDRINUSE'

@@ -136,3 +136,32 @@ describe('a deep field inside a valid request', () => {
     expect((await s.http.get('/__sim/state/id-issuer')).body.requests.total).toBe(6);
   });
 });
+
+describe('a request Node cannot read (headers over 16 KB)', () => {
+  it('is answered in the envelope of the system it was for, not with a bare status line', async () => {
+    const s = await startServer({ SIM_STORE: 'memory' });
+    const port = Number(new URL(s.base).port);
+    const big = (path: string) =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers: { 'x-padding': 'x'.repeat(20_000) } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const mcoi = await big('/mcoi/api/orders');
+      expect([mcoi.status, mcoi.type]).toEqual([431, 'application/json; charset=utf-8']);
+      expect(JSON.parse(mcoi.body).globalErrors[0]).toMatchObject({ error: '431 Request Header Fields Too Large' });
+      const id = await big('/id-issuer/api/v3/identifiers/unit');
+      expect([id.status, JSON.parse(id.body).title]).toEqual([431, 'Request Header Fields Too Large']);
+      const other = await big('/nowhere');
+      expect([other.status, JSON.parse(other.body).detail]).toEqual([431, 'the request could not be read (headers larger than 16 KB, or a malformed request line)']);
+      expect((await call(violations, s.base, 'GET', '/__sim/health')).status).toBe(200);
+    } finally {
+      await stop(s);
+    }
+  });
+});

@@ -14,7 +14,9 @@ export interface Server {
 
 export async function startServer(env: Record<string, string>): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'simulator', 'main.js')], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (where a benchmark spends its time).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, join(PROJECT_ROOT, 'dist', 'simulator', 'main.js')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SIM_RATE_LIMITS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

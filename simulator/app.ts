@@ -129,6 +129,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   };
 
   const store = await Store.open(deps.store ?? { kind: 'memory' }, () => initialData(baseline.seed));
+  // State an earlier version wrote is brought up to date first, in a commit of its own.
+  if (store.restored) for (const m of modules) if (m.upgrade && store.latest(m.id) !== undefined) await store.update(m.id, (s) => ({ state: m.upgrade!(s) }));
   // Virtual time is part of the world: a restart resumes it (an injected clock is its caller's to set).
   const savedClock = store.restored && !deps.clock ? store.meta().clock : undefined;
   if (savedClock) clock.restore(savedClock);

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createApp } from '../simulator/app.js';
 import { ManualClock } from '../simulator/core/clock.js';
+import { pmap } from '../simulator/core/pmap.js';
 import { contractHook, T0, USERS } from './helpers.js';
 
 const dirs: string[] = [];
@@ -64,12 +65,34 @@ describe('file store (SIM_DATA_DIR)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-'));
     dirs.push(dir);
     const a = await start(dir, new ManualClock(T0));
-    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).mcoi.orders['0e13a243-fcad-4755-6fa7-9102e6832e61']).toBeDefined();
+    expect(pmap.get(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).mcoi.orders, '0e13a243-fcad-4755-6fa7-9102e6832e61')).toBeDefined();
     await a.http.post('/__sim/reset');
     await a.sim.close();
     const b = await start(dir, new ManualClock(T0));
     const auth = await b.login();
     expect((await b.http.get('/mcoi/public/api/v1/doc/storage/json/0e534f23-0c42-4118-4e32-5ef2d04dc555').set('Authorization', auth)).body.seriesNumber).toBe('FINLK211111111111111');
     await b.sim.close();
+  });
+
+  it('opens a data directory an earlier version wrote (collections as plain records) and carries on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    const a = await start(dir, new ManualClock(T0));
+    await a.sim.close();
+    // Rewrite the document as the previous version kept it: orders, documents, requests and tokens as plain objects.
+    const db = JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8'));
+    const plain = (m: { b: Record<string, Record<string, unknown>> }) => Object.assign({}, ...Object.values(m.b));
+    db.mcoi.orders = plain(db.mcoi.orders);
+    db.mcoi.documents = plain(db.mcoi.documents);
+    db['id-issuer'].requests = plain(db['id-issuer'].requests);
+    db['id-issuer'].tokens = plain(db['id-issuer'].tokens);
+    writeFileSync(join(dir, 'db.json'), JSON.stringify(db));
+    const b = await start(dir, new ManualClock(T0));
+    const auth = await b.login();
+    expect((await b.http.get('/mcoi/api/orders').set('Authorization', auth)).body.orderInfos).toHaveLength(6);
+    expect((await b.http.get('/id-issuer/api/v3/identifiers/unit/requests/24').set('Authorization', 'Bearer sim-token-user-test-pl')).status).toBe(200);
+    expect((await b.http.post('/mcoi/api/orders').set('Authorization', auth).send({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 1, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 })).status).toBe(200);
+    await b.sim.close();
+    expect(pmap.is(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).mcoi.orders)).toBe(true);
   });
 });

@@ -96,6 +96,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly worldOverlay: object;
   /** The default world; `nowMs` lets fixtures place history relative to the moment the world is made. */
   initialWorld(fixture: unknown, seed: number, nowMs: number): WorldSeed<S>;
+  /** Brings state an earlier version wrote up to this version's shape (run on a restored store). */
+  upgrade?(state: S): S;
   /** A scenario's overlay laid over the initial state (lists merged by key). */
   overlayWorld(state: S, overlay: Record<string, unknown>): S;
   create(ctx: SystemContext<S>): SystemInstance<P>;

@@ -6,11 +6,13 @@ import { STATUS_CODES } from 'node:http';
 import { bearerToken } from '../../core/auth.js';
 import { TIME_RANGE } from '../../core/clock.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
+import { pmap } from '../../core/pmap.js';
 import { mergeByKey } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
 import { CONTROL_ERRORS, HANDBOOK, type ProblemEntry } from './handbook.js';
 import { identifierStatus, requestStatus, type IdIssuerOutcome } from './machine.js';
 import { REJECTION_REASONS, TIMINGS, type IdIssuerTimings } from './reference.js';
+import { RequestIndex } from './indexes.js';
 import { createHandlers, type IdIssuerRuntime } from './routes.js';
 import type { IdIssuerState, Token, User } from './state.js';
 import { buildWorld, type WorldFixture } from './world.js';
@@ -102,10 +104,13 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
 
   initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
 
+  // State written before requests and tokens were persistent maps.
+  upgrade: (s) => ({ ...s, requests: pmap.of(s.requests), tokens: pmap.of(s.tokens) }),
+
   overlayWorld(state, o) {
     const w = state.world;
-    const tokens = { ...state.tokens };
-    for (const t of (o.tokens as { token: string; user: string }[] | undefined) ?? []) tokens[t.token] = { token: t.token, user: t.user, expiresAt: null };
+    let tokens = state.tokens;
+    for (const t of (o.tokens as { token: string; user: string }[] | undefined) ?? []) tokens = pmap.set(tokens, t.token, { token: t.token, user: t.user, expiresAt: null });
     return {
       ...state,
       tokens,
@@ -121,12 +126,14 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
 
   create(ctx) {
     const timings = () => ctx.timings() as IdIssuerTimings;
+    const index = new RequestIndex(ctx.latest);
     const rt: IdIssuerRuntime = {
       state: ctx.state,
       commit: ctx.commit,
       env: (forced) => ({ now: ctx.clock.nowMs(), timings: timings(), forced: forced as IdIssuerOutcome | undefined }),
       now: () => ctx.clock.nowMs(),
       timings,
+      index,
     };
 
     const problem = (entry: ProblemEntry, args: unknown[], fieldErrors?: Record<string, string[]>, headers?: Record<string, string>): RenderedError => ({
@@ -156,7 +163,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
 
     const tokenView = (t: Token) => ({ token: t.token, user: t.user, expiresAt: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(), revoked: t.revoked === true });
     const findToken = (token: string): Token => {
-      const t = ctx.state().tokens[token];
+      const t = pmap.get(ctx.state().tokens, token);
       if (!t) throw new SimError(CONTROL_ERRORS.UNKNOWN_TOKEN, [token]);
       return t;
     };
@@ -173,20 +180,20 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
         const challenge = (why: string, desc: string) =>
           new SimError(HANDBOOK.UNAUTHORIZED, [why], { headers: { 'WWW-Authenticate': desc ? `Bearer error="invalid_token", error_description="${desc}"` : 'Bearer' } });
         if (!token) throw challenge('is missing', '');
-        const t = ctx.state().tokens[token];
+        const t = pmap.get(ctx.state().tokens, token);
         if (!t || t.revoked) throw challenge('is not valid', 'The token is not valid');
         if (t.expiresAt !== null && ctx.clock.nowMs() >= t.expiresAt) throw challenge('has expired', `The token expired at '${new Date(t.expiresAt).toISOString()}'`);
         const user = ctx.state().world.users.find((u) => u.email === t.user);
         if (!user) throw challenge('is not valid', 'The token is not valid');
         req.principal = user;
       },
-      rebuild: () => undefined,
+      rebuild: () => index.rebuild(),
       summary() {
         const s = ctx.state();
         const now = ctx.clock.nowMs();
         const t = timings();
         const count = (xs: (string | null)[]) => xs.reduce<Record<string, number>>((m, x) => (x === null ? m : ((m[x] = (m[x] ?? 0) + 1), m)), {});
-        const reqs = Object.values(s.requests);
+        const reqs = [...pmap.values(s.requests)];
         return {
           issuerIdentificationCode: s.world.issuerIdentificationCode,
           economicOperators: s.world.economicOperators,
@@ -194,7 +201,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
           machines: s.world.machines,
           users: s.world.users,
           // Counted, never listed: a token is a secret (the README lists the default world's; the control plane mints more).
-          tokens: { total: Object.keys(s.tokens).length, usable: Object.values(s.tokens).filter((x) => !x.revoked && (x.expiresAt === null || x.expiresAt > now)).length },
+          tokens: { total: pmap.size(s.tokens), usable: [...pmap.values(s.tokens)].filter((x) => !x.revoked && (x.expiresAt === null || x.expiresAt > now)).length },
           requests: { total: reqs.length, byStatus: count(reqs.map((r) => requestStatus(r, now, t))) },
           identifiers: { byStatus: count(reqs.map((r) => identifierStatus(r, s.world, now, t))) },
         };
@@ -206,19 +213,19 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
           const { minted } = await ctx.commit((s, tx) => {
             // An expiry past the end of virtual time is the same as the end of it (every instant stays a valid date).
             const minted: Token = { token: `sim-${tx.ids.hex('token', 40)}`, user, expiresAt: expiresInMs === undefined ? null : Math.min(ctx.clock.nowMs() + expiresInMs, TIME_RANGE.maxMs) };
-            return { state: { ...s, tokens: { ...s.tokens, [minted.token]: minted } }, minted };
+            return { state: { ...s, tokens: pmap.set(s.tokens, minted.token, minted) }, minted };
           });
           return { status: 201, body: tokenView(minted) };
         },
         expireIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
           const expired = { ...t, expiresAt: ctx.clock.nowMs() };
-          await ctx.commit((s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: expired } } }));
+          await ctx.commit((s) => ({ state: { ...s, tokens: pmap.set(s.tokens, t.token, expired) } }));
           return { body: tokenView(expired) };
         },
         revokeIdIssuerToken: async (req) => {
           const t = findToken(String(req.params.token));
-          await ctx.commit((s) => ({ state: { ...s, tokens: { ...s.tokens, [t.token]: { ...t, revoked: true } } } }));
+          await ctx.commit((s) => ({ state: { ...s, tokens: pmap.set(s.tokens, t.token, { ...t, revoked: true }) } }));
           return { status: 204 };
         },
       },

@@ -3,6 +3,7 @@
  * (create, cancel, record a download, confirm) as (state, command, env) → Result.
  */
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
+import { pmap } from '../../core/pmap.js';
 import { HANDBOOK } from './handbook.js';
 import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
 import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } from './state.js';
@@ -56,7 +57,7 @@ export function canSee(user: User, r: UnitRequest): boolean {
 }
 
 export function findRequest(s: IdIssuerState, user: User, id: number): Result<UnitRequest, SimError> {
-  const r = s.requests[String(id)];
+  const r = pmap.get(s.requests, String(id));
   if (!r || !canSee(user, r)) return err('REQUEST_NOT_FOUND', String(id));
   return ok(r);
 }
@@ -145,7 +146,7 @@ export function createRequest(s: IdIssuerState, user: User, input: CreateInput, 
   if (reason) request.rejectionReason = reason;
   if (!user.economicOperators.includes(input.economicOperatorId)) request.creatorOnly = true;
   if (env.forced?.cannotSynchronize) request.cannotSynchronize = true;
-  return ok({ state: { ...s, requests: { ...s.requests, [String(request.requestId)]: request }, nextRequestId: s.nextRequestId + 1 }, request });
+  return ok({ state: { ...s, requests: pmap.set(s.requests, String(request.requestId), request), nextRequestId: s.nextRequestId + 1 }, request });
 }
 
 export interface CancelInput {
@@ -166,7 +167,7 @@ export function cancelRequest(s: IdIssuerState, user: User, id: number, input: C
   const cancellation: UnitRequest['cancellation'] = { cancellationReason: input.cancellationReason };
   if (input.cancellationDescription !== undefined) cancellation.cancellationDescription = input.cancellationDescription;
   if (input.cancellationAdditionalDescription !== undefined) cancellation.cancellationAdditionalDescription = input.cancellationAdditionalDescription;
-  return ok({ ...s, requests: { ...s.requests, [String(id)]: { ...r, canceledAt: env.now, cancellation } } });
+  return ok({ ...s, requests: pmap.set(s.requests, String(id), { ...r, canceledAt: env.now, cancellation }) });
 }
 
 /** A request whose identifiers exist (it reached PassedToGeneration), with their status. */
@@ -192,9 +193,9 @@ export function checkDownloadable(s: IdIssuerState, user: User, id: number, env:
  * (the world was reset while the file streamed) has nothing to record.
  */
 export function recordDownload(s: IdIssuerState, id: number, format: Format, sha256: string, now: number): IdIssuerState {
-  const r = s.requests[String(id)];
+  const r = pmap.get(s.requests, String(id));
   if (!r) return s;
-  return { ...s, requests: { ...s.requests, [String(id)]: { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now } } };
+  return { ...s, requests: pmap.set(s.requests, String(id), { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now }) };
 }
 
 export function confirm(s: IdIssuerState, user: User, id: number, input: { checksum: string; format: Format }, env: Env): Result<IdIssuerState, SimError> {
@@ -206,7 +207,7 @@ export function confirm(s: IdIssuerState, user: User, id: number, input: { check
   if (input.checksum.toLowerCase() !== expected) return err('CHECKSUM_MISMATCH', input.format);
   // Confirming again with the right checksum changes nothing (a client retrying after a lost response).
   if (r.confirmedAt !== undefined) return ok(s);
-  return ok({ ...s, requests: { ...s.requests, [String(id)]: { ...r, confirmedAt: env.now } } });
+  return ok({ ...s, requests: pmap.set(s.requests, String(id), { ...r, confirmedAt: env.now }) });
 }
 
 /** Page `pageNumber` (from 1) of `pageSize` items. */

@@ -1,7 +1,9 @@
 /** Thin handlers, one per contract operation: parse → machine → store → serialize. */
 import { createHash } from 'node:crypto';
 import { unwrap } from '../../core/errors.js';
+import { pmap } from '../../core/pmap.js';
 import type { Tx } from '../../core/store.js';
+import type { RequestIndex } from './indexes.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { csvChunks, lineLength, productCode, type IdentifierContext } from './generate.js';
 import * as M from './machine.js';
@@ -18,6 +20,7 @@ export interface IdIssuerRuntime {
   env(forced?: SimRequest['forced']): M.Env;
   now(): number;
   timings(): IdIssuerTimings;
+  index: RequestIndex;
 }
 
 type Req = SimRequest<User>;
@@ -55,15 +58,20 @@ export function identifierContext(s: IdIssuerState, r: UnitRequest): IdentifierC
   return { key: s.uiKey, iic: s.world.issuerIdentificationCode, request: r, productCode: productCode(s.uiKey, r) };
 }
 
-/** The requests a user may see, narrowed to one requestId when the query names it. */
-function visibleRequests(s: IdIssuerState, user: User, q: ListQuery): UnitRequest[] {
-  return Object.values(s.requests).filter((r) => M.canSee(user, r) && (q.requestId === undefined || r.requestId === q.requestId));
+/** The requests a user may see (the index narrows, canSee decides), or the one the query names. */
+function visibleRequests(rt: IdIssuerRuntime, s: IdIssuerState, user: User, q: ListQuery): UnitRequest[] {
+  const candidates = q.requestId !== undefined ? [pmap.get(s.requests, String(q.requestId))].filter((r) => r !== undefined) : rt.index.visible(s, user);
+  return candidates.filter((r) => M.canSee(user, r));
 }
 
 export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User>> {
   return {
     createUnitRequest: async (req) => {
-      const { request: r } = await rt.commit((s) => unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env(req.forced))));
+      const { request: r } = await rt.commit((s) => {
+        const v = unwrap(M.createRequest(s, userOf(req), req.body as M.CreateInput, rt.env(req.forced)));
+        rt.index.add(v.request); // with the state change: a rolled-back write rebuilds the index
+        return v;
+      });
       return { status: 201, headers: { Location: `/api/v3/identifiers/unit/requests/${r.requestId}` }, body: { requestId: r.requestId } };
     },
 
@@ -72,7 +80,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
       const s = rt.state();
       const now = rt.now();
       const t = rt.timings();
-      const items = visibleRequests(s, userOf(req), q)
+      const items = visibleRequests(rt, s, userOf(req), q)
         .filter((r) => q.economicOperatorId === undefined || r.economicOperatorId === q.economicOperatorId)
         .filter((r) => q.facilityId === undefined || r.facilityId === q.facilityId)
         .filter((r) => q.status === undefined || M.requestStatus(r, now, t) === q.status)
@@ -97,7 +105,7 @@ export function createHandlers(rt: IdIssuerRuntime): Record<string, Handler<User
       const s = rt.state();
       const now = rt.now();
       const t = rt.timings();
-      const items = visibleRequests(s, userOf(req), q)
+      const items = visibleRequests(rt, s, userOf(req), q)
         .map((r) => ({ r, status: M.identifierStatus(r, s.world, now, t) }))
         .filter((x) => x.status !== null && (q.status === undefined || x.status === q.status))
         .filter((x) => inRange(M.passedAt(x.r, t), q))

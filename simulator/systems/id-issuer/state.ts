@@ -1,4 +1,5 @@
 /** The shape of the ID issuer's state (one lowdb key; identifiers are derived, never stored). */
+import type { PMap } from '../../core/pmap.js';
 import type { Format, RejectionReason } from './reference.js';
 
 export interface EconomicOperator {
@@ -109,7 +110,7 @@ export interface UnitRequest {
 export interface IdIssuerState {
   world: World;
   uiKey: number;
-  requests: Record<string, UnitRequest>;
+  requests: PMap<UnitRequest>;
   nextRequestId: number;
-  tokens: Record<string, Token>;
+  tokens: PMap<Token>;
 }

@@ -3,6 +3,7 @@
  * the moment the world is made (`createdAgoMs`), so request 23 is always inside its 24-hour cancellation window
  * and request 24's identifiers are always Synchronized, whatever the clock says.
  */
+import { pmap } from '../../core/pmap.js';
 import { uiKeyFor } from './generate.js';
 import type { IdIssuerState, Token, UnitRequest, World } from './state.js';
 
@@ -21,8 +22,8 @@ export function buildWorld(f: WorldFixture, seed: number, nowMs: number): IdIssu
   return {
     world: { issuerIdentificationCode: f.issuerIdentificationCode, economicOperators: f.economicOperators, facilities: f.facilities, machines: f.machines, users: f.users },
     uiKey: uiKeyFor(seed),
-    requests,
+    requests: pmap.of(requests),
     nextRequestId: Math.max(0, ...f.requests.map((r) => r.requestId)) + 1,
-    tokens: Object.fromEntries(f.tokens.map((t) => [t.token, { ...t, expiresAt: null }])),
+    tokens: pmap.of(Object.fromEntries(f.tokens.map((t) => [t.token, { ...t, expiresAt: null }]))),
   };
 }

@@ -3,6 +3,7 @@
  * the blobs at start-up, reset and scenario activation; kept current as reports succeed. Nothing here is persisted
  * by itself: state changes of codes are the effects of documents, stored in the documents' blobs.
  */
+import { pmap } from '../../core/pmap.js';
 import { MissingBlob, type BlobReader } from '../../core/store.js';
 import type { CodeView, ResolvedCode } from './machine.js';
 import { codeStatus } from './machine.js';
@@ -37,11 +38,11 @@ export class CodeBook implements CodeView {
     const s = this.state();
     // A blob the state names but the store lacks is damage: fail loudly at start rather than forget effects or fail
     // a client later.
-    for (const o of Object.values(s.orders)) {
+    for (const o of pmap.values(s.orders)) {
       if (!this.blobs.has(blobKey.orderBody(o.orderId))) throw new MissingBlob(blobKey.orderBody(o.orderId));
       this.addOrder(o);
     }
-    const docs = Object.values(s.documents).sort((a, b) => a.seq - b.seq);
+    const docs = [...pmap.values(s.documents)].sort((a, b) => a.seq - b.seq);
     for (const d of docs) {
       if (d.outcome === 'SUCCESS') this.apply(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
       else if (!this.blobs.has(blobKey.doc(d.documentId))) throw new MissingBlob(blobKey.doc(d.documentId));
@@ -63,7 +64,7 @@ export class CodeBook implements CodeView {
   private locate(seq: number): { order: Order; sub: SubOrder } | undefined {
     const at = this.subs.get(seq);
     if (!at) return undefined;
-    const order = this.state().orders[at.orderId];
+    const order = pmap.get(this.state().orders, at.orderId);
     return order ? { order, sub: order.subOrders[at.sub] } : undefined;
   }
 

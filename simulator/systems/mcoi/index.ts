@@ -7,7 +7,9 @@ import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { mergeByKey } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
+import { pmap } from '../../core/pmap.js';
 import { CodeBook } from './codes.js';
+import { McoiIndexes } from './indexes.js';
 import { codeKeyFor } from './generate.js';
 import { CONTROL_ERRORS, HANDBOOK, type McoiError } from './handbook.js';
 import { orderStatus, reportStatus, type McoiOutcome } from './machine.js';
@@ -116,6 +118,9 @@ export const mcoi: SystemModule<McoiState, User> = {
 
   initialWorld: (fixture, seed) => buildWorld(fixture as WorldFixture, codeKeyFor(seed)),
 
+  // State written before orders and documents were persistent maps.
+  upgrade: (s) => ({ ...s, orders: pmap.of(s.orders), documents: pmap.of(s.documents) }),
+
   overlayWorld(state, o) {
     const w = state.world;
     return {
@@ -133,15 +138,17 @@ export const mcoi: SystemModule<McoiState, User> = {
     const timings = () => ctx.timings() as McoiTimings;
     // The code index serves mutations (a report resolving codes), so it follows the latest state.
     const book = new CodeBook(ctx.latest, ctx.blobs, () => ctx.clock.nowMs(), timings);
+    const index = new McoiIndexes(ctx.latest);
     const permissionStatus = () => Number(ctx.profile('permissionDeniedStatus'));
 
     const rt: McoiRuntime = {
       state: ctx.state,
       commit: ctx.commit,
-      env: (tx, forced) => ({ now: ctx.clock.nowMs(), ids: tx.ids, timings: timings(), codes: book, forced: forced as McoiOutcome | undefined }),
+      env: (tx, forced) => ({ now: ctx.clock.nowMs(), ids: tx.ids, timings: timings(), codes: book, orders: index, forced: forced as McoiOutcome | undefined }),
       now: () => ctx.clock.nowMs(),
       timings,
       book,
+      index,
       blobs: ctx.blobs,
       permissionStatus,
       validateSchema: (name, value) => ctx.contract.validateSchema(name, value, '$.documentBody'),
@@ -193,7 +200,10 @@ export const mcoi: SystemModule<McoiState, User> = {
         const role = ROLE_FOR_OPERATION[req.op.operationId];
         if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError({ ...HANDBOOK.NO_PERMISSION, status: permissionStatus() });
       },
-      rebuild: () => book.rebuild(),
+      rebuild: () => {
+        book.rebuild();
+        index.rebuild();
+      },
       summary() {
         const s = ctx.state();
         const now = ctx.clock.nowMs();
@@ -202,11 +212,11 @@ export const mcoi: SystemModule<McoiState, User> = {
         return {
           organizations: s.world.organizations.map((o) => ({ id: o.id, tin: o.tin, name: o.name, kinds: o.kinds })),
           users: s.world.users.map((u) => ({ login: u.login, orgId: u.orgId, roles: u.roles })),
-          orders: { total: Object.keys(s.orders).length, byStatus: count(Object.values(s.orders).map((o) => orderStatus(o, now, t))) },
+          orders: { total: pmap.size(s.orders), byStatus: count([...pmap.values(s.orders)].map((o) => orderStatus(o, now, t))) },
           documents: {
-            total: Object.keys(s.documents).length,
-            byType: count(Object.values(s.documents).map((d) => d.type)),
-            byStatus: count(Object.values(s.documents).map((d) => reportStatus(d, now, t))),
+            total: pmap.size(s.documents),
+            byType: count([...pmap.values(s.documents)].map((d) => d.type)),
+            byStatus: count([...pmap.values(s.documents)].map((d) => reportStatus(d, now, t))),
           },
           codes: book.stats(),
           activeSessions: Object.values(s.sessions).filter((x) => x.expiresAt > now).length,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdSource } from '../../core/ids.js';
+import { pmap } from '../../core/pmap.js';
 import { TIMINGS, type McoiTimings } from './reference.js';
 import { timingDefaults } from '../../core/system.js';
 import * as M from './machine.js';
@@ -69,13 +70,13 @@ describe('unloadCodes (§3.4)', () => {
   const state = (o: Order): McoiState => ({
     world: { organizations: [{ id: 101, tin: '1', name: '', kinds: ['PRODUCER'], productGroups: [] }], users: [user], businessPlaces: [], products: [] },
     codeKey: 1,
-    orders: { [o.orderId]: o },
+    orders: pmap.of({ [o.orderId]: o }),
     nextSubSeq: 2,
-    documents: {},
+    documents: pmap.empty(),
     nextDocSeq: 1,
     sessions: {},
   });
-  const env = (now = 4_000): M.Env => ({ now, ids: new IdSource(1, {}), timings: T, codes: { resolve: () => ({ missing: 'CODE_NOT_FOUND' }), unit: () => undefined, serialTaken: () => false } });
+  const env = (now = 4_000): M.Env => ({ now, ids: new IdSource(1, {}), timings: T, codes: { resolve: () => ({ missing: 'CODE_NOT_FOUND' }), unit: () => undefined, serialTaken: () => false }, orders: { activeCount: () => 0, outsourcedTo: () => [] } });
   const run = (o: Order, q: Partial<M.UnloadInput>, now?: number) => M.unloadCodes(state(o), user, { orderId: 'o1', gtin: '04899215122371', quantity: 3, ...q }, env(now));
   const range = (r: ReturnType<typeof run>): unknown[] => (r.ok ? [r.value.from, r.value.to, r.value.packId] : [r.error.message]);
 
@@ -97,6 +98,6 @@ describe('unloadCodes (§3.4)', () => {
     const s = state(o);
     const r = M.unloadCodes(s, user, { orderId: 'o1', gtin: '04899215122371', quantity: 3 }, env(1_000));
     expect(r.ok).toBe(false);
-    expect(s.orders.o1.subOrders[0].packs).toEqual([]);
+    expect(pmap.get(s.orders, 'o1')!.subOrders[0].packs).toEqual([]);
   });
 });

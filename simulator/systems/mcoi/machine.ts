@@ -9,6 +9,7 @@
 import { fail, ok, type ErrorLocation, type Result, SimError } from '../../core/errors.js';
 import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
 import type { IdSource } from '../../core/ids.js';
+import { pmap } from '../../core/pmap.js';
 import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
 import {
   ACCEPTABLE_PRINT_QUALITY,
@@ -48,12 +49,21 @@ export interface McoiOutcome {
   reportError?: { propertyName?: string; propertyValue?: string; errorCode: string; errorTags?: Record<string, unknown> }[];
 }
 
+/** The lookups a transition makes without scanning the world (indexes.ts). */
+export interface OrderView {
+  /** How many of an organization's orders are active now. */
+  activeCount(orgId: number, isActive: (o: Order) => boolean): number;
+  /** Orders of an owner transferred to the service provider with this TIN. */
+  outsourcedTo(s: McoiState, tin: string, ownerId: number): Order[];
+}
+
 export interface Env {
   now: number;
   /** Ids of this mutation (committed with it: never handed out twice). */
   ids: IdSource;
   timings: McoiTimings;
   codes: CodeView;
+  orders: OrderView;
   /** A business outcome forced by a scenario fault. */
   forced?: McoiOutcome;
 }
@@ -142,7 +152,7 @@ export function canSeeOrder(s: McoiState, user: User, o: Order): boolean {
 export const canSeeDocument = (user: User, d: DocMeta) => d.orgId === user.orgId || d.agentOrgId === user.orgId;
 
 export function findReport(s: McoiState, user: User, id: string): Result<DocMeta, SimError> {
-  const d = s.documents[id];
+  const d = pmap.get(s.documents, id);
   if (!d || d.type !== 'UTILISATION' || !canSeeDocument(user, d)) return errAt('REPORT_NOT_FOUND', { path: 'reportId' }, id);
   return ok(d);
 }
@@ -166,7 +176,7 @@ export function orderErrors(o: Order, now: number, t: McoiTimings): DocError[] {
 }
 
 export function findOrder(s: McoiState, user: User, orderId: string, where: { query?: string; body?: string } = { query: 'orderId' }): Result<Order, SimError> {
-  const o = s.orders[orderId];
+  const o = pmap.get(s.orders, orderId);
   if (!o || !canSeeOrder(s, user, o)) return errAt('ORDER_NOT_FOUND', where, orderId);
   return ok(o);
 }
@@ -240,7 +250,7 @@ export function registerOrder(
       return errAt('SERIAL_NUMBERS_NOT_ALLOWED', { body: `$.products[${i}].serialNumbers` }, p.gtin);
     }
   }
-  const active = Object.values(s.orders).filter((o) => o.orgId === org.id && isActive(o, env.now, env.timings)).length;
+  const active = env.orders.activeCount(org.id, (o) => isActive(o, env.now, env.timings));
   if (active >= LIMITS.activeOrders) return err('ACTIVE_ORDERS_LIMIT', LIMITS.activeOrders);
 
   let seq = s.nextSubSeq;
@@ -269,7 +279,7 @@ export function registerOrder(
   if (input.poNumber !== undefined) order.poNumber = input.poNumber;
   if (hasPlace) order.businessPlaceId = input.businessPlaceId;
   if (hasContractor) order.contractor = { tin: input.contractorInfo!.contractorTin, countryCode: input.contractorInfo!.contractorCountryCode };
-  return ok({ state: { ...s, orders: { ...s.orders, [order.orderId]: order }, nextSubSeq: seq }, order, serials });
+  return ok({ state: { ...s, orders: pmap.set(s.orders, order.orderId, order), nextSubSeq: seq }, order, serials });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -319,14 +329,14 @@ export function unloadCodes(s: McoiState, user: User, input: UnloadInput, env: E
   const pack = { packId: env.ids.uuid('pack'), from: total, quantity: count, at: env.now };
   const newSub = { ...sub, packs: [...sub.packs, pack] };
   const newOrder = { ...o, subOrders: o.subOrders.map((x, i) => (i === subIdx ? newSub : x)) };
-  return ok({ state: { ...s, orders: { ...s.orders, [o.orderId]: newOrder } }, packId: pack.packId, from: total, to: total + count, sub: newSub });
+  return ok({ state: { ...s, orders: pmap.set(s.orders, o.orderId, newOrder) }, packId: pack.packId, from: total, to: total + count, sub: newSub });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // §3.6 Close an order or a sub-order
 
 export function closeOrder(s: McoiState, user: User, input: { orderId: string; gtin?: string }, env: Env): Result<{ state: McoiState; order: Order }, SimError> {
-  const o = s.orders[input.orderId];
+  const o = pmap.get(s.orders, input.orderId);
   if (!o || o.orgId !== user.orgId) return errAt('ORDER_NOT_FOUND', { query: 'orderId' }, input.orderId);
   const st = orderStatus(o, env.now, env.timings);
   if (st === 'CLOSED') return err('ORDER_ALREADY_CLOSED', o.orderId);
@@ -344,7 +354,7 @@ export function closeOrder(s: McoiState, user: User, input: { orderId: string; g
   }
   // Closing the last open sub-order closes the whole order (§3.6).
   const order: Order = { ...o, subOrders, ...(subOrders.some(open) ? {} : { closedAt: env.now }) };
-  return ok({ state: { ...s, orders: { ...s.orders, [o.orderId]: order } }, order });
+  return ok({ state: { ...s, orders: pmap.set(s.orders, o.orderId, order) }, order });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -379,12 +389,12 @@ interface ReportOwner {
 }
 
 /** ownerTin is filled only in a service provider's report (§4.3, §4.4): the owner must have outsourced to it. */
-export function reportOwner(s: McoiState, user: User, ownerTin: string | undefined): Result<ReportOwner, SimError> {
+export function reportOwner(s: McoiState, user: User, ownerTin: string | undefined, env: Env): Result<ReportOwner, SimError> {
   const me = orgOf(s, user.orgId) as Organization;
   if (ownerTin === undefined || ownerTin === me.tin) return ok({ owner: me });
   const owner = orgByTin(s, ownerTin);
   if (!owner) return errAt('OWNER_NOT_FOUND', { body: '$.documentBody.ownerTin' }, ownerTin);
-  const serves = me.kinds.includes('SERVICE_PROVIDER') && Object.values(s.orders).some((o) => o.orgId === owner.id && o.contractor?.tin === me.tin);
+  const serves = me.kinds.includes('SERVICE_PROVIDER') && env.orders.outsourcedTo(s, me.tin, owner.id).length > 0;
   if (!serves) return errAt('OWNER_NOT_SERVED', { body: '$.documentBody.ownerTin' });
   return ok({ owner, agent: me });
 }
@@ -468,7 +478,7 @@ function recordReport(
   if (extra.productionOrderId !== undefined) doc.productionOrderId = extra.productionOrderId;
   if (errors.items.length) doc.rejectReason = errors.reasons;
   const blob: DocBlob = { body, errors: errors.items, effects: errors.items.length ? [] : effects };
-  return { state: { ...s, documents: { ...s.documents, [doc.documentId]: doc }, nextDocSeq: s.nextDocSeq + 1 }, doc, blob };
+  return { state: { ...s, documents: pmap.set(s.documents, doc.documentId, doc), nextDocSeq: s.nextDocSeq + 1 }, doc, blob };
 }
 
 const flatRefs = (rs: ResolvedCode[]) => rs.flatMap((r) => [r.ref.seq, r.ref.index]);
@@ -540,7 +550,7 @@ export interface ValidationReportInput {
 
 /** §4.3 */
 export function registerValidation(s: McoiState, user: User, input: ValidationReportInput, env: Env): Result<ReportOutcome, SimError> {
-  const who = reportOwner(s, user, input.ownerTin);
+  const who = reportOwner(s, user, input.ownerTin, env);
   if (!who.ok) return who;
   const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
   if (!place.ok) return place;
@@ -589,7 +599,7 @@ export interface AggregationReportInput {
 
 /** §4.4: one or more packages, possibly several levels at once; nested items are applied codes or earlier units. */
 export function registerAggregation(s: McoiState, user: User, input: AggregationReportInput, env: Env): Result<ReportOutcome, SimError> {
-  const who = reportOwner(s, user, input.ownerTin);
+  const who = reportOwner(s, user, input.ownerTin, env);
   if (!who.ok) return who;
   const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
   if (!place.ok) return place;

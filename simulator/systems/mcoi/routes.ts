@@ -9,8 +9,10 @@ import { HANDBOOK } from './handbook.js';
 import * as M from './machine.js';
 import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js';
 import * as S from './serialize.js';
-import { blobKey, type DocBlob, type McoiState, type User } from './state.js';
+import { blobKey, type DocBlob, type McoiState, type Order, type User } from './state.js';
 import type { CodeBook } from './codes.js';
+import type { McoiIndexes } from './indexes.js';
+import { pmap } from '../../core/pmap.js';
 import type { BlobReader, Tx } from '../../core/store.js';
 
 export interface McoiRuntime {
@@ -23,6 +25,7 @@ export interface McoiRuntime {
   now(): number;
   timings(): McoiTimings;
   book: CodeBook;
+  index: McoiIndexes;
   blobs: BlobReader;
   permissionStatus(): number;
   /** Validates a decoded documentBody against a schema of the contract (components/schemas). */
@@ -70,16 +73,24 @@ function visibleTypes(user: User): Set<string> {
   );
 }
 
+/** The orders a user may see (its organization's, and those transferred to it as a service provider); one by id. */
+function visibleOrders(rt: McoiRuntime, s: McoiState, user: User, orderId?: string): Order[] {
+  if (orderId !== undefined) {
+    const o = pmap.get(s.orders, orderId);
+    return o && M.canSeeOrder(s, user, o) ? [o] : [];
+  }
+  return rt.index.visibleOrders(s, user.orgId, M.orgOf(s, user.orgId)?.tin).filter((o) => M.canSeeOrder(s, user, o));
+}
+
 /** Every document this user's organization may see, newest first, as storage rows. */
 function documentRows(rt: McoiRuntime, user: User): S.DocRow[] {
   const s = rt.state();
   const now = rt.now();
   const t = rt.timings();
   const rows: S.DocRow[] = [];
-  for (const d of Object.values(s.documents)) if (M.canSeeDocument(user, d)) rows.push(S.reportRow(d, now, t));
-  for (const o of Object.values(s.orders)) {
-    if (!M.canSeeOrder(s, user, o)) continue;
-    const contractorId = o.contractor ? s.world.organizations.find((x) => x.tin === o.contractor!.tin)?.id : undefined;
+  for (const d of rt.index.visibleDocuments(s, user.orgId)) if (M.canSeeDocument(user, d)) rows.push(S.reportRow(d, now, t));
+  for (const o of visibleOrders(rt, s, user)) {
+    const contractorId = o.contractor ? M.orgByTin(s, o.contractor.tin)?.id : undefined;
     rows.push(S.orderRow(o, now, t, contractorId));
   }
   return rows.sort((a, b) => b.createdAt - a.createdAt || (a.documentId < b.documentId ? -1 : 1));
@@ -125,7 +136,10 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
           tx.putBlob(blobKey.orderBody(v.order.orderId), req.body);
           return v;
         },
-        (v) => rt.book.addOrder(v.order, new Map(v.serials.map((x) => [x.seq, x.serials]))),
+        (v) => {
+          rt.book.addOrder(v.order, new Map(v.serials.map((x) => [x.seq, x.serials])));
+          rt.index.addOrder(v.order);
+        },
       );
       return { body: { orderId: r.order.orderId } };
     },
@@ -138,9 +152,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const now = rt.now();
       const t = rt.timings();
       const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
-      const all = Object.values(s.orders)
-        .filter((o) => M.canSeeOrder(s, user, o))
-        .filter((o) => q.orderId === undefined || o.orderId === q.orderId)
+      const all = visibleOrders(rt, s, user, q.orderId)
         .filter((o) => q.status === undefined || M.orderStatus(o, now, t) === q.status)
         .filter((o) => q.productGroup === undefined || o.productGroup === q.productGroup)
         .filter((o) => q.contractorTin === undefined || o.contractor?.tin === q.contractorTin)
@@ -159,9 +171,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const now = rt.now();
       const t = rt.timings();
       const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
-      const rows = Object.values(s.orders)
-        .filter((o) => M.canSeeOrder(s, user, o))
-        .filter((o) => q.orderId === undefined || o.orderId === q.orderId)
+      const rows = visibleOrders(rt, s, user, q.orderId)
         .filter((o) => M.inRange(o.createdAt, range, now))
         .sort((a, b) => a.createdAt - b.createdAt || (a.orderId < b.orderId ? -1 : 1))
         .flatMap((o) => o.subOrders.map((sub) => ({ o, sub })))
@@ -253,7 +263,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const row = findDocumentRow(rt, req);
       const q = req.query as { propertyName?: string; limit?: number; lastIndex?: number };
       const processed = row.status === 'SUCCESS' || row.status === 'ERROR';
-      const all = row.type === 'ORDER' ? M.orderErrors(rt.state().orders[row.documentId], rt.now(), rt.timings()) : processed ? rt.blobs.require<DocBlob>(blobKey.doc(row.documentId)).errors : [];
+      const all = row.type === 'ORDER' ? M.orderErrors(pmap.get(rt.state().orders, row.documentId)!, rt.now(), rt.timings()) : processed ? rt.blobs.require<DocBlob>(blobKey.doc(row.documentId)).errors : [];
       const list = all
         .filter((e) => q.propertyName === undefined || e.propertyName === q.propertyName)
         .filter((e) => q.lastIndex === undefined || e.index > q.lastIndex)
@@ -282,6 +292,7 @@ function registerReport(rt: McoiRuntime, cmd: (s: McoiState, tx: Tx) => ReturnTy
     },
     (v) => {
       if (v.doc.outcome === 'SUCCESS') rt.book.apply(v.doc.documentId, v.doc.orgId, v.doc.createdAt, v.blob.effects);
+      rt.index.addDocument(v.doc);
     },
   );
 }

@@ -2,6 +2,7 @@
  * The shape of MCOI's state (one lowdb key, small) and of its runtime indexes (rebuilt from state and blobs).
  */
 import type { Sessions } from '../../core/auth.js';
+import type { PMap } from '../../core/pmap.js';
 import type { CisType, OrgKind, ProductGroup, ReleaseMethodType, Role } from './reference.js';
 import type { DocError } from './handbook.js';
 
@@ -103,9 +104,9 @@ export interface DocMeta {
 export interface McoiState {
   world: World;
   codeKey: number;
-  orders: Record<string, Order>;
+  orders: PMap<Order>;
   nextSubSeq: number;
-  documents: Record<string, DocMeta>;
+  documents: PMap<DocMeta>;
   nextDocSeq: number;
   sessions: Sessions;
 }

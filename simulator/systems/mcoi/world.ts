@@ -3,6 +3,7 @@
  * the world's code key. Fixture orders may carry explicit codes (to reproduce the document's examples) or be
  * OPERATOR orders whose codes are derived like any other.
  */
+import { pmap } from '../../core/pmap.js';
 import type { WorldSeed } from '../../core/system.js';
 import { CSET82 } from '../../core/gs1.js';
 import { formatCode, cryptoTail, operatorSerial } from './generate.js';
@@ -113,9 +114,9 @@ export function buildWorld(f: WorldFixture, codeKey: number): WorldSeed<McoiStat
     state: {
       world: { organizations: f.organizations, users: f.users, businessPlaces: f.businessPlaces, products: f.products },
       codeKey,
-      orders,
+      orders: pmap.of(orders),
       nextSubSeq: seq,
-      documents,
+      documents: pmap.of(documents),
       nextDocSeq: docSeq,
       sessions: {},
     },

@@ -81,7 +81,7 @@ describe('file store (SIM_DATA_DIR)', () => {
     await a.sim.close();
     // Rewrite the document as the previous version kept it: orders, documents, requests and tokens as plain objects.
     const db = JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8'));
-    const plain = (m: { b: Record<string, Record<string, unknown>> }) => Object.assign({}, ...Object.values(m.b));
+    const plain = (m: { t: unknown[] }) => Object.assign({}, ...m.t.flat().filter(Boolean));
     db.mcoi.orders = plain(db.mcoi.orders);
     db.mcoi.documents = plain(db.mcoi.documents);
     db['id-issuer'].requests = plain(db['id-issuer'].requests);

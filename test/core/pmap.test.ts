@@ -15,14 +15,36 @@ describe('persistent map', () => {
     expect([...pmap.values(d)].sort()).toEqual([2, 3]);
   });
 
-  it('copies one bucket per change, however large the map (what keeps a write and a diff small)', () => {
-    let m = pmap.empty<number>();
-    for (let i = 0; i < 100_000; i++) m = pmap.set(m, `k${i}`, i);
+  it('changes one small leaf per change, however large the map (what keeps a write and a diff small)', () => {
+    let m = pmap.of(Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])));
+    for (let i = 100_000; i < 101_000; i++) m = pmap.set(m, `k${i}`, i); // one by one: each a copy of two rows and a leaf
     const next = pmap.set(m, 'k5', -5);
-    const changed = Object.keys(next.b).filter((k) => next.b[k] !== m.b[k]);
-    expect(changed).toHaveLength(1);
-    expect(Object.keys(next.b[changed[0]]).length).toBeLessThan(600); // ~100,000 / 256
-    expect(pmap.size(next)).toBe(100_000);
+    const rows = next.t.flatMap((row, i) => (row !== m.t[i] ? [i] : []));
+    expect(rows).toHaveLength(1);
+    const row = next.t[rows[0]] as readonly (object | null)[];
+    const was = m.t[rows[0]] as readonly (object | null)[];
+    expect(Array.isArray(row)).toBe(true);
+    const leaves = row.flatMap((leaf, j) => (leaf !== was[j] ? [leaf!] : []));
+    expect(leaves).toHaveLength(1);
+    expect(Object.keys(leaves[0]).length).toBeLessThan(60); // ~101,000 / 4,096
+    expect([pmap.size(next), pmap.get(next, 'k5'), pmap.get(m, 'k5')]).toEqual([101_000, -5, 5]);
+  });
+
+  it('keeps a small map small: leaves in the first level until one outgrows 32 records', () => {
+    let m = pmap.empty<number>();
+    for (let i = 0; i < 40; i++) m = pmap.set(m, `k${i}`, i);
+    expect(m.t.some(Array.isArray)).toBe(false); // 40 records over 64 slots: no leaf near 32
+    expect(JSON.stringify(m).length).toBeLessThan(800);
+    // Grown one by one or built at once, the same records are found the same way.
+    const big = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    let grown = pmap.empty<number>();
+    for (const [k, v] of Object.entries(big)) grown = pmap.set(grown, k, v);
+    const built = pmap.of(big);
+    expect(grown.t.every(Array.isArray)).toBe(true);
+    expect(built).toEqual(JSON.parse(JSON.stringify(grown)));
+    for (const k of ['k0', 'k4999', 'k2500']) expect([pmap.get(grown, k), pmap.get(built, k)]).toEqual([big[k], big[k]]);
+    const less = pmap.delete(grown, 'k7');
+    expect([pmap.size(less), pmap.has(less, 'k7'), [...pmap.values(less)].length]).toEqual([4_999, false, 4_999]);
   });
 
   it('is plain JSON, and takes a plain object as an earlier version stored it', () => {

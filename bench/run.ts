@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer,durability selects benchmarks; BENCH_CRASH_TRIALS sets the crash trials (100).
+ * BENCH_ONLY=full,million,throughput,id-issuer,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,8 +14,9 @@ import { million } from './million.js';
 import { throughput } from './throughput.js';
 import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
+import { soak } from './soak.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,durability').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -32,7 +34,7 @@ if (only.includes('million')) {
   const r = await million();
   results.million = r;
   console.log('persisted world of 1,000,000 codes', r);
-  checks.push([`mutation median ${r.mutationMedianMs} ms < 20`, r.mutationMedianMs < 20], [`restart ${r.restartToHealthyMs} ms < 3,000`, r.restartToHealthyMs < 3_000], [`db.json ${r.dbJsonKb} KB < 1,024`, r.dbJsonKb < 1024]);
+  checks.push([`mutation median ${r.mutationMedianMs} ms < 20`, r.mutationMedianMs < 20], [`restart ${r.restartToHealthyMs} ms < 3,000`, r.restartToHealthyMs < 3_000], [`a small mutation appends ${r.logBytesPerMutation} bytes < 4,096`, r.logBytesPerMutation >= 0 && r.logBytesPerMutation < 4096]);
 }
 if (only.includes('throughput')) {
   const r = await throughput();
@@ -52,12 +54,28 @@ if (only.includes('durability')) {
   const c = await coalescing();
   results.coalescing = c;
   console.log('write coalescing: 50 logins at once and one after another', c);
-  checks.push([`50 concurrent durable logins share ${c.file.concurrentWrites} writes (≤ 12, a quarter; one after another: ${c.file.sequentialWrites})`, c.file.concurrentWrites <= 12]);
+  // How many writes 50 concurrent changes share depends on how fast a write is against how fast they arrive (a log
+  // append is quicker than the snapshot it replaced, so fewer pile up behind each): the check is that they share.
+  checks.push([`50 concurrent durable logins share ${c.file.concurrentWrites} writes (< a third of one after another: ${c.file.sequentialWrites})`, c.file.concurrentWrites * 3 < c.file.sequentialWrites]);
   const trials = Number(process.env.BENCH_CRASH_TRIALS ?? 100);
   const r = await crashTrials(trials);
   results.crash = r;
   console.log(`crash trials (SIGKILL under three writers)`, r);
   checks.push([`${r.trials} crash trials: ${r.lost} acknowledged writes lost, ${r.duplicates} ids repeated`, r.trials === trials && r.lost === 0 && r.duplicates === 0]);
+}
+
+if (only.includes('soak')) {
+  const seconds = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+  const file = await soak({ seconds });
+  const memory = await soak({ seconds, store: 'memory' });
+  results.soak = { file, memory };
+  console.log('soak: 50 clients of mixed writes, file store', file);
+  console.log('soak: the same, memory store', memory);
+  checks.push(
+    [`soak (file): last window ${file.lastOverFirst} × the first ≥ 0.8`, file.lastOverFirst >= 0.8],
+    [`soak (file): RSS spread ${file.rssSpreadLastHalf} over the last half ≤ 0.2`, file.rssSpreadLastHalf <= 0.2],
+    [`soak: ${file.errors + memory.errors} failed requests`, file.errors + memory.errors === 0],
+  );
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

@@ -63,7 +63,7 @@ export async function soak(o: { clients?: number; seconds?: number; windowSecond
     const state = await call('GET', '/__sim/state/mcoi');
     const perSecond = windows.map((w) => round(w.ops / (windowMs / 1000)));
     const half = windows.slice(Math.floor(windows.length / 2)).map((w) => w.rssMb);
-    const dbKb = o.store === 'memory' ? 0 : round(statSync(join(dir, 'db.json')).size / 1024);
+    const kb = (f: string) => (o.store === 'memory' ? 0 : round(statSync(join(dir, f)).size / 1024));
     return {
       clients,
       seconds,
@@ -73,7 +73,8 @@ export async function soak(o: { clients?: number; seconds?: number; windowSecond
       rssSpreadLastHalf: round((Math.max(...half) - Math.min(...half)) / Math.min(...half), 2),
       ordersAtEnd: state.orders.total,
       documentsAtEnd: state.documents.total,
-      dbJsonKb: dbKb,
+      dbJsonKb: kb('db.json'),
+      logKb: kb('log.jsonl'),
       errors,
     };
   } finally {

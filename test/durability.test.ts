@@ -36,6 +36,10 @@ const tmp = () => {
   return d;
 };
 
+/** Makes the next append fail (the log cannot be opened), and mends it. */
+const breakLog = (dir: string) => (rmSync(join(dir, 'log.jsonl'), { force: true }), mkdirSync(join(dir, 'log.jsonl')));
+const mendLog = (dir: string) => rmSync(join(dir, 'log.jsonl'), { recursive: true });
+
 const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 5, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
 
 describe('a failed disk write', () => {
@@ -44,12 +48,12 @@ describe('a failed disk write', () => {
     const a = await start(dir);
     const auth = await a.login();
     const before = (await a.http.get('/mcoi/api/orders').set('Authorization', auth)).body.orderInfos.length;
-    mkdirSync(join(dir, 'db.json.tmp')); // the next write cannot create its temp file
+    breakLog(dir); // the next write cannot append to the log
     const failed = await a.http.post('/mcoi/api/orders').set('Authorization', auth).send(ORDER);
     expect(failed.status).toBe(500);
     expect(withoutErrorId(failed.body)).toEqual(mcoiError(HANDBOOK.INTERNAL));
     expect((await a.http.get('/mcoi/api/orders').set('Authorization', auth)).body.orderInfos).toHaveLength(before);
-    rmSync(join(dir, 'db.json.tmp'), { recursive: true });
+    mendLog(dir);
     const ok = await a.http.post('/mcoi/api/orders').set('Authorization', auth).send(ORDER);
     expect(ok.status).toBe(200);
     expect((await a.http.get('/mcoi/api/orders').set('Authorization', auth)).body.orderInfos).toHaveLength(before + 1);
@@ -65,11 +69,11 @@ describe('a failed disk write', () => {
     const orderId = (await a.http.post('/mcoi/api/orders').set('Authorization', auth).send(ORDER)).body.orderId;
     a.clock.advance(3_000);
     const { codes } = (await a.http.get('/mcoi/api/codes').query({ orderId, gtin: '04899215122371', quantity: 5 }).set('Authorization', auth)).body;
-    mkdirSync(join(dir, 'db.json.tmp'));
+    breakLog(dir);
     const failed = await a.http.post('/mcoi/api/utilisation').query({ productGroup: 'vegetableoil' }).set('Authorization', auth).send({ sntins: codes, businessPlaceId: 27, releaseType: 'PRODUCTION' });
     expect(failed.status).toBe(500);
     expect((await a.http.get(`/__sim/state/mcoi/codes/${encodeURIComponent(codes[0])}`)).body.status).toBe('RECEIVED');
-    rmSync(join(dir, 'db.json.tmp'), { recursive: true });
+    mendLog(dir);
     const again = await a.http.post('/mcoi/api/utilisation').query({ productGroup: 'vegetableoil' }).set('Authorization', auth).send({ sntins: codes, businessPlaceId: 27, releaseType: 'PRODUCTION' });
     expect(again.status).toBe(200);
     a.clock.advance(2_000);

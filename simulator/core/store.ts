@@ -1,12 +1,20 @@
 /**
- * Persistence: one lowdb document for small state (`db.json`), write-once blobs for large payloads, behind an async,
- * transactional interface (a shared store could replace it without touching systems).
+ * Persistence: the state as a lowdb snapshot (`db.json`) plus an append-only log of what changed since (`log.jsonl`,
+ * wal.ts), write-once blobs for large payloads, behind an async, transactional interface (a shared store could
+ * replace it without touching systems).
  *
  * The rules it keeps:
  * - **A mutation is one commit.** `update(system, fn)` runs `fn` on the latest state; the blobs it stages, its new
  *   state and the id counters it advanced are written together: blobs first, then the document that names them.
- * - **Acknowledged ⇒ durable.** `update` resolves only when a write containing the change has completed (fsync'd,
- *   renamed into place). Writes are coalesced: one write in flight; the next carries every change made meanwhile.
+ * - **Acknowledged ⇒ durable.** `update` resolves only when a write containing the change has completed (fsync'd).
+ *   Writes are coalesced: one write in flight; the next carries every change made meanwhile.
+ * - **A write costs what changed.** A write appends one log record: the paths that differ from the last write (the
+ *   state shares structure between versions, so finding them walks only what changed). When the log outgrows the
+ *   snapshot (and at start and clean stop) the state is written whole to `db.json` (temp file, fsync, rename) and the
+ *   log emptied. A start replays the log over the snapshot; a last record cut short by a crash was never
+ *   acknowledged and is dropped; damage anywhere else refuses the start rather than forget acknowledged changes.
+ * - **The state is immutable.** Everything committed is frozen (only what is new is walked): a mutation that changed
+ *   an object in place would be invisible to the log, so it fails loudly instead.
  * - **Nobody sees a change before it is durable.** `get` answers the committed state; only mutations (and the runtime
  *   indexes that serve them) read `latest`. A failed write rolls the latest state back to the committed one, fails
  *   every change not yet durable, and tells the listeners (systems rebuild their indexes).
@@ -25,6 +33,7 @@ import { join } from 'node:path';
 import { Low, Memory, type Adapter } from 'lowdb';
 import type { ClockSnapshot } from './clock.js';
 import { IdSource, idKey, ResponseIds } from './ids.js';
+import { applyOps, deepFreeze, diff, jsonPieces, readLog } from './wal.js';
 
 export type StoreOptions = { kind: 'memory' } | { kind: 'file'; dir: string };
 
@@ -78,10 +87,13 @@ interface Batch {
 
 interface Backend {
   readonly persistent: boolean;
+  /** The state written before, or null for a new store. */
+  read(): Promise<DbShape | null>;
   readBlob(generation: number, key: string): unknown;
   hasBlob(generation: number, key: string): boolean;
   write(batch: Batch): Promise<void>;
-  close(): void;
+  /** Releases what the backend holds; given the last written state once every write is done (not after a failed open). */
+  close(state?: DbShape): Promise<void>;
 }
 
 export class StoreWriteFailed extends Error {
@@ -110,6 +122,10 @@ class MemoryBackend implements Backend {
   private readonly blobs = new Map<string, { bytes: Buffer; binary: boolean }>();
   readonly db = new Low<DbShape>(new Memory<DbShape>(), {} as DbShape);
 
+  async read(): Promise<null> {
+    return null;
+  }
+
   readBlob(generation: number, key: string): unknown {
     const b = this.blobs.get(`${generation}/${key}`);
     if (!b) return undefined;
@@ -129,7 +145,7 @@ class MemoryBackend implements Backend {
     await this.db.write();
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 }
 
 /** Writes a file so that a crash leaves the old content or the new, never half: temp file, fsync, rename. */
@@ -156,17 +172,46 @@ async function fsyncDir(dir: string): Promise<void> {
 
 /** lowdb adapter for db.json: compact JSON, written atomically and fsync'd (lowdb's own does not fsync). */
 class DurableJsonFile implements Adapter<DbShape> {
+  /** The size of the document last read or written. */
+  bytes = 0;
   constructor(private readonly file: string) {}
   async read(): Promise<DbShape | null> {
     try {
-      return JSON.parse(readFileSync(this.file, 'utf8')) as DbShape;
+      const text = readFileSync(this.file, 'utf8');
+      this.bytes = text.length;
+      return JSON.parse(text) as DbShape;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new Error(`${this.file} cannot be read (${(e as Error).message}); the simulator will not overwrite it: move it away or point SIM_DATA_DIR elsewhere`);
     }
   }
+  /** Streamed a megabyte at a time (jsonPieces), then fsync'd and renamed into place. */
   async write(data: DbShape): Promise<void> {
-    await writeAtomic(this.file, JSON.stringify(data));
+    const tmp = `${this.file}.tmp`;
+    const fh = await open(tmp, 'w');
+    let bytes = 0;
+    try {
+      let chunk: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        const buf = Buffer.from(chunk.join(''));
+        await fh.writeFile(buf); // from the current position; writes all of it
+        bytes += buf.length;
+        chunk = [];
+        size = 0;
+      };
+      for (const piece of jsonPieces(data)) {
+        chunk.push(piece);
+        size += piece.length;
+        if (size >= 1 << 20) await flush();
+      }
+      await flush();
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    this.bytes = bytes;
   }
 }
 
@@ -203,15 +248,83 @@ function lockDir(dir: string): string {
   throw new Error(`cannot lock the data directory ${dir}`);
 }
 
+/** The log is folded into the snapshot when it passes this many bytes, or twice the snapshot (up to 64 MiB). */
+const LOG_MIN_BYTES = 4 * 1024 * 1024;
+const LOG_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The snapshot's own field: the last log record it includes (never part of the state the store hands out). */
+type Snapshot = DbShape & { _meta: Meta & { logSeq?: number } };
+
 class FileBackend implements Backend {
   readonly persistent = true;
-  readonly db: Low<DbShape>;
+  private readonly db: Low<DbShape>;
+  private readonly adapter: DurableJsonFile;
   private readonly lock: string;
+  private readonly logFile: string;
+  /** The state the files hold (snapshot + log): what the next record is a diff from. */
+  private last: DbShape | undefined;
+  /** The last log sequence number used (by a record, or by an append that failed). */
+  private seq = 0;
+  private logBytes = 0;
+  /**
+   * The next write must be a snapshot: nothing written yet, or an append failed (the log may end in a torn record, and
+   * nothing may follow it) and the log has not been emptied since.
+   */
+  private mustSnapshot = true;
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.lock = lockDir(dir);
-    this.db = new Low<DbShape>(new DurableJsonFile(join(dir, 'db.json')), {} as DbShape);
+    this.adapter = new DurableJsonFile(join(dir, 'db.json'));
+    this.db = new Low<DbShape>(this.adapter, {} as DbShape);
+    this.logFile = join(dir, 'log.jsonl');
+  }
+
+  async read(): Promise<DbShape | null> {
+    await this.db.read();
+    const snap = this.db.data as Snapshot | null;
+    let text = '';
+    try {
+      text = readFileSync(this.logFile, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const refuse = (why: string) =>
+      new Error(`${this.logFile} cannot be replayed (${why}); the simulator will not overwrite it: move the data directory away or point SIM_DATA_DIR elsewhere`);
+    if (!snap?._meta) {
+      if (text.trim()) throw refuse('there is no db.json it continues');
+      return null;
+    }
+    const { logSeq = 0, ...meta } = snap._meta;
+    let state: DbShape = { ...snap, _meta: meta };
+    let seq = logSeq;
+    let log: ReturnType<typeof readLog>;
+    try {
+      log = readLog(text);
+      for (const r of log.records) {
+        if (r.s <= logSeq) continue; // folded into the snapshot already (a stop between snapshot and emptying the log)
+        if (r.s !== seq + 1) throw new Error(`record ${r.s} follows ${seq}: records are missing`);
+        state = applyOps(state, r.o);
+        seq = r.s;
+      }
+    } catch (e) {
+      throw refuse((e as Error).message);
+    }
+    if (log.validBytes < Buffer.byteLength(text)) {
+      // A record cut short by a crash (never acknowledged): cut it off, so appends follow whole records.
+      const fh = await open(this.logFile, 'r+');
+      try {
+        await fh.truncate(log.validBytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+    this.last = state;
+    this.seq = seq;
+    this.logBytes = log.validBytes;
+    this.mustSnapshot = log.records.length > 0; // fold the log at start: replay stays short
+    return state;
   }
 
   /** Generation 0 is the layout before generations (blobs/ itself); later ones are blobs/g<N>/. */
@@ -262,20 +375,69 @@ class FileBackend implements Backend {
         await Promise.all(files.map((f) => writeAtomic(this.blobFile(gen, f.key, f.binary), f.bytes)));
         await fsyncDir(dir);
       }
-      this.db.data = batch.data;
-      await this.db.write();
-      await fsyncDir(this.dir);
+      const limit = Math.max(LOG_MIN_BYTES, Math.min(2 * this.adapter.bytes, LOG_MAX_BYTES));
+      if (this.mustSnapshot || !this.last || batch.dropGeneration !== undefined || this.logBytes > limit) await this.snapshot(batch.data);
+      else await this.append(batch.data, this.last);
     } catch (e) {
       // Nothing names the blobs of a batch that failed: remove them (best effort; a later start sweeps the rest).
       await Promise.all(files.map((f) => rm(this.blobFile(gen, f.key, f.binary), { force: true }))).catch(() => undefined);
       throw e;
     }
+    this.last = batch.data;
     if (batch.dropGeneration !== undefined && batch.dropGeneration !== gen) await rm(this.blobDir(batch.dropGeneration), { recursive: true, force: true });
   }
 
-  close(): void {
-    held.delete(this.lock);
-    rmSync(this.lock, { force: true });
+  /** One record: what changed since the last write. */
+  private async append(data: DbShape, last: DbShape): Promise<void> {
+    const ops = diff(last, data);
+    if (!ops.length) return;
+    const line = `${JSON.stringify({ s: ++this.seq, o: ops })}\n`;
+    try {
+      const fh = await open(this.logFile, 'a');
+      try {
+        await fh.writeFile(line);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (this.logBytes === 0) await fsyncDir(this.dir); // the log file is new: its name is durable too
+    } catch (e) {
+      this.mustSnapshot = true;
+      throw e;
+    }
+    this.logBytes += Buffer.byteLength(line);
+  }
+
+  /** The whole state in db.json (including every record so far), then an empty log. */
+  private async snapshot(data: DbShape): Promise<void> {
+    this.db.data = { ...data, _meta: { ...data._meta, logSeq: this.seq } } as Snapshot;
+    await this.db.write();
+    await fsyncDir(this.dir);
+    try {
+      // The snapshot is durable: the write succeeded whatever happens here. A log not emptied is still correct (its
+      // records are older than the snapshot, and skipped); the next write tries again.
+      const fh = await open(this.logFile, 'w');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsyncDir(this.dir);
+      this.logBytes = 0;
+      this.mustSnapshot = false;
+    } catch {
+      this.mustSnapshot = true;
+    }
+  }
+
+  async close(state?: DbShape): Promise<void> {
+    try {
+      // A clean stop leaves the whole state in db.json (best effort: the log is a complete record too).
+      if (state && this.last === state && (this.logBytes > 0 || this.mustSnapshot)) await this.snapshot(state).catch(() => undefined);
+    } finally {
+      held.delete(this.lock);
+      rmSync(this.lock, { force: true });
+    }
   }
 }
 
@@ -305,6 +467,7 @@ export class Store {
     /** True when the data came from disk rather than from the initial world. */
     readonly restored: boolean,
   ) {
+    deepFreeze(data);
     this.committed = data;
     this.working = data;
   }
@@ -316,11 +479,7 @@ export class Store {
   static async open(options: StoreOptions, initial: () => World): Promise<Store> {
     const backend = options.kind === 'memory' ? new MemoryBackend() : new FileBackend(options.dir);
     try {
-      let found: DbShape | null = null;
-      if (backend instanceof FileBackend) {
-        await backend.db.read();
-        found = backend.db.data?._meta ? backend.db.data : null;
-      }
+      const found = await backend.read();
       if (!found) {
         const w = initial();
         const data: DbShape = { ...w.data, _meta: { ...w.data._meta, boots: 1, generation: 1, counters: w.data._meta.counters ?? {} } };
@@ -335,7 +494,7 @@ export class Store {
       await backend.write({ data, blobs: [] });
       return new Store(backend, data, true);
     } catch (e) {
-      backend.close();
+      await backend.close();
       throw e;
     }
   }
@@ -387,6 +546,7 @@ export class Store {
       return Promise.reject(e);
     }
     this.working = { ...this.working, [key]: result.state, _meta: { ...meta, counters: { ...meta.counters, [key]: ids.counters } } };
+    deepFreeze(this.working);
     for (const [k, v] of blobs) this.staged.set(k, v);
     this.queuedBlobs.push(...blobs);
     return this.enqueue().then(() => result);
@@ -395,6 +555,7 @@ export class Store {
   /** Changes the world's meta (the clock) in a commit of its own. */
   updateMeta(patch: Partial<Pick<Meta, 'clock'>>): Promise<void> {
     this.working = { ...this.working, _meta: { ...this.working._meta, ...patch } };
+    deepFreeze(this.working);
     return this.enqueue();
   }
 
@@ -403,6 +564,7 @@ export class Store {
     const old = this.working._meta;
     this.dropGeneration ??= old.generation;
     this.working = { ...world.data, _meta: { ...world.data._meta, boots: old.boots, generation: old.generation + 1, counters: world.data._meta.counters ?? {} } };
+    deepFreeze(this.working);
     this.staged.clear();
     this.queuedBlobs = Object.entries(world.blobs);
     for (const [k, v] of this.queuedBlobs) this.staged.set(k, v);
@@ -469,6 +631,6 @@ export class Store {
   /** Flushes, then releases the data directory. */
   async close(): Promise<void> {
     await this.flush();
-    this.backend.close();
+    await this.backend.close(this.committed);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,19 @@ async function open(dir: string, blobs: Record<string, unknown> = {}): Promise<S
   stores.push(s);
   return s;
 }
+
+/** What a start would find if the process died now: a copy of the data directory as it is on disk. */
+function crashCopy(dir: string): string {
+  const copy = tmp();
+  cpSync(dir, copy, { recursive: true });
+  rmSync(join(copy, 'LOCK'));
+  return copy;
+}
+
+/** Makes the next append fail (the log cannot be opened), and mends it. */
+const breakLog = (dir: string) => (rmSync(join(dir, 'log.jsonl'), { force: true }), mkdirSync(join(dir, 'log.jsonl')));
+const mendLog = (dir: string) => rmSync(join(dir, 'log.jsonl'), { recursive: true });
+const logLines = (dir: string) => readFileSync(join(dir, 'log.jsonl'), 'utf8').split('\n').filter(Boolean);
 
 const add = (store: Store, blob?: [string, unknown]) =>
   store.update<S, { state: S; id: string }>('sys', (s, tx) => {
@@ -89,9 +102,12 @@ describe('store', () => {
     const pending = add(s);
     expect(s.latest<S>('sys').n).toBe(1);
     expect(s.get<S>('sys').n).toBe(0); // readers do not see it yet
+    expect(existsSync(join(dir, 'log.jsonl')) ? logLines(dir) : []).toEqual([]);
     await pending;
     expect(s.get<S>('sys').n).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.n).toBe(1);
+    expect(logLines(dir).map((l) => JSON.parse(l))).toEqual([
+      { s: 1, o: [['s', ['_meta', 'counters', 'sys'], { thing: 1 }], ['s', ['sys', 'n'], 1], ['a', ['sys', 'ids'], [s.get<S>('sys').ids[0]]]] },
+    ]);
   });
 
   it('coalesces concurrent changes into few writes, each change acknowledged after the write that holds it', async () => {
@@ -126,7 +142,7 @@ describe('store', () => {
     const kept = await add(s);
     let rolledBack = 0;
     s.onRollback(() => rolledBack++);
-    mkdirSync(join(dir, 'db.json.tmp')); // the next write cannot create its temp file
+    breakLog(dir);
     const failing = add(s, ['doc/lost', { x: 1 }]);
     const alsoFailing = add(s); // built on the failing one: fails with it
     await expect(failing).rejects.toBeInstanceOf(StoreWriteFailed);
@@ -134,10 +150,29 @@ describe('store', () => {
     expect(rolledBack).toBe(1);
     expect(s.latest<S>('sys')).toEqual({ n: 1, ids: [kept.id] });
     expect(s.blobs.get('doc/lost')).toBeUndefined();
-    rmSync(join(dir, 'db.json.tmp'), { recursive: true });
+    mendLog(dir);
     const next = await add(s);
     expect(s.get<S>('sys').ids).toEqual([kept.id, next.id]);
-    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.n).toBe(2);
+    // After a failed append the next write is a snapshot (whatever the failed one left in the log is dropped).
+    expect(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.ids).toEqual([kept.id, next.id]);
+    const after = await add(s);
+    const again = await open(crashCopy(dir));
+    expect(again.get<S>('sys').ids).toEqual([kept.id, next.id, after.id]);
+  });
+
+  it('a write that cannot empty the log after its snapshot still succeeds, and the log stays correct', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const first = await add(s);
+    breakLog(dir);
+    await expect(add(s)).rejects.toBeInstanceOf(StoreWriteFailed);
+    const second = await add(s); // a snapshot: durable although the log (a directory now) cannot be emptied
+    mendLog(dir);
+    writeFileSync(join(dir, 'log.jsonl'), `${JSON.stringify({ s: 1, o: [['s', ['sys', 'n'], 99]] })}\n`); // older than the snapshot
+    const third = await add(s); // the log is emptied now: records continue after the snapshot
+    await s.update<S, { state: S }>('sys', (st) => ({ state: { ...st, n: 10 } }));
+    const again = await open(crashCopy(dir));
+    expect(again.get<S>('sys')).toEqual({ n: 10, ids: [first.id, second.id, third.id] });
   });
 
   it('a mutation that throws changes nothing and writes nothing', async () => {
@@ -184,6 +219,81 @@ describe('store', () => {
     expect(existsSync(join(other, 'LOCK'))).toBe(true);
     await s.close();
     expect(existsSync(join(other, 'LOCK'))).toBe(false);
+  });
+
+  it('appends what changed, not the state: a write of one record of 2,000 is a small line', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const big = (i: number) => ({ i, text: 'x'.repeat(200) });
+    await s.update<Record<string, unknown>, { state: Record<string, unknown> }>('sys', (st) => ({ state: { ...st, rows: Array.from({ length: 2_000 }, (_, i) => big(i)) } }));
+    const snapshot = statSync(join(dir, 'db.json')).size;
+    const before = statSync(join(dir, 'log.jsonl')).size;
+    await s.update<{ rows: unknown[] }, { state: { rows: unknown[] } }>('sys', (st) => ({ state: { ...st, rows: st.rows.map((r, i) => (i === 1_500 ? big(-1) : r)) } }));
+    const line = statSync(join(dir, 'log.jsonl')).size - before;
+    expect(before).toBeGreaterThan(400_000); // the first write set the array whole
+    expect(line).toBeLessThan(400);
+    expect(statSync(join(dir, 'db.json')).size).toBe(snapshot);
+    await s.close(); // a clean stop folds the log into the snapshot
+    expect([statSync(join(dir, 'log.jsonl')).size, JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).sys.rows[1_500].i]).toEqual([0, -1]);
+  });
+
+  it('a start replays the log over the snapshot, drops a record cut short by a crash, and continues after it', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    const ids = [(await add(s)).id, (await add(s)).id];
+    const copy = crashCopy(dir);
+    expect(logLines(copy)).toHaveLength(2);
+    appendFileSync(join(copy, 'log.jsonl'), '{"s":3,"o":[["s",["sys","n"],'); // an append the crash cut
+    const again = await open(copy);
+    expect(again.get<S>('sys')).toEqual({ n: 2, ids });
+    expect(readFileSync(join(copy, 'log.jsonl'), 'utf8')).toBe(''); // folded into the snapshot at start
+    const third = await add(again);
+    const once = await open(crashCopy(copy));
+    expect(once.get<S>('sys')).toEqual({ n: 3, ids: [...ids, third.id] });
+    expect(once.meta().boots).toBe(3);
+  });
+
+  it('skips records a snapshot already holds (a stop between the snapshot and emptying the log)', async () => {
+    const dir = tmp();
+    const s = await open(dir);
+    await add(s);
+    await add(s);
+    const log = readFileSync(join(dir, 'log.jsonl'));
+    await s.close();
+    writeFileSync(join(dir, 'log.jsonl'), log); // the snapshot written at close, the log not yet emptied
+    const again = await open(dir);
+    expect(again.get<S>('sys').n).toBe(2);
+  });
+
+  it('refuses a log damaged before its end, or with records missing, and leaves the files as they were', async () => {
+    for (const damage of [
+      (lines: string[]) => [lines[0], '{"s":2,"o":[["s",["sys"', lines[1]], // a bad line that is not the last
+      (lines: string[]) => [lines[0], lines[1].replace('"s":2', '"s":5')], // a gap in the sequence
+      (lines: string[]) => [lines[0], '{"s":2,"o":[["s",["nothing","here"],1]]}'], // a path the state does not have
+    ]) {
+      const dir = tmp();
+      const s = await open(dir);
+      await add(s);
+      await add(s);
+      const copy = crashCopy(dir);
+      const text = `${damage(logLines(copy)).join('\n')}\n`;
+      writeFileSync(join(copy, 'log.jsonl'), text);
+      await expect(Store.open({ kind: 'file', dir: copy }, () => world())).rejects.toThrow(/log.jsonl cannot be replayed \(.+\); the simulator will not overwrite it/);
+      expect(readFileSync(join(copy, 'log.jsonl'), 'utf8')).toBe(text);
+      expect(existsSync(join(copy, 'LOCK'))).toBe(false);
+    }
+  });
+
+  it('keeps the state immutable: a mutation that changes committed state in place fails and changes nothing', async () => {
+    const s = await open(tmp());
+    await add(s);
+    await expect(
+      s.update<S, { state: S }>('sys', (st) => {
+        st.ids.push('sneaked in'); // invisible to a diff: refused
+        return { state: st };
+      }),
+    ).rejects.toThrow(TypeError);
+    expect(s.latest<S>('sys').ids).toHaveLength(1);
   });
 
   it('refuses to start on a corrupt state file instead of silently replacing it', async () => {

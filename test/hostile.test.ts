@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { b64, HANDBOOK, mcoiError, readyCodes, setup, withoutErrorId } from './helpers.js';
 import { BASE, requestBody, USER } from './id-issuer/helpers.js';
 import { call, contractViolations, startServer, stop } from './process.js';
+import { MAX_STRING } from '../simulator/core/bounds.js';
 
 const violations = contractViolations();
 const DEEP = '['.repeat(8000) + ']'.repeat(8000);
@@ -162,6 +163,61 @@ describe('a request Node cannot read (headers over 16 KB)', () => {
       expect((await call(violations, s.base, 'GET', '/__sim/health')).status).toBe(200);
     } finally {
       await stop(s);
+    }
+  });
+});
+
+describe('a string longer than its contract allows', () => {
+  const order = (poNumber: string) => ({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', businessPlaceId: 27, poNumber, products: [{ gtin: '04899215122371', quantity: 1, serialNumberType: 'OPERATOR', cisType: 'UNIT' }] });
+
+  it('MCOI: a poNumber of 5 MB is a 400 naming the field, and nothing is stored; 1000 characters is accepted', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const huge = await s.http.post('/mcoi/api/orders').set('Authorization', auth).send(order('x'.repeat(5 * 1024 * 1024)));
+    expect(huge.status).toBe(400);
+    expect(huge.body.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', error: 'Invalid parameter $.poNumber: must NOT have more than 1000 characters', requestBodyJsonPath: '$.poNumber' });
+    expect((await s.http.get('/__sim/state/mcoi')).body.orders.total).toBe(6);
+    const atLimit = await s.http.post('/mcoi/api/orders').set('Authorization', auth).send(order('x'.repeat(1000)));
+    expect(atLimit.status).toBe(200);
+    expect(s.violations).toEqual([]);
+  });
+
+  it('MCOI: documentBody is bounded by the body limit, not the string cap, and a long string inside the report is refused', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const { codes } = await readyCodes(s, auth, 40);
+    const report = { productGroup: 'vegetableoil', businessPlaceId: 27, packageType: 'UNIT', documentDate: '2026-03-02T08:00:00+05:00', codes: codes.map((code) => ({ code, printQualityClass: 'A' })) };
+    expect(b64(report).length).toBeGreaterThan(1000);
+    const long = await s.http.post('/mcoi/public/api/v1/doc/validation').set('Authorization', auth).send({ documentBody: b64({ ...report, codes: [{ code: 'x'.repeat(1001), printQualityClass: 'A' }] }) });
+    expect(long.status).toBe(400);
+    expect(long.body.globalErrors[0].error).toBe('Invalid parameter $.documentBody.codes[0].code: must NOT have more than 1000 characters');
+    const ok = await s.http.post('/mcoi/public/api/v1/doc/validation').set('Authorization', auth).send({ documentBody: b64(report) });
+    expect(ok.status).toBe(200);
+    expect(s.violations).toEqual([]);
+  });
+
+  it('ID issuer: a 1001-character productBrand is a 400 problem naming the field', async () => {
+    const s = await setup();
+    const res = await s.http.post(`${BASE}/requests`).set('Authorization', USER).send(requestBody({ productData: { ...requestBody().productData, productBrand: 'b'.repeat(1001) } }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual({ '$.productData.productBrand': ['must NOT have more than 1000 characters'] });
+    expect((await s.http.get('/__sim/state/id-issuer')).body.requests.total).toBe(6);
+    expect(s.violations).toEqual([]);
+  });
+
+  it('control plane: a 1001-character scenario name is a 400 problem', async () => {
+    const s = await setup();
+    const res = await s.http.post('/__sim/scenarios').send({ name: 'a'.repeat(1001) });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(s.violations).toEqual([]);
+  });
+
+  it('every served contract says so (x-sim-interpretation names the cap)', async () => {
+    const s = await setup();
+    for (const [id, c] of Object.entries(s.sim.contracts)) {
+      const notes = ((c.document.info as unknown as Record<string, unknown>)['x-sim-interpretation'] ?? []) as string[];
+      expect(notes.some((n) => n.includes(`at most ${MAX_STRING} characters`)), id).toBe(true);
     }
   });
 });

@@ -60,3 +60,10 @@ export function preview(value: unknown, maxChars: number): string {
   }
   return out.length > maxChars ? `${out.slice(0, maxChars)}…` : out;
 }
+
+/**
+ * The longest string a request may carry where its contract states no maximum (the documents give few: MCOI's
+ * seriesNumber, 20). Longer than any code, name or reason the systems exchange; a whole text body or a field the
+ * contract declares long (a base64 report) has its own bound.
+ */
+export const MAX_STRING = 1000;

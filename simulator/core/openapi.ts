@@ -14,6 +14,7 @@ import addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { parse as parseYaml } from 'yaml';
 import { bodyKind, type UploadedFile } from './body.js';
+import { MAX_STRING } from './bounds.js';
 import type { ValidationIssue } from './errors.js';
 import { isWellFormedXml } from './xml.js';
 
@@ -106,9 +107,46 @@ function issueFrom(where: ValidationIssue['in'], e: ErrorObject): ValidationIssu
   return { in: where, path, name, reason: e.keyword, message };
 }
 
+/**
+ * A copy of a document in which every string schema that states no bound of its own (`maxLength`, `enum`, `const`,
+ * or content such as a file) has `maxLength: MAX_STRING`: what request bodies are validated against. The documents
+ * give few maxima; a value they leave open must still not be megabytes long. Parameters are left as written: the
+ * 16 KB header limit bounds them, and a path or query value is looked up, never stored.
+ */
+function capStrings<T>(document: T): T {
+  const copy = structuredClone(document);
+  const stack: unknown[] = [copy];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (node && typeof node === 'object') {
+      const s = node as Record<string, unknown>;
+      const stringy = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
+      const bounded = 'maxLength' in s || 'enum' in s || 'const' in s || 'contentMediaType' in s || s.format === 'binary';
+      if (stringy && !bounded) s.maxLength = MAX_STRING;
+      // An operation's or path item's parameter list, and components.parameters; not a property named so.
+      for (const [k, v] of Object.entries(s)) if (!(k === 'parameters' && (Array.isArray(v) || 'schemas' in s))) stack.push(v);
+    }
+  }
+  return copy;
+}
+
+function newAjv(document: object, params: boolean): Ajv2020 {
+  const ajv = params
+    ? new Ajv2020({ strict: false, allErrors: false, coerceTypes: 'array', useDefaults: true })
+    : new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema(document, SPEC_ID);
+  return ajv;
+}
+
 export class Contract {
   readonly operations: Operation[];
+  /** JSON and multipart request bodies: strings capped (see capStrings). */
   private readonly bodyAjv: Ajv2020;
+  /** Responses, and text request bodies (bounded as a whole by the body limit): the document as written. */
+  private readonly plainBodyAjv: Ajv2020;
+  /** Parameters (coerced from text), requests' and responses'. */
   private readonly paramAjv: Ajv2020;
   private readonly cache = new Map<string, ValidateFunction>();
 
@@ -116,12 +154,9 @@ export class Contract {
     readonly document: OpenAPIV3_1.Document,
     readonly source: string,
   ) {
-    this.bodyAjv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
-    this.paramAjv = new Ajv2020({ strict: false, allErrors: false, coerceTypes: 'array', useDefaults: true });
-    addFormats(this.bodyAjv);
-    addFormats(this.paramAjv);
-    this.bodyAjv.addSchema(document as object, SPEC_ID);
-    this.paramAjv.addSchema(document as object, SPEC_ID);
+    this.bodyAjv = newAjv(capStrings(document) as object, false);
+    this.plainBodyAjv = newAjv(document as object, false);
+    this.paramAjv = newAjv(document as object, true);
     this.operations = [];
     for (const [path, item] of Object.entries(document.paths ?? {})) {
       if (!item) continue;
@@ -167,7 +202,7 @@ export class Contract {
   }
 
   private compile(ajv: Ajv2020, key: string, schema: object): ValidateFunction {
-    const cacheKey = `${ajv === this.paramAjv ? 'p' : 'b'}:${key}`;
+    const cacheKey = `${[this.bodyAjv, this.paramAjv, this.plainBodyAjv].indexOf(ajv)}:${key}`;
     let v = this.cache.get(cacheKey);
     if (!v) {
       v = ajv.compile(schema);
@@ -177,7 +212,7 @@ export class Contract {
   }
 
   private paramsValidator(op: Operation, where: 'query' | 'path' | 'header'): ValidateFunction {
-    const cached = this.cache.get(`p:${op.pointer}:${where}`);
+    const cached = this.cache.get(`1:${op.pointer}:${where}`);
     if (cached) return cached;
     const params = op.parameters.filter((p) => p.in === where);
     const properties: Record<string, object> = {};
@@ -253,7 +288,7 @@ export class Contract {
         const kind = bodyKind(mt);
         // Bytes are checked for presence and size only; a multipart body's file parts count as strings.
         if (kind !== 'binary') {
-          const bv = this.compile(this.bodyAjv, `${op.pointer}:body:${mt}`, { $ref: `${SPEC_ID}${op.pointer}/requestBody/content/${escapePointer(mt)}/schema` });
+          const bv = this.compile(kind === 'text' ? this.plainBodyAjv : this.bodyAjv, `${op.pointer}:body:${mt}`, { $ref: `${SPEC_ID}${op.pointer}/requestBody/content/${escapePointer(mt)}/schema` });
           const seen = kind === 'multipart' ? asSchemaSees(parts.body as Record<string, string | UploadedFile>) : parts.body;
           if (!bv(seen)) return { ok: false, issues: (bv.errors ?? []).map((e) => issueFrom('body', e)) };
         }
@@ -334,7 +369,7 @@ export class Contract {
     if (body === undefined) return problems; // streamed: the bytes are not captured
     const kind = bodyKind(mt);
     if (kind === 'json') {
-      const v = this.compile(this.bodyAjv, `${pointer}:${mt}`, { $ref: `${SPEC_ID}${pointer}/content/${escapePointer(mt)}/schema` });
+      const v = this.compile(this.plainBodyAjv, `${pointer}:${mt}`, { $ref: `${SPEC_ID}${pointer}/content/${escapePointer(mt)}/schema` });
       if (!v(body)) problems.push(...(v.errors ?? []).map((e) => `${name} ${status}: ${jsonPath(e.instancePath)} ${e.message} ${JSON.stringify(e.params)}`));
     } else if (kind === 'text') {
       const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;

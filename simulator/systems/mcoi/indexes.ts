@@ -64,7 +64,7 @@ export class McoiIndexes {
     return n;
   }
 
-  /** An owner's orders and those transferred to it as a service provider (its TIN), in the order they were made. */
+  /** An owner's orders and those transferred to it as a service provider (its TIN); callers sort. */
   visibleOrders(s: McoiState, orgId: number, tin: string | undefined): Order[] {
     const ids = [...(this.ordersByOrg.get(orgId) ?? []), ...(tin ? (this.ordersByContractor.get(tin) ?? []) : [])];
     return [...new Set(ids)].flatMap((id) => pmap.get(s.orders, id) ?? []);

@@ -31,9 +31,10 @@ import { CONTROL_HANDBOOK } from './control/handbook.js';
 import { createControl } from './control/index.js';
 import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
+import { trueApi } from './systems/true-api/index.js';
 
 /** The emulated systems, one line each. */
-export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer];
+export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer, trueApi];
 
 /** The catalog of the default systems (what main.ts and the CLI check scenarios and settings against). */
 export const defaultCatalog = (): Catalog => catalogOf(SYSTEMS);
@@ -149,6 +150,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
 
   const contextOf = <S>(m: SystemModule<S>): SystemContext<S> => ({
     id: m.id,
+    seed: config.seed,
     clock,
     contract: contracts[m.id],
     state: () => store.get<S>(m.id),

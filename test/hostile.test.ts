@@ -210,6 +210,7 @@ describe('a string longer than its contract allows', () => {
     const res = await s.http.post('/__sim/scenarios').send({ name: 'a'.repeat(1001) });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([{ in: 'body', path: '$.name', message: 'must NOT have more than 1000 characters' }]);
     expect(s.violations).toEqual([]);
   });
 

@@ -82,3 +82,23 @@ describe('ID issuer: another tenant', () => {
     expect(list.map((i: { requestId: number }) => i.requestId)).not.toContain(planted);
   });
 });
+
+describe('True API: another participant', () => {
+  it('sees none of the producer\'s catalogue, balances or contracts, and cannot bill them', async () => {
+    const { signIn } = await import('./true-api/helpers.js');
+    const s = await setup();
+    const producer = await signIn(s, '150140000012');
+    const intruder = await signIn(s, '180340000025');
+    const gtins = await s.http.get('/true-api/product/gtin').query({ pg: 'tobacco', limit: 10000 }).set('Authorization', intruder);
+    expect(gtins.body.gtins).not.toContain('00000046229175');
+    const route = await s.http.post('/true-api/product/route/gtin').set('Authorization', intruder).send({ data: ['00000046229175'] });
+    expect(route.status).toBe(404);
+    const balance = await s.http.get('/true-api/elk/product-groups/balance/all').set('Authorization', intruder);
+    expect(balance.body.every((b: { organisationId: number }) => b.organisationId === 600000812)).toBe(true);
+    const bill = await s.http.post('/true-api/elk/crm-api/prequests').set('Authorization', intruder).send({ contractId: '100000301', amount: '1', sendto: 'x@y.kz' });
+    expect(bill.status).toBe(404);
+    expect((await s.http.get('/__sim/state/true-api')).body.prequests).toEqual({ total: 0 });
+    // The producer's own session is untouched by another participant's sign-in.
+    expect((await s.http.get('/true-api/elk/product-groups/balance/all').set('Authorization', producer)).status).toBe(200);
+  });
+});

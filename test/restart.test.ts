@@ -1,5 +1,5 @@
 /**
- * Restart, then mutate: every entity that carries an id, in both systems, with the file store and a real process
+ * Restart, then mutate: every entity that carries an id, in every system, with the file store and a real process
  * stopped by SIGTERM and then by SIGKILL. What was acknowledged before a stop is there after it, and no id, token
  * or serial handed out before is handed out again.
  */
@@ -34,10 +34,20 @@ interface Round {
   unit: string;
   requestId: number;
   idToken: string;
+  /** True API: a GET /auth/key challenge left open (the next round signs in with it), a token, an invoice, a certificate. */
+  taOpenKey: string;
+  taToken: string;
+  taPrequest: number;
+  taSerial: string;
 }
 
-async function round(s: Running, n: number): Promise<Round> {
+async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   const c = (method: string, path: string, opts: Parameters<typeof call>[4] = {}) => call(violations, s.base, method, path, opts);
+  if (prev) {
+    // What True API acknowledged before the stop: the token still works, the open challenge can still be signed.
+    expect((await c('GET', '/true-api/elk/product-groups/balance/all', { token: prev.taToken })).status).toBe(200);
+    expect((await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: prev.taOpenKey, data: 'x', inn: '180340000025' } })).status).toBe(200);
+  }
   const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
   expect(login.status).toBe(200);
   const token = login.body.accessToken as string;
@@ -73,6 +83,15 @@ async function round(s: Running, n: number): Promise<Round> {
   const minted = await c('POST', '/__sim/id-issuer/tokens', { body: { user: 'user@test.pl' } });
   expect(minted.status).toBe(201);
   expect((await c('POST', '/__sim/clock', { body: { advanceMs: 2_000 } })).status).toBe(200); // reports processed
+  const key = await c('GET', '/true-api/auth/key');
+  const signIn = await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: key.body.uuid, data: 'x', inn: '150140000012' } });
+  expect(signIn.status).toBe(200);
+  const prequest = await c('POST', '/true-api/elk/crm-api/prequests', { token: signIn.body.token, body: { contractId: '100000301', amount: '10', sendto: 'a@b.kz' } });
+  expect(prequest.status).toBe(200);
+  const certificate = await c('POST', '/__sim/true-api/certificates', { body: { bin: '150140000012' } });
+  expect(certificate.status).toBe(201);
+  const open = await c('GET', '/true-api/auth/key');
+  expect(open.status).toBe(200);
   return {
     accessToken: token,
     refreshToken: login.body.refreshToken,
@@ -85,6 +104,10 @@ async function round(s: Running, n: number): Promise<Round> {
     unit,
     requestId: request.body.requestId,
     idToken: minted.body.token,
+    taOpenKey: open.body.uuid,
+    taToken: signIn.body.token,
+    taPrequest: prequest.body.response,
+    taSerial: certificate.body.serialNumber,
   };
 }
 
@@ -117,12 +140,12 @@ describe('restart, then mutate (file store, real process)', () => {
 
     s = await startServer(env);
     await present(s, rounds[0]);
-    rounds.push(await round(s, 2));
+    rounds.push(await round(s, 2, rounds[0]));
     expect(await stop(s, 'SIGKILL')).toBe(null);
 
     s = await startServer(env);
     for (const r of rounds) await present(s, r);
-    rounds.push(await round(s, 3));
+    rounds.push(await round(s, 3, rounds[1]));
     const owner = (await call(violations, s.base, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken;
     const all = await call(violations, s.base, 'GET', '/mcoi/api/orders', { token: owner });
     expect(all.body.orderInfos).toHaveLength(6 + 3); // the six orders of the default world, then one per round
@@ -136,5 +159,6 @@ describe('restart, then mutate (file store, real process)', () => {
     const codes = rounds.flatMap((r) => r.codes);
     expect(new Set(codes).size).toBe(codes.length);
     expect(rounds.map((r) => r.requestId)).toEqual([25, 26, 27]);
+    expect(rounds.map((r) => r.taPrequest)).toEqual([1, 2, 3]);
   });
 });

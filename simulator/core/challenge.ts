@@ -31,7 +31,8 @@ export function issueChallenge(challenges: Challenges, o: { id: string; data: st
 
 /** Uses a challenge once: answered or not, it is gone afterwards. */
 export function consumeChallenge(challenges: Challenges, id: string, nowMs: number): { challenges: Challenges; result: ChallengeUse } {
-  const c = challenges[id];
+  // Own keys only: an id such as "__proto__" or "constructor" is no challenge.
+  const c = Object.hasOwn(challenges, id) ? challenges[id] : undefined;
   if (!c) return { challenges, result: { ok: false, reason: 'unknown' } };
   const { [id]: _used, ...rest } = challenges;
   return { challenges: rest, result: nowMs >= c.expiresAt ? { ok: false, reason: 'expired' } : { ok: true, challenge: c } };

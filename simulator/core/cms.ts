@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata'; // @peculiar/x509 resolves its services through tsyringe, which needs it
 import { webcrypto } from 'node:crypto';
-import { X509Certificate, X509CertificateGenerator } from '@peculiar/x509';
+import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate, X509CertificateGenerator } from '@peculiar/x509';
 import { Certificate, ContentInfo, CryptoEngine, EncapsulatedContentInfo, IssuerAndSerialNumber, SignedData, SignerInfo, setEngine } from 'pkijs';
 import { OctetString } from 'asn1js';
 
@@ -105,4 +105,4 @@ export async function signCms(content: Uint8Array, o: { certificate: X509Certifi
   return Buffer.from(info.toSchema().toBER(false));
 }
 
-export { X509Certificate, X509CertificateGenerator };
+export { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509Certificate, X509CertificateGenerator };

@@ -106,6 +106,8 @@ export interface SystemModule<S = unknown, P = unknown> {
 /** What a system receives from the app: its state, its settings, shared machinery; never another system. */
 export interface SystemContext<S> {
   readonly id: string;
+  /** The world's seed (a data directory keeps the one it was made with): for what must be the same every start. */
+  readonly seed: number;
   readonly clock: Clock;
   readonly contract: Contract;
   /** Committed state: what a client may see. */

@@ -1,0 +1,80 @@
+/**
+ * True API sign-in (§4): who signed the data of GET /auth/key, under the signature profile, and the token's claims.
+ *
+ * - `lenient` (default): any non-empty data. When it is a CMS, the participant is the one its signer certificate
+ *   names (OU=BIN<bin>); otherwise an `inn` field of the body (clients of the Russian twin send one), else the
+ *   world's default participant. No real national signature is needed in a test.
+ * - `strict`: data must be an attached CMS over the challenge, made with a certificate of the simulator's test CA,
+ *   valid at the virtual now; anything else is refused with the reason.
+ *
+ * @example
+ * const bin = await signerOf({ data, inn }, challenge, 'strict', pki, nowMs); // '150140000012' or a SimError
+ */
+import { CmsInvalid, parseCms, subjectField, type ParsedCms } from '../../core/cms.js';
+import { SimError } from '../../core/errors.js';
+import { HANDBOOK } from './handbook.js';
+import type { TestPki } from './pki.js';
+import { isValidBin } from './reference.js';
+import type { Participant, World } from './state.js';
+
+export type SignatureProfile = 'lenient' | 'strict';
+
+/** The BIN a signer certificate names in its OU (`BIN150140000012`), if any. */
+export function binOf(cms: ParsedCms): string | undefined {
+  for (const ou of subjectField(cms.signers[0].certificate, 'OU')) {
+    const m = /^BIN([0-9]{12})$/.exec(ou.trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+const invalid = (why: string) => new SimError(HANDBOOK.SIGNATURE_INVALID, [why]);
+
+/** The BIN of whoever signed `data` for the challenge `challengeData`, or the SimError to answer. */
+export async function signerOf(body: { data: string; inn?: string }, challengeData: string, profile: SignatureProfile, pki: TestPki, nowMs: number, world: World): Promise<string> {
+  let cms: ParsedCms | undefined;
+  try {
+    cms = parseCms(body.data);
+  } catch (e) {
+    if (!(e instanceof CmsInvalid)) throw e;
+    if (profile === 'strict') throw invalid(`данные не являются подписью CMS (PKCS#7) в base64: ${e.message}`);
+  }
+  if (profile === 'lenient') {
+    const fromCert = cms && binOf(cms);
+    if (fromCert) return fromCert;
+    if (body.inn !== undefined && body.inn !== '') {
+      if (!isValidBin(body.inn)) throw new SimError(HANDBOOK.INVALID_VALUE, ['inn', `${body.inn} не является ИИН/БИН`]);
+      return body.inn;
+    }
+    return world.defaultParticipant;
+  }
+  const signed = cms!;
+  if (!signed.content) throw invalid('подпись не содержит подписанных данных: нужна подпись с включением данных (attached CMS)');
+  // NCALayer's createCMSSignatureFromBase64 signs the bytes the base64 stands for: the data itself. Signing the
+  // base64 text of it is accepted too.
+  const content = signed.content.toString('latin1');
+  if (content !== challengeData && content !== Buffer.from(challengeData, 'latin1').toString('base64')) throw invalid('подписаны не те данные, что выданы методом GET /auth/key');
+  const why = await pki.verify(signed, nowMs);
+  if (why) throw invalid(why);
+  const bin = binOf(signed);
+  if (!bin) throw invalid('в сертификате подписанта нет БИН (OU=BIN<12 цифр>)');
+  return bin;
+}
+
+/** The participant a BIN names, able to sign in; or the SimError to answer. */
+export function participantFor(world: World, bin: string): Participant {
+  const p = world.participants.find((x) => x.bin === bin);
+  if (!p) throw new SimError(HANDBOOK.PARTICIPANT_UNKNOWN, [bin]);
+  if (!p.registered) throw new SimError(HANDBOOK.PARTICIPANT_NOT_REGISTERED, [bin]);
+  return p;
+}
+
+/** The token's claims, as the document's example shows them (product_group_info) plus pid and the BIN. */
+export function claimsOf(p: Participant): Record<string, unknown> {
+  return {
+    pid: p.organisationId,
+    inn: p.bin,
+    full_name: p.name,
+    product_group_info: p.contracts.map((c) => ({ name: c.productGroup, status: null, types: p.roles })),
+  };
+}

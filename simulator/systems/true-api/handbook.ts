@@ -1,0 +1,55 @@
+/**
+ * Every error the True API simulator returns. The ONLY home of these texts. §2.1 gives the envelope
+ * `{"error_message": "..."}` (JSON) and two 401 bodies in XML; the texts below are the document's where it gives
+ * one (source names the section), simulator-defined in the document's language where it is silent.
+ */
+import type { Handbook, HandbookEntry } from '../../core/errors.js';
+
+export interface TrueApiError extends HandbookEntry {
+  /** 401s are XML bodies named by their exception, with an `error` code (§2.1). */
+  readonly xml?: { readonly exception: string; readonly error: string };
+  /** Answered with an empty body (406, §1.3). */
+  readonly empty?: true;
+}
+
+const SIM = 'simulator-defined (the document is silent)';
+
+export const HANDBOOK = {
+  UNAUTHORIZED: { status: 401, xml: { exception: 'UnauthorizedException', error: 'unauthorized' }, text: 'Full authentication is required to access this resource', source: '§2.1 (401, no token)' },
+  TOKEN_EXPIRED: { status: 401, xml: { exception: 'InvalidTokenException', error: 'invalid_token' }, text: (token: string) => `Access token expired: ${token}`, source: '§2.1 (401, expired token); a token replaced by a newer one answers the same (observed #16: a new token invalidates the previous one)' },
+  TOKEN_INVALID: { status: 401, xml: { exception: 'InvalidTokenException', error: 'invalid_token' }, text: (token: string) => `Invalid access token: ${token}`, source: 'the 401 family of §2.1; text as Spring Security OAuth2 words it (the document shows the expired case only)' },
+  MISSING_PARAMETER: { status: 400, text: (name: string) => `Отсутствует обязательный параметр: ${name}`, source: '§2.1 (400), §5.7, §5.8' },
+  WRONG_TYPE: { status: 400, text: (name: string, type: string) => `Параметр ${name} требует значение типа ${type}`, source: '§2.1 (400)' },
+  BODY_MISSING: { status: 400, text: 'Required request body is missing', source: '§5.5' },
+  JSON_PARSE: { status: 400, text: (detail: string) => `JSON parse error: ${detail}`, source: '§5.1, §5.5 (Jackson messages passed through)' },
+  INVALID_VALUE: { status: 400, text: (name: string, what: string) => `Некорректное значение параметра ${name}: ${what}`, source: SIM },
+  NO_ACCESS: { status: 403, text: 'Отсутствует доступ к ресурсу', source: '§2.1 (403)' },
+  NO_CONTRACT: { status: 403, text: 'Отсутствует действующий договор по ТГ', source: '§2.1, §5.1 (403)' },
+  PATH_NOT_FOUND: { status: 404, text: 'Метод с указанным URL не найден', source: '§2.1 (404)' },
+  METHOD_NOT_ALLOWED: { status: 405, text: (method: string) => `Request method '${method}' not supported`, source: 'Spring MVC text (the service is Spring: Jackson messages, §5.1); the document is silent' },
+  NOT_ACCEPTABLE: { status: 406, empty: true, text: '', source: '§1.3 (406 with an empty body)' },
+  PAYLOAD_TOO_LARGE: { status: 413, text: 'Слишком большой запрос', source: '§2.1, §2.3 (413 above 30 MB)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, text: (type: string) => `Content type '${type}' not supported`, source: '§2.1 (415, no body shown); Spring MVC text' },
+  TOO_MANY_REQUESTS: { status: 429, text: (n: number) => `Превышено допустимое количество запросов: не более ${n} в минуту`, source: 'simulator-defined (the document states no rate limit; a scenario may set one)' },
+  INTERNAL: { status: 500, text: 'Ошибка при выполнении запроса', source: '§2.1 (500)' },
+  UNAVAILABLE: { status: 503, text: 'Удаленная система недоступна', source: '§2.1 (503)' },
+  NO_ANSWER: { status: 504, text: 'Отсутствует ответ системы', source: '§2.1 (504)' },
+  UPSTREAM_STATUS: { status: 502, text: (status: number) => `Ошибка при выполнении запроса (${status})`, source: 'simulator-defined (scenario status faults)' },
+
+  AUTH_KEY_UNKNOWN: { status: 400, text: (uuid: string) => `Данные для подписи с идентификатором ${uuid} не найдены или уже использованы: получите новые методом GET /auth/key`, source: SIM },
+  AUTH_KEY_EXPIRED: { status: 400, text: (uuid: string) => `Истёк срок действия данных для подписи с идентификатором ${uuid}: получите новые методом GET /auth/key`, source: SIM },
+  SIGNATURE_INVALID: { status: 400, text: (why: string) => `Ошибка проверки ЭЦП: ${why}`, source: SIM },
+  PARTICIPANT_UNKNOWN: { status: 403, text: (bin: string) => `Участник оборота товаров с ИИН/БИН ${bin} не зарегистрирован в ИС МПТ`, source: SIM },
+  PARTICIPANT_NOT_REGISTERED: { status: 403, text: (bin: string) => `Регистрация участника оборота товаров с ИИН/БИН ${bin} не завершена`, source: SIM },
+
+  PID_MISSING: { status: 404, text: 'В токене отсутствует свойство pid', source: '§8.2 (404)' },
+  NO_ACCOUNT: { status: 404, text: (pid: string) => `В токене указано некорректное значение параметра pid, либо в Системе ИС МПТ нет пользователя с идентификаторами ${pid} нет лицевого счёта в Системе ИС МПТ`, source: '§8.2 (404), verbatim' },
+  PRODUCT_GROUP_UNKNOWN: { status: 400, text: (name: string) => `Could not determine product group by name '${name}'`, source: '§6.1 (400)' },
+  GTINS_NOT_FOUND: { status: 404, text: 'Not Found', source: '§6.3 (404)' },
+} as const satisfies Record<string, TrueApiError>;
+
+/** Errors of True API's control-plane routes (rendered as the control plane's problem details). */
+export const CONTROL_ERRORS = {
+  BIN_INVALID: { status: 400, text: (bin: string) => `${JSON.stringify(bin)} is not a valid IIN/BIN (12 digits with the Kazakh check digit)`, source: 'simulator-defined' },
+  UNKNOWN_PARTICIPANT: { status: 404, text: (bin: string) => `no participant with IIN/BIN ${bin} in this world`, source: 'simulator-defined' },
+} as const satisfies Handbook;

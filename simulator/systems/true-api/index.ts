@@ -1,0 +1,248 @@
+/**
+ * True API — Kazakhstan's national marking system ИС МПТ (True API v2.22), served under /true-api. This file is what
+ * the system declares (contract, handbook, timings, switches, world) and how it is wired.
+ */
+import { bearerToken } from '../../core/auth.js';
+import { TIME_RANGE } from '../../core/clock.js';
+import { RequestInvalid, SimError, type RenderedError, type ValidationIssue } from '../../core/errors.js';
+import { verifyJwt } from '../../core/jwt.js';
+import { pmap } from '../../core/pmap.js';
+import { mergeByKey } from '../../core/scenario.js';
+import type { SimRequest, SystemModule } from '../../core/system.js';
+import { toXml } from '../../core/xml.js';
+import { CONTROL_ERRORS, HANDBOOK, type TrueApiError } from './handbook.js';
+import { pemOfPrivateKey, TestPki } from './pki.js';
+import { isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
+import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
+import type { Participant, TrueApiState } from './state.js';
+import { buildWorld, worldProblems, type WorldFixture } from './world.js';
+
+/** The body a handbook error renders to: JSON `{error_message}`, the XML of a 401, nothing for a 406. */
+export function renderTrueApiError(entry: TrueApiError, args: unknown[] = []): RenderedError {
+  const text = new SimError(entry, args).message;
+  if (entry.empty) return { status: entry.status, body: undefined };
+  if (entry.xml) return { status: entry.status, contentType: 'application/xml', body: toXml({ [entry.xml.exception]: { error: entry.xml.error, error_description: text } }) };
+  return { status: entry.status, body: { error_message: text } };
+}
+
+/** Java's name for a JSON Schema type, as Spring words a wrong parameter type (§2.1). */
+const JAVA_TYPE: Record<string, string> = { integer: 'Integer', number: 'Number', boolean: 'Boolean', string: 'String', array: 'List', object: 'Map' };
+const JAVA_CLASS: Record<string, string> = { array: 'java.util.ArrayList', object: 'java.util.LinkedHashMap', string: 'java.lang.String', integer: 'java.lang.Integer', number: 'java.math.BigDecimal', boolean: 'java.lang.Boolean' };
+
+/** The Jackson token a JSON value starts with. */
+function jacksonToken(v: unknown): string {
+  if (Array.isArray(v)) return 'START_ARRAY';
+  if (v === null) return 'VALUE_NULL';
+  if (typeof v === 'object') return 'START_OBJECT';
+  if (typeof v === 'string') return 'VALUE_STRING';
+  if (typeof v === 'boolean') return v ? 'VALUE_TRUE' : 'VALUE_FALSE';
+  return Number.isInteger(v) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT';
+}
+
+/** The value at a `$.a[0].b` path of a body (undefined when it is not there). */
+function at(body: unknown, path: string): unknown {
+  let cur = body;
+  for (const m of path.replace(/^\$/, '').matchAll(/\.([^.[]+)|\[(\d+)\]/g)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[m[1] ?? m[2]];
+  }
+  return cur;
+}
+
+/** A request that does not fit the contract, as the Spring service behind True API answers it. */
+function invalidRequest(i: ValidationIssue, body: unknown): RenderedError {
+  const name = i.name ?? (i.path.replace(/^\$\.?/, '') || 'body');
+  if (i.reason === 'tooLarge') return renderTrueApiError(HANDBOOK.PAYLOAD_TOO_LARGE);
+  if (i.reason === 'mediaType') return renderTrueApiError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [/^(\S+) is not supported/.exec(i.message)?.[1] ?? i.message]);
+  if (i.in === 'body' && i.reason === 'required' && i.path === '$') return renderTrueApiError(HANDBOOK.BODY_MISSING);
+  if (i.in === 'body' && i.reason === 'malformed') return renderTrueApiError(HANDBOOK.JSON_PARSE, [`${i.message}; nested exception is com.fasterxml.jackson.core.JsonParseException`]);
+  const expected = /must be (\w+)/.exec(i.message)?.[1];
+  if (i.in === 'body' && i.reason === 'type' && expected) {
+    const what = `Cannot deserialize instance of \`${JAVA_CLASS[expected] ?? expected}\` out of ${jacksonToken(at(body, i.path))} token`;
+    return renderTrueApiError(HANDBOOK.JSON_PARSE, [`${what}; nested exception is com.fasterxml.jackson.databind.exc.MismatchedInputException: ${what}`]);
+  }
+  if (i.reason === 'required') return renderTrueApiError(HANDBOOK.MISSING_PARAMETER, [i.name ?? name]);
+  if (i.reason === 'type' && expected) return renderTrueApiError(HANDBOOK.WRONG_TYPE, [name, JAVA_TYPE[expected] ?? expected]);
+  return renderTrueApiError(HANDBOOK.INVALID_VALUE, [name, i.message]);
+}
+
+const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
+const BIN = { type: 'string', pattern: '^[0-9]{12}$' };
+
+export const trueApi: SystemModule<TrueApiState, Caller> = {
+  id: 'true-api',
+  title: 'Kazakhstan True API v2.22 (ИС МПТ)',
+  base: '/true-api',
+  contract: 'openapi/true-api.yaml',
+  controlContract: 'openapi/true-api.control.yaml',
+  handbook: HANDBOOK,
+  timings: TIMINGS,
+  rateLimit: { error: 'TOO_MANY_REQUESTS' },
+  switches: {
+    signatures: {
+      env: 'SIM_TRUE_API_SIGNATURES',
+      values: ['lenient', 'strict'],
+      default: 'lenient',
+      description: 'Sign-in signatures: lenient accepts any data (the participant from a CMS certificate, an inn field, or the default one); strict verifies an attached CMS over the challenge against the test CA.',
+    },
+  },
+  outcomes: {},
+  callers: { user: 'participant BIN' },
+  fixture: 'fixtures/true-api/world.json',
+  worldOverlay: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Participants (by bin), catalogue products (by gtin), the default participant of lenient sign-ins.',
+    properties: {
+      defaultParticipant: BIN,
+      participants: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['bin'],
+        properties: {
+          bin: BIN,
+          name: { type: 'string', minLength: 1, maxLength: 300 },
+          organisationId: { type: 'integer', minimum: 1 },
+          roles: { type: 'array', items: { enum: [...ROLES] } },
+          registered: { type: 'boolean' },
+          signer: { type: 'object', additionalProperties: false, required: ['iin', 'name'], properties: { iin: BIN, name: { type: 'string', minLength: 1, maxLength: 300 } } },
+          contracts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['productGroup', 'contractId', 'balance'],
+              properties: { productGroup: { enum: [...PRODUCT_GROUP_NAMES] }, contractId: { type: 'integer', minimum: 1 }, balance: { type: 'integer' } },
+            },
+          },
+        },
+      }),
+      products: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['gtin', 'name', 'brand', 'tnved', 'productGroup', 'producerBin'],
+        properties: {
+          gtin: { type: 'string', pattern: '^[0-9]{14}$' },
+          name: { type: 'string', minLength: 1, maxLength: 500 },
+          brand: { type: 'string', maxLength: 200 },
+          tnved: { type: 'string', pattern: '^[0-9]{10}$' },
+          productGroup: { enum: [...PRODUCT_GROUP_NAMES] },
+          producerBin: BIN,
+        },
+      }),
+    },
+  },
+
+  initialWorld: (fixture, seed) => ({ state: buildWorld(fixture as WorldFixture, seed), blobs: {} }),
+
+  overlayWorld(state, o) {
+    const w = state.world;
+    // A participant the overlay adds gets what it does not say: a new organisation id, a trade role, no contract.
+    let nextPid = Math.max(0, ...w.participants.map((p) => p.organisationId)) + 1;
+    const added = ((o.participants as Partial<Participant>[] | undefined) ?? []).map((p) =>
+      w.participants.some((x) => x.bin === p.bin) ? p : { organisationId: nextPid++, roles: ['TRADE_PARTICIPANT'], registered: true, contracts: [], name: `Участник ${p.bin}`, signer: { iin: p.bin!, name: `Участник ${p.bin}` }, ...p },
+    );
+    const participants = mergeByKey(w.participants, added, 'bin');
+    const world = {
+      defaultParticipant: typeof o.defaultParticipant === 'string' ? o.defaultParticipant : w.defaultParticipant,
+      participants,
+      products: mergeByKey(w.products, o.products as TrueApiState['world']['products'] | undefined, 'gtin'),
+    };
+    const problems = worldProblems(world);
+    if (problems.length) throw new Error(`world.true-api: ${problems.join('; ')}`);
+    return { ...state, world };
+  },
+
+  create(ctx) {
+    const timings = () => ctx.timings() as TrueApiTimings;
+    const pki = new TestPki(ctx.seed);
+    const rt: TrueApiRuntime = {
+      state: ctx.state,
+      commit: ctx.commit,
+      now: () => ctx.clock.nowMs(),
+      timings,
+      profile: () => ctx.profile('signatures') as 'lenient' | 'strict',
+      pki,
+    };
+
+    const render = (err: unknown, _op?: unknown, req?: SimRequest<Caller>): RenderedError => {
+      if (err instanceof SimError) {
+        const r = renderTrueApiError(err.entry as TrueApiError, [...err.args]);
+        return err.details.headers ? { ...r, headers: err.details.headers } : r;
+      }
+      if (err instanceof RequestInvalid) return invalidRequest(err.issues[0], req?.body);
+      ctx.logError('true-api: unexpected error', err);
+      return renderTrueApiError(HANDBOOK.INTERNAL);
+    };
+
+    return {
+      handlers: createHandlers(rt),
+      render,
+      renderStatus(status) {
+        const known = Object.values(HANDBOOK).find((e) => e.status === status && !('xml' in e) && e.source.startsWith('§2.1'));
+        return known ? renderTrueApiError(known) : { ...renderTrueApiError(HANDBOOK.UPSTREAM_STATUS, [status]), status };
+      },
+      who: (c) => ({ user: c?.participant.bin, organization: c?.participant.bin }),
+      notAcceptable: () => renderTrueApiError(HANDBOOK.NOT_ACCEPTABLE),
+      unmatched: (method, _path, allowed) => (allowed.length ? { ...renderTrueApiError(HANDBOOK.METHOD_NOT_ALLOWED, [method]), headers: { Allow: allowed.join(', ') } } : renderTrueApiError(HANDBOOK.PATH_NOT_FOUND)),
+      async authenticate(req) {
+        const token = bearerToken(req.headers.authorization as string | undefined);
+        if (!token) throw new SimError(HANDBOOK.UNAUTHORIZED);
+        const s = ctx.state();
+        const check = await verifyJwt(token, { secret: Buffer.from(s.jwtSecret, 'hex'), nowMs: ctx.clock.nowMs() });
+        if (!check.ok) throw new SimError(check.reason === 'expired' ? HANDBOOK.TOKEN_EXPIRED : HANDBOOK.TOKEN_INVALID, [token]);
+        const bin = check.claims.inn as string;
+        // A newer token of the same participant replaced this one (observed: the real stand says it expired).
+        if (s.sessions[bin] !== check.claims.jti) throw new SimError(HANDBOOK.TOKEN_EXPIRED, [token]);
+        const participant = s.world.participants.find((p) => p.bin === bin);
+        if (!participant) throw new SimError(HANDBOOK.TOKEN_INVALID, [token]);
+        req.principal = { participant };
+      },
+      rebuild: () => undefined,
+      summary() {
+        const s = ctx.state();
+        const now = ctx.clock.nowMs();
+        return {
+          defaultParticipant: s.world.defaultParticipant,
+          participants: s.world.participants.map((p) => ({ bin: p.bin, name: p.name, organisationId: p.organisationId, roles: p.roles, registered: p.registered, contracts: p.contracts })),
+          products: { total: s.world.products.length, byProductGroup: s.world.products.reduce<Record<string, number>>((m, p) => ((m[p.productGroup] = (m[p.productGroup] ?? 0) + 1), m), {}) },
+          packageTypes: PACKAGE_TYPES,
+          // Counted, never listed: tokens and challenges are secrets.
+          authKeys: { open: Object.values(s.challenges).filter((c) => c.expiresAt > now).length },
+          sessions: { total: Object.keys(s.sessions).length },
+          prequests: { total: pmap.size(s.prequests) },
+          certificates: { issued: pmap.size(s.certificates) },
+        };
+      },
+      controlHandlers: {
+        issueTrueApiCertificate: async (req) => {
+          const b = req.body as { bin: string; validFrom?: string; validDays?: number };
+          if (!isValidBin(b.bin)) throw new SimError(CONTROL_ERRORS.BIN_INVALID, [b.bin]);
+          const p = ctx.state().world.participants.find((x) => x.bin === b.bin);
+          if (!p) throw new SimError(CONTROL_ERRORS.UNKNOWN_PARTICIPANT, [b.bin]);
+          const notBefore = Math.max(TIME_RANGE.minMs, b.validFrom !== undefined ? Date.parse(b.validFrom) : ctx.clock.nowMs() - 86_400_000);
+          const notAfter = Math.min(notBefore + (b.validDays ?? 365) * 86_400_000, TIME_RANGE.maxMs);
+          const { serialNumber } = await ctx.commit((s, tx) => {
+            const serialNumber = tx.ids.hex('certificate', 16);
+            return { state: { ...s, certificates: pmap.set(s.certificates, serialNumber, { serialNumber, bin: p.bin, notBefore, notAfter }) }, serialNumber };
+          });
+          const issued = await pki.issue({ bin: p.bin, iin: p.signer.iin, name: p.signer.name, organization: p.name }, { serialNumber, notBefore: new Date(notBefore), notAfter: new Date(notAfter) });
+          const ca = await pki.authority();
+          return {
+            status: 201,
+            body: {
+              bin: p.bin,
+              serialNumber,
+              subject: issued.certificate.subject,
+              notBefore: new Date(notBefore).toISOString(),
+              notAfter: new Date(notAfter).toISOString(),
+              certificate: issued.certificate.toString('pem'),
+              privateKey: await pemOfPrivateKey(issued.privateKey),
+              caCertificate: ca.certificate.toString('pem'),
+            },
+          };
+        },
+      },
+    };
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * Reference data of the Kazakhstan True API v2.22 (ИС МПТ): product groups (§9.1), package types (§9.2), code
+ * statuses (§9.3), participant roles (the token's product_group_info), the IIN/BIN check digit, and the timings.
+ * The OpenAPI contract repeats the enumerations; test/true-api/contract.test.ts compares.
+ */
+import type { TimingDecl } from '../../core/system.js';
+
+/** §9.1 "Список поддерживаемых товарных групп": id and the name `pg` parameters use. `lp` is named by the token
+ * example and the packaging notes but missing from the table; it gets 1, the id of light industry on the platform's
+ * Russian twin (x-sim-interpretation). */
+export const PRODUCT_GROUPS = [
+  { id: 1, name: 'lp' },
+  { id: 2, name: 'shoes' },
+  { id: 3, name: 'tobacco' },
+  { id: 7, name: 'pharma' },
+  { id: 8, name: 'milk' },
+  { id: 11, name: 'alcohol' },
+] as const;
+export type ProductGroup = (typeof PRODUCT_GROUPS)[number]['name'];
+export const PRODUCT_GROUP_NAMES = PRODUCT_GROUPS.map((g) => g.name) as ProductGroup[];
+export const productGroupId = (name: string): number | undefined => PRODUCT_GROUPS.find((g) => g.name === name)?.id;
+export const productGroupName = (id: number): ProductGroup | undefined => PRODUCT_GROUPS.find((g) => g.id === id)?.name;
+
+/** §9.2 "Типы упаковки". */
+export const PACKAGE_TYPES = ['UNIT', 'LEVEL1', 'LEVEL2', 'LEVEL3', 'LEVEL4', 'LEVEL5', 'BUNDLE'] as const;
+export type PackageType = (typeof PACKAGE_TYPES)[number];
+
+/** §9.3 "Статусы КМ", by their numeric id (processing errors name a status by it). */
+export const CODE_STATUSES = {
+  EMITTED: 0,
+  APPLIED: 1,
+  INTRODUCED: 2,
+  WRITTEN_OFF: 3,
+  WITHDRAWN: 4,
+  RESERVED_NOT_USED: 5,
+  INTRODUCED_RETURNED: 6,
+  DISAGGREGATED: 7,
+  EXPORTED: 9,
+  LOAN_RETIRED: 10,
+  REMARK_RETIRED: 11,
+  APPLIED_NOT_PAID: 12,
+} as const;
+export type CodeStatus = keyof typeof CODE_STATUSES;
+
+/** Participant roles, as the token example's `product_group_info[].types` lists them. */
+export const ROLES = ['PRODUCER', 'IMPORTER', 'WHOLESALER', 'RETAIL', 'TRADE_PARTICIPANT'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * The check digit of a Kazakh IIN/BIN (12 digits): the first 11 digits weighted 1..11, modulo 11; a remainder of 10
+ * is weighted again with 3..11,1,2; a second 10 makes the number invalid.
+ */
+export function isValidBin(bin: string): boolean {
+  if (!/^[0-9]{12}$/.test(bin)) return false;
+  const d = [...bin].map(Number);
+  const sum = (w: (i: number) => number) => d.slice(0, 11).reduce((s, x, i) => s + x * w(i), 0) % 11;
+  let c = sum((i) => i + 1);
+  if (c === 10) c = sum((i) => ((i + 2) % 11) + 1);
+  return c !== 10 && c === d[11];
+}
+
+export const TIMINGS = {
+  authKeyTtlMs: { default: 600_000, description: 'How long the data of GET /auth/key may be signed and sent to /auth/simpleSignIn (the document is silent).' },
+  tokenLifetimeMs: { default: 36_000_000, description: 'How long a token of /auth/simpleSignIn lives (not stated by the document; 10 hours, what real clients assume).' },
+} as const satisfies Record<string, TimingDecl>;
+export type TrueApiTimings = { [K in keyof typeof TIMINGS]: number };

@@ -1,0 +1,139 @@
+/** Thin handlers, one per contract operation of True API: parse → rules → store → serialize. */
+import { consumeChallenge, issueChallenge } from '../../core/challenge.js';
+import { SimError } from '../../core/errors.js';
+import { issueJwt } from '../../core/jwt.js';
+import { pmap } from '../../core/pmap.js';
+import type { Tx } from '../../core/store.js';
+import type { Handler, SimRequest } from '../../core/system.js';
+import { claimsOf, participantFor, signerOf, type SignatureProfile } from './auth.js';
+import { HANDBOOK } from './handbook.js';
+import type { TestPki } from './pki.js';
+import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type ProductGroup, type TrueApiTimings } from './reference.js';
+import type { Contract, Participant, TrueApiState } from './state.js';
+
+export interface TrueApiRuntime {
+  state(): TrueApiState;
+  commit<R extends { state: TrueApiState }>(fn: (s: TrueApiState, tx: Tx) => R): Promise<R>;
+  now(): number;
+  timings(): TrueApiTimings;
+  profile(): SignatureProfile;
+  pki: TestPki;
+}
+
+/** Who is calling: the participant the token names. */
+export interface Caller {
+  participant: Participant;
+}
+
+type Req = SimRequest<Caller>;
+const callerOf = (req: Req) => (req.principal as Caller).participant;
+
+/** 30 capital letters from a fresh id (the document's example data decodes to such a string). */
+const challengeData = (hex: string) => Array.from({ length: 30 }, (_, i) => String.fromCharCode(65 + (parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 26))).join('');
+
+/** The caller's contract for a product group named by `pg`: 400 for a name no group has, 403 without a contract. */
+export function contractFor(p: Participant, pg: string): Contract {
+  if (!PRODUCT_GROUP_NAMES.includes(pg as ProductGroup)) throw new SimError(HANDBOOK.PRODUCT_GROUP_UNKNOWN, [pg]);
+  const c = p.contracts.find((x) => x.productGroup === pg);
+  if (!c) throw new SimError(HANDBOOK.NO_CONTRACT);
+  return c;
+}
+
+const balanceOf = (p: Participant, c: Contract) => ({ balance: c.balance, contractId: c.contractId, organisationId: p.organisationId, productGroupId: productGroupId(c.productGroup)! });
+
+export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Caller>> {
+  return {
+    // §4.2 — a one-time challenge, committed (a 2xx is durable) and valid for authKeyTtlMs.
+    getAuthKey: async () => {
+      const { challenge } = await rt.commit((s, tx) => {
+        const r = issueChallenge(s.challenges, { id: tx.ids.uuid('challenge'), data: challengeData(tx.ids.hex('challenge-data', 60)), nowMs: rt.now(), ttlMs: rt.timings().authKeyTtlMs });
+        return { state: { ...s, challenges: r.challenges }, challenge: r.challenge };
+      });
+      return { body: { uuid: challenge.id, data: challenge.data } };
+    },
+
+    // §4.5 — the challenge is used once, whatever the outcome; the token replaces the participant's previous one.
+    simpleSignIn: async (req) => {
+      const body = req.body as { uuid?: string; UUID?: string; data?: string; inn?: string };
+      const uuid = body.uuid ?? body.UUID;
+      if (uuid === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['uuid']);
+      if (body.data === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['data']);
+      const now = rt.now();
+      const challenges = rt.state().challenges;
+      const open = Object.hasOwn(challenges, uuid) ? challenges[uuid] : undefined;
+      if (!open) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
+      let participant: Participant;
+      try {
+        if (now >= open.expiresAt) throw new SimError(HANDBOOK.AUTH_KEY_EXPIRED, [uuid]);
+        participant = participantFor(rt.state().world, await signerOf({ data: body.data, inn: body.inn }, open.data, rt.profile(), rt.pki, now, rt.state().world));
+      } catch (e) {
+        await rt.commit((s) => ({ state: { ...s, challenges: consumeChallenge(s.challenges, uuid, now).challenges } }));
+        throw e;
+      }
+      const { jti } = await rt.commit((s, tx) => {
+        const used = consumeChallenge(s.challenges, uuid, now);
+        // Used by a concurrent sign-in meanwhile: this one is too late.
+        if (!used.result.ok) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
+        const jti = tx.ids.uuid('token');
+        return { state: { ...s, challenges: used.challenges, sessions: { ...s.sessions, [participant.bin]: jti } }, jti };
+      });
+      const token = await issueJwt(claimsOf(participant), { secret: Buffer.from(rt.state().jwtSecret, 'hex'), nowMs: now, lifetimeMs: rt.timings().tokenLifetimeMs, id: jti });
+      return { body: { token } };
+    },
+
+    // §6.1 — the caller's catalogue cards in a group, by GTIN, a page at a time (page from 0).
+    getProductGtins: (req) => {
+      const q = req.query as { pg: string; limit?: number; page?: number };
+      const p = callerOf(req);
+      contractFor(p, q.pg);
+      const gtins = rt
+        .state()
+        .world.products.filter((x) => x.producerBin === p.bin && x.productGroup === q.pg)
+        .map((x) => x.gtin)
+        .sort();
+      const limit = q.limit ?? 10;
+      const page = q.page ?? 0;
+      return { body: { gtins: gtins.slice(page * limit, page * limit + limit), total: gtins.length } };
+    },
+
+    // §6.3 — the group of each GTIN the caller registered; 404 when none is found.
+    routeGtins: (req) => {
+      const { data } = req.body as { data: string[] };
+      const p = callerOf(req);
+      const products = rt.state().world.products;
+      const rows = data.map((gtin) => {
+        const card = products.find((x) => x.gtin === gtin && x.producerBin === p.bin);
+        return card ? { data: gtin, 'tg-id': String(productGroupId(card.productGroup)), 'tg-name': card.productGroup } : { data: gtin, 'error-code': '404', 'error-msg': 'Not found' };
+      });
+      if (rows.every((r) => 'error-code' in r)) throw new SimError(HANDBOOK.GTINS_NOT_FOUND);
+      return { body: rows };
+    },
+
+    // §8.1 — recorded, not e-mailed; the invoice id is the answer's `response`.
+    createPrequest: async (req) => {
+      const b = req.body as { contractId: string; amount: string; sendto: string };
+      const p = callerOf(req);
+      if (!p.contracts.some((c) => String(c.contractId) === b.contractId)) throw new SimError(HANDBOOK.NO_ACCOUNT, [String(p.organisationId)]);
+      const { id } = await rt.commit((s) => {
+        const id = s.nextPrequestId;
+        return { state: { ...s, nextPrequestId: id + 1, prequests: pmap.set(s.prequests, String(id), { id, bin: p.bin, contractId: b.contractId, amount: b.amount, sendto: b.sendto, createdAt: rt.now() }) }, id };
+      });
+      return { body: { status: 200, response: id } };
+    },
+
+    // §8.2 — own balance only; a group without a personal account is the document's 404.
+    getBalance: (req) => {
+      const p = callerOf(req);
+      const pg = productGroupName((req.query as { productGroupId: number }).productGroupId);
+      const c = p.contracts.find((x) => x.productGroup === pg);
+      if (!c) throw new SimError(HANDBOOK.NO_ACCOUNT, [String(p.organisationId)]);
+      return { body: balanceOf(p, c) };
+    },
+
+    getBalanceAll: (req) => {
+      const p = callerOf(req);
+      if (!p.contracts.length) throw new SimError(HANDBOOK.NO_ACCOUNT, [String(p.organisationId)]);
+      return { body: p.contracts.map((c) => balanceOf(p, c)) };
+    },
+  };
+}

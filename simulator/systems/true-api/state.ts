@@ -1,0 +1,77 @@
+/** The shape of True API's state (one lowdb key). */
+import type { Challenges } from '../../core/challenge.js';
+import type { PMap } from '../../core/pmap.js';
+import type { ProductGroup, Role } from './reference.js';
+
+/** A participant's contract for one product group: its personal account and balance (§8). */
+export interface Contract {
+  productGroup: ProductGroup;
+  /** "Идентификатор договора УОТ с ИС МПТ" (Number in §8.2, String in §8.1's request). */
+  contractId: number;
+  /** In tiyn (1/100 tenge). */
+  balance: number;
+}
+
+/** A participant of goods turnover (УОТ). */
+export interface Participant {
+  bin: string;
+  name: string;
+  /** The token's `pid`: "Идентификатор организации УОТ в ИС МПТ". */
+  organisationId: number;
+  roles: Role[];
+  /** Product groups with a valid contract; any other group answers 403 "Отсутствует действующий договор по ТГ". */
+  contracts: Contract[];
+  /** false: pre-registered only (cannot sign in; part 2's PRE_REGISTERED_* errors name it as a receiver). */
+  registered: boolean;
+  /** The person who signs for it (the subject of its certificates). */
+  signer: { iin: string; name: string };
+}
+
+/** A product card of the national catalogue. */
+export interface Product {
+  gtin: string;
+  name: string;
+  brand: string;
+  tnved: string;
+  productGroup: ProductGroup;
+  /** Whose product it is (the producer or importer that registered the card). */
+  producerBin: string;
+}
+
+export interface World {
+  /** The participant of a lenient sign-in whose data names nobody. */
+  defaultParticipant: string;
+  participants: Participant[];
+  products: Product[];
+}
+
+/** An invoice requested through /elk/crm-api/prequests (visible in the control plane's state view). */
+export interface Prequest {
+  id: number;
+  bin: string;
+  contractId: string;
+  amount: string;
+  sendto: string;
+  createdAt: number;
+}
+
+/** A certificate the control plane issued (its serial never repeats). */
+export interface IssuedCertificate {
+  serialNumber: string;
+  bin: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export interface TrueApiState {
+  world: World;
+  /** HS256 secret of the tokens (hex, from the seed). */
+  jwtSecret: string;
+  /** Open GET /auth/key challenges. */
+  challenges: Challenges;
+  /** The id (jti) of each participant's newest token: an older one answers "Access token expired". */
+  sessions: Record<string, string>;
+  prequests: PMap<Prequest>;
+  nextPrequestId: number;
+  certificates: PMap<IssuedCertificate>;
+}

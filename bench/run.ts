@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,id-issuer,true-api,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -15,8 +15,9 @@ import { throughput } from './throughput.js';
 import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
+import { trueApi } from './true-api.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,durability,soak').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -48,6 +49,13 @@ if (only.includes('id-issuer')) {
   results.idIssuer = r;
   console.log('ID issuer: 1,000,000 identifiers, created to confirmed', r);
   checks.push([`ID-issuer journey ${r.journeyMs} ms < 5,000`, r.journeyMs < 5_000], [`ID-issuer server peak RSS ${r.serverPeakRssMb} MB < 300`, r.serverPeakRssMb < 300]);
+}
+
+if (only.includes('true-api')) {
+  const r = await trueApi();
+  results.trueApi = r;
+  console.log('True API: POST /cises/info with 1,000 codes vs an MCOI order lookup', r);
+  checks.push([`True API /cises/info: ${r.perCodeUs} µs a code < 200`, r.perCodeUs < 200]);
 }
 
 if (only.includes('durability')) {

@@ -33,8 +33,12 @@ export interface Operation {
   expressPath: string;
   pointer: string;
   parameters: OpenAPIV3_1.ParameterObject[];
-  /** Query parameters with whether each is an array (precomputed: requests are validated on the hot path). */
-  queryParams: { name: string; isArray: boolean }[];
+  /**
+   * Query parameters with whether each is an array (precomputed: requests are validated on the hot path) and whether
+   * a comma separates its values (`a=x,y`); a parameter declaring `explode: true` takes repeated values only, a comma
+   * being part of a value (True API §1.6).
+   */
+  queryParams: { name: string; isArray: boolean; commaSeparated: boolean }[];
   /** Header parameters (names lower-case, as Node gives them). */
   headerParams: { name: string; header: string }[];
   /** The request body's media types, as declared (none: the operation takes no body). */
@@ -178,7 +182,9 @@ export class Contract {
           expressPath: path.replace(/\{([^}]+)\}/g, ':$1'),
           pointer: `#/paths/${escapePointer(path)}/${method}`,
           parameters,
-          queryParams: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, isArray: this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {}).type === 'array' })),
+          queryParams: parameters
+            .filter((p) => p.in === 'query')
+            .map((p) => ({ name: p.name, isArray: this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {}).type === 'array', commaSeparated: p.explode !== true })),
           headerParams: parameters.filter((p) => p.in === 'header').map((p) => ({ name: p.name, header: p.name.toLowerCase() })),
           requestMedia: Object.keys(body?.content ?? {}),
           bodyRequired: body?.required === true,
@@ -249,7 +255,7 @@ export class Contract {
   /**
    * Validates and coerces a request: query, path and header parameters, then the body by its media type. Returns
    * the typed values, or the issues found. Comma-separated values are split for array parameters (`types=A,B` as
-   * well as `types=A&types=B`).
+   * well as `types=A&types=B`) unless the parameter declares `explode: true`.
    */
   validateRequest(op: Operation, parts: RequestParts): { ok: true; value: ValidatedRequest } | { ok: false; issues: ValidationIssue[] } {
     const query: Record<string, unknown> = {};
@@ -257,7 +263,7 @@ export class Contract {
       let v = parts.query[p.name];
       if (v === undefined) continue;
       if (p.isArray) {
-        const list = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
+        const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (p.commaSeparated ? String(x).split(',') : [String(x)])).filter((x) => x !== '');
         v = list;
       } else if (Array.isArray(v)) {
         v = v[v.length - 1];

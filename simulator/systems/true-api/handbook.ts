@@ -42,6 +42,12 @@ export const HANDBOOK = {
   PARTICIPANT_UNKNOWN: { status: 403, text: (bin: string) => `Участник оборота товаров с ИИН/БИН ${bin} не зарегистрирован в ИС МПТ`, source: SIM },
   PARTICIPANT_NOT_REGISTERED: { status: 403, text: (bin: string) => `Регистрация участника оборота товаров с ИИН/БИН ${bin} не завершена`, source: SIM },
 
+  NO_CODES: { status: 400, text: 'В запросе не указан ни один КМ', source: '§5.5, §5.6 (400)' },
+  NO_CONTRACT_LOWER: { status: 403, text: 'отсутствует действующий договор по ТГ', source: '§5.5, §5.6 (403, spelled lower-case there)' },
+  CODES_NOT_FOUND: { status: 404, text: 'КМ не найдены', source: '§5.7, §5.8, §5.10 (404)' },
+  CODES_NOT_FOUND_LATIN: { status: 404, text: 'KM не найдены', source: '§5.6 (404, with a Latin "KM" as written)' },
+  CODE_NOT_FOUND_ITEM: { status: 404, text: 'КМ не найден', source: 'the errorCode/errorMessage of a /cises/info element (§5.5; observed #18: all unknown answers 404 with the per-code list); the text is simulator-defined' },
+
   PID_MISSING: { status: 404, text: 'В токене отсутствует свойство pid', source: '§8.2 (404)' },
   NO_ACCOUNT: { status: 404, text: (pid: string) => `В токене указано некорректное значение параметра pid, либо в Системе ИС МПТ нет пользователя с идентификаторами ${pid} нет лицевого счёта в Системе ИС МПТ`, source: '§8.2 (404), verbatim' },
   PRODUCT_GROUP_UNKNOWN: { status: 400, text: (name: string) => `Could not determine product group by name '${name}'`, source: '§6.1 (400)' },
@@ -52,4 +58,5 @@ export const HANDBOOK = {
 export const CONTROL_ERRORS = {
   BIN_INVALID: { status: 400, text: (bin: string) => `${JSON.stringify(bin)} is not a valid IIN/BIN (12 digits with the Kazakh check digit)`, source: 'simulator-defined' },
   UNKNOWN_PARTICIPANT: { status: 404, text: (bin: string) => `no participant with IIN/BIN ${bin} in this world`, source: 'simulator-defined' },
+  UNKNOWN_CODE: { status: 404, text: (code: string) => `no code ${JSON.stringify(code)} in this world's registry`, source: 'simulator-defined' },
 } as const satisfies Handbook;

@@ -11,7 +11,9 @@ import { mergeByKey } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
 import { toXml } from '../../core/xml.js';
 import { CONTROL_ERRORS, HANDBOOK, type TrueApiError } from './handbook.js';
+import { CodeBook, PACKAGE_TYPE } from './codes.js';
 import { pemOfPrivateKey, TestPki } from './pki.js';
+import { Directory } from './serialize.js';
 import { isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
 import type { Participant, TrueApiState } from './state.js';
@@ -133,7 +135,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     },
   },
 
-  initialWorld: (fixture, seed) => ({ state: buildWorld(fixture as WorldFixture, seed), blobs: {} }),
+  initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
 
   overlayWorld(state, o) {
     const w = state.world;
@@ -147,6 +149,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       defaultParticipant: typeof o.defaultParticipant === 'string' ? o.defaultParticipant : w.defaultParticipant,
       participants,
       products: mergeByKey(w.products, o.products as TrueApiState['world']['products'] | undefined, 'gtin'),
+      batches: w.batches,
     };
     const problems = worldProblems(world);
     if (problems.length) throw new Error(`world.true-api: ${problems.join('; ')}`);
@@ -156,6 +159,13 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   create(ctx) {
     const timings = () => ctx.timings() as TrueApiTimings;
     const pki = new TestPki(ctx.seed);
+    // The registry of the committed world: rebuilt only when the world changes (a reset, a scenario).
+    let registry: { world: TrueApiState['world']; book: CodeBook; dir: Directory } | undefined;
+    const registryOf = () => {
+      const world = ctx.state().world;
+      if (registry?.world !== world) registry = { world, book: new CodeBook(ctx.seed, world.batches), dir: new Directory(world) };
+      return registry;
+    };
     const rt: TrueApiRuntime = {
       state: ctx.state,
       commit: ctx.commit,
@@ -163,6 +173,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       timings,
       profile: () => ctx.profile('signatures') as 'lenient' | 'strict',
       pki,
+      registry: registryOf,
     };
 
     const render = (err: unknown, _op?: unknown, req?: SimRequest<Caller>): RenderedError => {
@@ -198,7 +209,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
         if (!participant) throw new SimError(HANDBOOK.TOKEN_INVALID, [token]);
         req.principal = { participant };
       },
-      rebuild: () => undefined,
+      rebuild: () => void registryOf(),
       summary() {
         const s = ctx.state();
         const now = ctx.clock.nowMs();
@@ -210,11 +221,38 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
           // Counted, never listed: tokens and challenges are secrets.
           authKeys: { open: Object.values(s.challenges).filter((c) => c.expiresAt > now).length },
           sessions: { total: Object.keys(s.sessions).length },
+          codes: { total: s.world.batches.reduce((n, b) => n + registryOf().book.total(b), 0), batches: s.world.batches.length },
           prequests: { total: pmap.size(s.prequests) },
           certificates: { issued: pmap.size(s.certificates) },
         };
       },
       controlHandlers: {
+        getTrueApiCodeState: (req) => {
+          const code = String(req.params.code);
+          const { book } = registryOf();
+          const r = book.find(code);
+          if (!r) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
+          const parent = book.parent(r);
+          return {
+            body: {
+              cis: book.cis(r),
+              emitted: book.emitted(r),
+              printed: book.withTail(r),
+              gtin: book.gtinOf(r),
+              productGroup: r.batch.productGroup,
+              packageType: PACKAGE_TYPE[r.level],
+              status: r.batch.status,
+              producerBin: r.batch.producerBin,
+              ownerBin: r.batch.ownerBin,
+              emissionType: r.batch.emissionType,
+              emittedAt: new Date(r.batch.emittedAt).toISOString(),
+              producedAt: new Date(r.batch.producedAt).toISOString(),
+              parent: parent ? book.emitted(parent) : null,
+              children: book.children(r).map((c) => book.emitted(c)),
+              batch: r.batch.id,
+            },
+          };
+        },
         issueTrueApiCertificate: async (req) => {
           const b = req.body as { bin: string; validFrom?: string; validDays?: number };
           if (!isValidBin(b.bin)) throw new SimError(CONTROL_ERRORS.BIN_INVALID, [b.bin]);

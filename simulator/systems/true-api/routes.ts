@@ -6,7 +6,9 @@ import { pmap } from '../../core/pmap.js';
 import type { Tx } from '../../core/store.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { claimsOf, participantFor, signerOf, type SignatureProfile } from './auth.js';
-import { HANDBOOK } from './handbook.js';
+import type { CodeBook, CodeRef } from './codes.js';
+import { HANDBOOK, type TrueApiError } from './handbook.js';
+import { canSee, codeFields, type Directory } from './serialize.js';
 import type { TestPki } from './pki.js';
 import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type ProductGroup, type TrueApiTimings } from './reference.js';
 import type { Contract, Participant, TrueApiState } from './state.js';
@@ -18,6 +20,8 @@ export interface TrueApiRuntime {
   timings(): TrueApiTimings;
   profile(): SignatureProfile;
   pki: TestPki;
+  /** The code registry and lookups of the committed world (made once per world). */
+  registry(): { book: CodeBook; dir: Directory };
 }
 
 /** Who is calling: the participant the token names. */
@@ -32,11 +36,32 @@ const callerOf = (req: Req) => (req.principal as Caller).participant;
 const challengeData = (hex: string) => Array.from({ length: 30 }, (_, i) => String.fromCharCode(65 + (parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 26))).join('');
 
 /** The caller's contract for a product group named by `pg`: 400 for a name no group has, 403 without a contract. */
-export function contractFor(p: Participant, pg: string): Contract {
+export function contractFor(p: Participant, pg: string, noContract: TrueApiError = HANDBOOK.NO_CONTRACT): Contract {
   if (!PRODUCT_GROUP_NAMES.includes(pg as ProductGroup)) throw new SimError(HANDBOOK.PRODUCT_GROUP_UNKNOWN, [pg]);
   const c = p.contracts.find((x) => x.productGroup === pg);
-  if (!c) throw new SimError(HANDBOOK.NO_CONTRACT);
+  if (!c) throw new SimError(noContract);
   return c;
+}
+
+/**
+ * The codes of a request the caller may see (§1.8: produced or owned; others are left out as if absent), each with
+ * the form it was asked in. A code of a product group the caller has no contract for is a 403.
+ */
+function visibleCodes(rt: TrueApiRuntime, p: Participant, requested: string[], noContract: TrueApiError): { requested: string; ref: CodeRef }[] {
+  const { book } = rt.registry();
+  const out: { requested: string; ref: CodeRef }[] = [];
+  for (const code of requested) {
+    const ref = book.find(code);
+    if (!ref || !canSee(ref, p.bin)) continue;
+    if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(noContract);
+    out.push({ requested: code, ref });
+  }
+  return out;
+}
+
+/** The first layer of an aggregate and what each child holds (§5.6): `{ child: [grandchildren] }`, a unit `{}`. */
+function layers(book: CodeBook, r: CodeRef): Record<string, string[]> {
+  return Object.fromEntries(book.children(r).map((c) => [book.emitted(c), book.children(c).map((g) => book.emitted(g))]));
 }
 
 const balanceOf = (p: Participant, c: Contract) => ({ balance: c.balance, contractId: c.contractId, organisationId: p.organisationId, productGroupId: productGroupId(c.productGroup)! });
@@ -107,6 +132,72 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       });
       if (rows.every((r) => 'error-code' in r)) throw new SimError(HANDBOOK.GTINS_NOT_FOUND);
       return { body: rows };
+    },
+
+    // §5.4 — consumer units inside aggregates, per code and per product GTIN (only codes the caller may see).
+    countUnits: (req) => {
+      const p = callerOf(req);
+      const { book } = rt.registry();
+      const cisesCounts: Record<string, number> = {};
+      const gtinsCounts: Record<string, number> = {};
+      for (const { requested, ref } of visibleCodes(rt, p, req.body as string[], HANDBOOK.NO_CONTRACT)) {
+        const n = book.unitsInside(ref);
+        cisesCounts[requested] = n;
+        gtinsCounts[ref.batch.gtin] = (gtinsCounts[ref.batch.gtin] ?? 0) + n;
+      }
+      return { body: { cisesCounts, gtinsCounts } };
+    },
+
+    // §5.5 — one element per code asked for: the code's card, or an error element for a code the registry does not
+    // have; codes of others are left out. Nothing found at all: 404 with the list (observed #18).
+    cisesInfo: (req) => {
+      const codes = req.body as string[];
+      if (!codes.length) throw new SimError(HANDBOOK.NO_CODES);
+      const p = callerOf(req);
+      const pg = (req.query as { pg?: string }).pg;
+      if (pg !== undefined) contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
+      const { book, dir } = rt.registry();
+      const visible = new Map(visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).map((v) => [v.requested, v.ref]));
+      const out: unknown[] = [];
+      for (const requested of codes) {
+        const ref = visible.get(requested);
+        if (ref) out.push({ cisInfo: { requestedCis: requested, ...codeFields(book, dir, ref, p.bin) } });
+        else if (!book.find(requested)) out.push({ cisInfo: { requestedCis: requested }, errorCode: String(HANDBOOK.CODE_NOT_FOUND_ITEM.status), errorMessage: HANDBOOK.CODE_NOT_FOUND_ITEM.text });
+      }
+      return { status: visible.size === 0 && out.length > 0 ? 404 : 200, body: out };
+    },
+
+    // §5.6 — codes in the body, answered in the form they were asked in.
+    aggregatedListPost: (req) => {
+      const codes = req.body as string[];
+      if (!codes.length) throw new SimError(HANDBOOK.NO_CODES);
+      const p = callerOf(req);
+      const pg = (req.query as { pg: string }).pg;
+      contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
+      const { book } = rt.registry();
+      const found = visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).filter((v) => v.ref.batch.productGroup === pg);
+      if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND_LATIN);
+      return { body: Object.fromEntries(found.map((v) => [v.requested, layers(book, v.ref)])) };
+    },
+
+    // §5.7 — codes repeated in the query (a comma is part of a code), answered in the form they were emitted.
+    aggregatedListGet: (req) => {
+      const q = req.query as { pg: string; codes: string[] };
+      const p = callerOf(req);
+      contractFor(p, q.pg);
+      const { book } = rt.registry();
+      const found = visibleCodes(rt, p, q.codes, HANDBOOK.NO_CONTRACT).filter((v) => v.ref.batch.productGroup === q.pg);
+      if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
+      return { body: Object.fromEntries(found.map((v) => [book.emitted(v.ref), layers(book, v.ref)])) };
+    },
+
+    // §5.8 — codes repeated in the query, no body.
+    cisesList: (req) => {
+      const p = callerOf(req);
+      const { book, dir } = rt.registry();
+      const found = visibleCodes(rt, p, (req.query as { values: string[] }).values, HANDBOOK.NO_CONTRACT);
+      if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
+      return { body: found.map((v) => ({ requestedCis: v.requested, ...codeFields(book, dir, v.ref, p.bin) })) };
     },
 
     // §8.1 — recorded, not e-mailed; the invoice id is the answer's `response`.

@@ -1,5 +1,6 @@
 /** The shape of True API's state (one lowdb key). */
 import type { Challenges } from '../../core/challenge.js';
+import type { Batch } from './codes.js';
 import type { PMap } from '../../core/pmap.js';
 import type { ProductGroup, Role } from './reference.js';
 
@@ -43,6 +44,8 @@ export interface World {
   defaultParticipant: string;
   participants: Participant[];
   products: Product[];
+  /** The code registry: every code derives from its batch (codes.ts). */
+  batches: Batch[];
 }
 
 /** An invoice requested through /elk/crm-api/prequests (visible in the control plane's state view). */

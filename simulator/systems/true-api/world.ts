@@ -8,12 +8,17 @@ import { gs1CheckDigit } from '../../core/gs1.js';
 import { hash32 } from '../../core/random.js';
 import { pmap } from '../../core/pmap.js';
 import { isValidBin, PRODUCT_GROUP_NAMES, type ProductGroup } from './reference.js';
+import type { Batch } from './codes.js';
 import type { Participant, Product, TrueApiState, World } from './state.js';
+
+/** A batch as the fixture writes it: times in days before the world is made. */
+export type BatchFixture = Omit<Batch, 'emittedAt' | 'producedAt'> & { emittedDaysAgo: number; producedDaysAgo: number };
 
 export interface WorldFixture {
   defaultParticipant: string;
   participants: Participant[];
   products: Product[];
+  batches: BatchFixture[];
   /** How many catalogue cards to generate per participant and product group it has a contract for. */
   generatedProductsPerGroup: number;
 }
@@ -70,14 +75,26 @@ export function worldProblems(w: World): string[] {
     bins.add(p.bin);
     for (const c of p.contracts) if (!PRODUCT_GROUP_NAMES.includes(c.productGroup)) problems.push(`participant ${p.bin}: unknown product group ${c.productGroup}`);
   }
+  const ids = new Set<number>();
+  for (const b of w.batches) {
+    if (ids.has(b.id) || b.id < 1 || b.id > 63) problems.push(`batch ${b.id}: ids are 1..63, each once`);
+    ids.add(b.id);
+    for (const bin of [b.producerBin, b.ownerBin]) if (!bins.has(bin)) problems.push(`batch ${b.id}: ${bin} is not a participant`);
+    if (b.kind === 'tobacco' && !b.blockGtin) problems.push(`batch ${b.id}: a tobacco batch needs a blockGtin`);
+    if (b.count > (b.kind === 'tobacco' ? 30_000 : 16_000_000)) problems.push(`batch ${b.id}: too many codes for one batch`);
+  }
   if (!bins.has(w.defaultParticipant)) problems.push(`defaultParticipant ${w.defaultParticipant} is not a participant`);
   return problems;
 }
 
-export function buildWorld(f: WorldFixture, seed: number): TrueApiState {
+const DAY = 86_400_000;
+
+export const batchOf = ({ emittedDaysAgo, producedDaysAgo, ...b }: BatchFixture, nowMs: number): Batch => ({ ...b, emittedAt: nowMs - emittedDaysAgo * DAY, producedAt: nowMs - producedDaysAgo * DAY });
+
+export function buildWorld(f: WorldFixture, seed: number, nowMs: number): TrueApiState {
   const products = new Map(f.products.map((p) => [p.gtin, p]));
   for (const p of f.participants) if (p.registered) for (const g of generatedProducts(p, f.generatedProductsPerGroup, seed)) if (!products.has(g.gtin)) products.set(g.gtin, g);
-  const world: World = { defaultParticipant: f.defaultParticipant, participants: f.participants, products: [...products.values()] };
+  const world: World = { defaultParticipant: f.defaultParticipant, participants: f.participants, products: [...products.values()], batches: f.batches.map((b) => batchOf(b, nowMs)) };
   const problems = worldProblems(world);
   if (problems.length) throw new Error(`fixtures/true-api/world.json: ${problems.join('; ')}`);
   return {

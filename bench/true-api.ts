@@ -1,9 +1,11 @@
 /**
- * True API code queries: POST /cises/info with 1,000 codes (a box, blocks, packs and milk units the default
+ * True API. A code-list order's 10,000-code ZIP (§5.3), downloaded over HTTP, against the floor: zipping the same
+ * CSV in this process (same run, medians). Target: at most 3 × the floor. And code queries: POST /cises/info with 1,000 codes (a box, blocks, packs and milk units the default
  * participant produced), against MCOI's order lookup by id measured in the same run, medians of ROUNDS requests each,
  * alternated. The ratio says what answering 1,000 codes costs over a one-record lookup; per code it should be small,
  * since the registry decodes codes instead of storing them.
  */
+import { unzipFiles, zipFiles } from '../simulator/core/zip.js';
 import { CodeBook } from '../simulator/systems/true-api/codes.js';
 import { batchOf } from '../simulator/systems/true-api/world.js';
 import fixture from '../fixtures/true-api/world.json' with { type: 'json' };
@@ -46,9 +48,25 @@ export async function trueApi() {
       a.push(r.ms);
       b.push((await time(lookup)).ms);
     }
+    // The ZIP of a 10,000-code order (milk units of the default participant).
+    const { uuid } = await (await fetch(`${server.base}/true-api/cises/my`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ gtin: '04870003870025' }) })).json();
+    await fetch(`${server.base}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 5_000 }) });
+    const download = () => fetch(`${server.base}/true-api/cises/orders/${uuid}/result`, { headers: { authorization: `Bearer ${token}` } });
+    const zip = Buffer.from(await (await download()).arrayBuffer());
+    const csv = Object.values(unzipFiles(zip))[0];
+    const zipMs: number[] = [];
+    const floorMs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      zipMs.push((await time(download)).ms);
+      const t0 = performance.now();
+      zipFiles([{ name: 'codes.csv', data: csv }], { mtimeMs: Date.now() });
+      floorMs.push(performance.now() - t0);
+    }
+    const resultMs = round(median(zipMs), 1);
+    const floor = round(median(floorMs), 1);
     const infoMs = round(median(a), 2);
     const lookupMs = round(median(b), 2);
-    return { codes: codes.length, cisesInfoMedianMs: infoMs, cisesInfoKb: round(bytes / 1024, 1), mcoiOrderLookupMedianMs: lookupMs, ratio: round(infoMs / lookupMs, 1), perCodeUs: round((infoMs * 1000) / codes.length, 1), serverPeakRssMb: round(peakRssMb(server.child.pid!), 1) };
+    return { zipCodes: csv.toString('utf8').trimEnd().split('\n').length - 1, zipKb: round(zip.length / 1024, 1), csvKb: round(csv.length / 1024, 1), zipDownloadMedianMs: resultMs, zipFloorMedianMs: floor, zipOverFloor: round(resultMs / floor, 2), codes: codes.length, cisesInfoMedianMs: infoMs, cisesInfoKb: round(bytes / 1024, 1), mcoiOrderLookupMedianMs: lookupMs, ratio: round(infoMs / lookupMs, 1), perCodeUs: round((infoMs * 1000) / codes.length, 1), serverPeakRssMb: round(peakRssMb(server.child.pid!), 1) };
   } finally {
     await stopServer(server);
   }

@@ -145,6 +145,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     profile: baseline.profile,
     bodyLimit: deps.bodyLimit ?? '20mb',
   };
+  // A limit given to createApp (tests) wins; then the system's document; then the simulator's default.
+  const bodyLimitOf = (m: SystemModule<unknown>) => deps.bodyLimit ?? m.bodyLimit?.size ?? config.bodyLimit;
   const journal = new Journal(deps.journalSize ?? 1000);
   const limiter = new RateLimiter({ windowMs: 60_000 });
 
@@ -164,7 +166,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       return (config.profile[m.id]?.[name] as string | number | undefined) ?? decl.default;
     },
     responseId: () => store.responseIds(m.id).uuid(),
-    bodyLimit: config.bodyLimit,
+    bodyLimit: bodyLimitOf(m),
     logError: (message, err) => log.error({ system: m.id, err }, message),
   });
 
@@ -272,9 +274,9 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'Marking-systems simulator', swaggerOptions: { urls } }),
   );
   const mountDeps = { clock, config, journal, log, limiter, showSecrets: security.showSecrets, faults: () => faults, hook: deps.onExchange };
-  app.use('/__sim', mountSystem({ id: 'control', instance: control, contract: contracts.control, handbook: CONTROL_HANDBOOK }, mountDeps));
+  app.use('/__sim', mountSystem({ id: 'control', instance: control, contract: contracts.control, handbook: CONTROL_HANDBOOK, bodyLimit: config.bodyLimit }, mountDeps));
   for (const m of modules) {
-    app.use(m.base, mountSystem({ id: m.id, instance: instances[m.id], contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit }, mountDeps));
+    app.use(m.base, mountSystem({ id: m.id, instance: instances[m.id], contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(m) }, mountDeps));
   }
   app.use((req, res) => {
     const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${modules.map((m) => m.base).join(', ')}; the control plane under /__sim`);

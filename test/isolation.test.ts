@@ -97,7 +97,7 @@ describe('True API: another participant', () => {
     expect(balance.body.every((b: { organisationId: number }) => b.organisationId === 600000812)).toBe(true);
     const bill = await s.http.post('/true-api/elk/crm-api/prequests').set('Authorization', intruder).send({ contractId: '100000301', amount: '1', sendto: 'x@y.kz' });
     expect(bill.status).toBe(404);
-    expect((await s.http.get('/__sim/state/true-api')).body.prequests).toEqual({ total: 0 });
+    expect((await s.http.get('/__sim/state/true-api')).body.prequests.total).toBe(0);
     // The producer's own session is untouched by another participant's sign-in.
     expect((await s.http.get('/true-api/elk/product-groups/balance/all').set('Authorization', producer)).status).toBe(200);
   });

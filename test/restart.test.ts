@@ -39,6 +39,7 @@ interface Round {
   taToken: string;
   taPrequest: number;
   taSerial: string;
+  taOrder: string;
 }
 
 async function round(s: Running, n: number, prev?: Round): Promise<Round> {
@@ -47,6 +48,7 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     // What True API acknowledged before the stop: the token still works, the open challenge can still be signed.
     expect((await c('GET', '/true-api/elk/product-groups/balance/all', { token: prev.taToken })).status).toBe(200);
     expect((await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: prev.taOpenKey, data: 'x', inn: '180340000025' } })).status).toBe(200);
+    expect((await c('GET', `/true-api/cises/orders/${prev.taOrder}/status`, { token: prev.taToken })).status).toBe(200);
   }
   const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
   expect(login.status).toBe(200);
@@ -90,6 +92,8 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   expect(prequest.status).toBe(200);
   const certificate = await c('POST', '/__sim/true-api/certificates', { body: { bin: '150140000012' } });
   expect(certificate.status).toBe(201);
+  const codesOrder = await c('POST', '/true-api/cises/my', { token: signIn.body.token, body: { gtin: '04606203084623', packageType: 'LEVEL2' } });
+  expect(codesOrder.status).toBe(200);
   const open = await c('GET', '/true-api/auth/key');
   expect(open.status).toBe(200);
   return {
@@ -108,6 +112,7 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     taToken: signIn.body.token,
     taPrequest: prequest.body.response,
     taSerial: certificate.body.serialNumber,
+    taOrder: codesOrder.body.uuid,
   };
 }
 

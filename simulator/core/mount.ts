@@ -58,6 +58,8 @@ export interface Mounted {
   handbook: Record<string, HandbookEntry>;
   /** The documented rate limit and the handbook entry that refuses (the control plane has none). */
   rateLimit?: RateLimitDecl;
+  /** The largest request body this system reads (its document's, else the simulator's). */
+  bodyLimit: string;
 }
 
 async function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): Promise<void> {
@@ -255,7 +257,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
       res.locals.op = op;
       const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params: req.params as Record<string, unknown>, body: undefined, headers: req.headers, ip: req.ip ?? '' };
       try {
-        const read = await readBody(req, res, op.requestMedia, deps.config.bodyLimit);
+        const read = await readBody(req, res, op.requestMedia, m.bodyLimit);
         simReq.body = req.body = read.body; // req.body: what the journal records, whatever the media type
         // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
         let guardError: unknown;

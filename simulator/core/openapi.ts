@@ -137,8 +137,8 @@ function capStrings<T>(document: T): T {
 
 function newAjv(document: object, params: boolean): Ajv2020 {
   const ajv = params
-    ? new Ajv2020({ strict: false, allErrors: false, coerceTypes: 'array', useDefaults: true })
-    : new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
+    ? new Ajv2020({ strict: false, allErrors: false, coerceTypes: 'array', useDefaults: true, validateSchema: false })
+    : new Ajv2020({ strict: false, allErrors: false, validateFormats: true, validateSchema: false });
   addFormats(ajv);
   ajv.addSchema(document, SPEC_ID);
   return ajv;

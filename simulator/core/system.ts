@@ -86,6 +86,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly handbook: Handbook;
   readonly timings: Readonly<Record<string, TimingDecl>>;
   readonly rateLimit: RateLimitDecl;
+  /** The document's request-size limit (`30mb`); absent: the simulator's 20 MB. */
+  readonly bodyLimit?: { readonly size: string; readonly source: string };
   readonly switches: Readonly<Record<string, SwitchDecl>>;
   readonly outcomes: Readonly<Record<string, OutcomeDecl>>;
   /** What a fault's `user` and `organization` match, in the system's own words. */

@@ -3,7 +3,7 @@
  * the error envelope, Accept negotiation, unknown paths, Jackson-style parse errors.
  */
 import { describe, expect, it } from 'vitest';
-import { setup } from '../helpers.js';
+import { setup, T0 } from '../helpers.js';
 import { BASE, IMPORTER, PRODUCER, signIn, WHOLESALER } from './helpers.js';
 
 describe('GET /product/gtin (§6.1)', () => {
@@ -102,12 +102,15 @@ describe('billing (§8)', () => {
     const first = await s.http.post(`${BASE}/elk/crm-api/prequests`).set('Authorization', auth).send(body);
     const second = await s.http.post(`${BASE}/elk/crm-api/prequests`).set('Authorization', auth).send(body);
     expect([first.status, first.body, second.body]).toEqual([200, { status: 200, response: 1 }, { status: 200, response: 2 }]);
-    expect((await s.http.get('/__sim/state/true-api')).body.prequests).toEqual({ total: 2 });
+    expect((await s.http.get('/__sim/state/true-api')).body.prequests).toEqual({
+      total: 2,
+      latest: [2, 1].map((id) => ({ id, bin: '150140000012', ...body, createdAt: new Date(T0).toISOString() })),
+    });
     const foreign = await s.http.post(`${BASE}/elk/crm-api/prequests`).set('Authorization', auth).send({ ...body, contractId: '100000401' });
     expect(foreign.status).toBe(404);
     const email = await s.http.post(`${BASE}/elk/crm-api/prequests`).set('Authorization', auth).send({ ...body, sendto: 'not an address' });
     expect([email.status, email.body.error_message]).toEqual([400, 'Некорректное значение параметра sendto: must match format "email"']);
-    expect((await s.http.get('/__sim/state/true-api')).body.prequests).toEqual({ total: 2 });
+    expect((await s.http.get('/__sim/state/true-api')).body.prequests.total).toBe(2);
   });
 });
 
@@ -126,6 +129,17 @@ describe('§1–§2 rules', () => {
     expect([r.status, r.body]).toEqual([404, { error_message: 'Метод с указанным URL не найден' }]);
     const m = await s.http.delete(`${BASE}/auth/key`);
     expect([m.status, m.body, m.headers.allow]).toEqual([405, { error_message: "Request method 'DELETE' not supported" }, 'GET']);
+  });
+
+  it('reads bodies up to the document\'s 30 MB (§2.3) and answers 413 "Слишком большой запрос" above', async () => {
+    const s = await setup();
+    const auth = await signIn(s);
+    const body = (mb: number) => JSON.stringify({ data: ['x'], pad: 'p'.repeat(mb * 1024 * 1024) });
+    const under = await s.http.post(`${BASE}/product/route/gtin`).set('Authorization', auth).set('Content-Type', 'application/json').send(body(25));
+    // Read and answered (an unknown field is ignored, as Jackson does; the GTIN is nobody's): not a 413.
+    expect([under.status, under.body.error_message]).toEqual([404, 'Not Found']);
+    const over = await s.http.post(`${BASE}/product/route/gtin`).set('Authorization', auth).set('Content-Type', 'application/json').send(body(31));
+    expect([over.status, over.body]).toEqual([413, { error_message: 'Слишком большой запрос' }]);
   });
 
   it('refuses a body that is not JSON with 415', async () => {

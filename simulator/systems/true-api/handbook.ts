@@ -48,6 +48,13 @@ export const HANDBOOK = {
   CODES_NOT_FOUND_LATIN: { status: 404, text: 'KM не найдены', source: '§5.6 (404, with a Latin "KM" as written)' },
   CODE_NOT_FOUND_ITEM: { status: 404, text: 'КМ не найден', source: 'the errorCode/errorMessage of a /cises/info element (§5.5; observed #18: all unknown answers 404 with the per-code list); the text is simulator-defined' },
 
+  CODE_FORMAT: { status: 400, text: 'Неверный формат КМ', source: '§5.10, §6.2 (400)' },
+  GTIN_UNKNOWN: { status: 400, text: 'Неизвестный GTIN', source: '§5.10 (400)' },
+  PRODUCT_NOT_FOUND: { status: 404, text: 'Продукт не найден', source: '§6.2 (404)' },
+  GTIN_REQUIRED: { status: 400, text: 'GTIN должен быть указан в параметрах запроса', source: '§5.1 (400)' },
+  ORDER_NOT_FOUND: { status: 404, text: (uuid: string) => `Заказ с идентификатором ${uuid} не найден`, source: '§5.2, §5.3 (404)' },
+  ORDER_RESULT_NOT_READY: { status: 400, text: (uuid: string, status: string) => `Результат заказа с идентификатором ${uuid} недоступен: статус заказа ${status}`, source: 'simulator-defined (§5.3 is silent on a result asked for before SUCCESS or after it expired)' },
+
   PID_MISSING: { status: 404, text: 'В токене отсутствует свойство pid', source: '§8.2 (404)' },
   NO_ACCOUNT: { status: 404, text: (pid: string) => `В токене указано некорректное значение параметра pid, либо в Системе ИС МПТ нет пользователя с идентификаторами ${pid} нет лицевого счёта в Системе ИС МПТ`, source: '§8.2 (404), verbatim' },
   PRODUCT_GROUP_UNKNOWN: { status: 400, text: (name: string) => `Could not determine product group by name '${name}'`, source: '§6.1 (400)' },

@@ -80,6 +80,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   handbook: HANDBOOK,
   timings: TIMINGS,
   rateLimit: { error: 'TOO_MANY_REQUESTS' },
+  bodyLimit: { size: '30mb', source: '§2.3: at most 30 MB, 413 "Слишком большой запрос" above' },
   switches: {
     signatures: {
       env: 'SIM_TRUE_API_SIGNATURES',
@@ -88,7 +89,9 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       description: 'Sign-in signatures: lenient accepts any data (the participant from a CMS certificate, an inn field, or the default one); strict verifies an attached CMS over the challenge against the test CA.',
     },
   },
-  outcomes: {},
+  outcomes: {
+    codesOrderFailed: { operations: ['cisesMy'], schema: { enum: ['VALIDATION_FAILED', 'ERROR'] }, description: 'The code-list order ends with this status instead of SUCCESS.' },
+  },
   callers: { user: 'participant BIN' },
   fixture: 'fixtures/true-api/world.json',
   worldOverlay: {
@@ -222,7 +225,15 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
           authKeys: { open: Object.values(s.challenges).filter((c) => c.expiresAt > now).length },
           sessions: { total: Object.keys(s.sessions).length },
           codes: { total: s.world.batches.reduce((n, b) => n + registryOf().book.total(b), 0), batches: s.world.batches.length },
-          prequests: { total: pmap.size(s.prequests) },
+          // Invoice requests of §8.1 (not e-mailed: here is where a test finds them), the latest 100.
+          prequests: {
+            total: pmap.size(s.prequests),
+            latest: [...pmap.values(s.prequests)]
+              .sort((a, b) => b.id - a.id)
+              .slice(0, 100)
+              .map((x) => ({ ...x, createdAt: new Date(x.createdAt).toISOString() })),
+          },
+          codesOrders: { total: pmap.size(s.codesOrders) },
           certificates: { issued: pmap.size(s.certificates) },
         };
       },

@@ -42,6 +42,13 @@ export const CODE_STATUSES = {
 } as const;
 export type CodeStatus = keyof typeof CODE_STATUSES;
 
+/** §5.2 "Статусы заказа" (`IN PROGRESS` is printed with a space: IN_PROGRESS). PRODUCTION is listed, never produced. */
+export const ORDER_STATUSES = ['NEW', 'PRODUCTION', 'VALIDATION_FAILED', 'IN_PROGRESS', 'SUCCESS', 'ERROR', 'RESULT_EXPIRED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** §5.1: at most 10,000 codes in a result. */
+export const ORDER_RESULT_LIMIT = 10_000;
+
 /** Participant roles, as the token example's `product_group_info[].types` lists them. */
 export const ROLES = ['PRODUCER', 'IMPORTER', 'WHOLESALER', 'RETAIL', 'TRADE_PARTICIPANT'] as const;
 export type Role = (typeof ROLES)[number];
@@ -62,5 +69,8 @@ export function isValidBin(bin: string): boolean {
 export const TIMINGS = {
   authKeyTtlMs: { default: 600_000, description: 'How long the data of GET /auth/key may be signed and sent to /auth/simpleSignIn (the document is silent).' },
   tokenLifetimeMs: { default: 36_000_000, description: 'How long a token of /auth/simpleSignIn lives (not stated by the document; 10 hours, what real clients assume).' },
+  codesOrderStartMs: { default: 1_000, description: 'A code-list order of POST /cises/my is NEW this long, then IN_PROGRESS.' },
+  codesOrderReadyMs: { default: 5_000, description: 'A code-list order is done (SUCCESS, or a forced VALIDATION_FAILED / ERROR) this long after it was made.' },
+  codesOrderResultTtlMs: { default: 3_600_000, description: 'How long the ZIP of a done order can be downloaded, then RESULT_EXPIRED (§5.3: one hour).' },
 } as const satisfies Record<string, TimingDecl>;
 export type TrueApiTimings = { [K in keyof typeof TIMINGS]: number };

@@ -6,12 +6,15 @@ import { pmap } from '../../core/pmap.js';
 import type { Tx } from '../../core/store.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { claimsOf, participantFor, signerOf, type SignatureProfile } from './auth.js';
-import type { CodeBook, CodeRef } from './codes.js';
+import { zipFiles } from '../../core/zip.js';
+import { normalize, type CodeBook, type CodeRef } from './codes.js';
+import { orderCodes, orderDoneAt, orderStatus, resultCsv } from './machine.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
-import { canSee, codeFields, type Directory } from './serialize.js';
+import { listCodes, type ListQuery } from './listing.js';
+import { canSee, codeFields, listRow, type Directory } from './serialize.js';
 import type { TestPki } from './pki.js';
-import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type ProductGroup, type TrueApiTimings } from './reference.js';
-import type { Contract, Participant, TrueApiState } from './state.js';
+import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type PackageType, type ProductGroup, type TrueApiTimings } from './reference.js';
+import type { CodesOrder, Contract, Participant, TrueApiState } from './state.js';
 
 export interface TrueApiRuntime {
   state(): TrueApiState;
@@ -57,6 +60,26 @@ function visibleCodes(rt: TrueApiRuntime, p: Participant, requested: string[], n
     out.push({ requested: code, ref });
   }
   return out;
+}
+
+/** A code a client named (§5.10, §6.2): 400 for one no code could be, or of a GTIN nobody knows; 404 when absent. */
+function knownCode(rt: TrueApiRuntime, code: string): CodeRef {
+  const { book, dir } = rt.registry();
+  const ref = book.find(code);
+  if (ref) return ref;
+  const c = normalize(code);
+  const gtin = c.startsWith('01') && c.length > 18 ? c.slice(2, 16) : c.slice(0, 14);
+  if (!/^[0-9]{14}$/.test(gtin) || c.length < 15) throw new SimError(HANDBOOK.CODE_FORMAT);
+  if (!dir.product(gtin) && !book.batches.some((b) => b.gtin === gtin || b.blockGtin === gtin)) throw new SimError(HANDBOOK.GTIN_UNKNOWN);
+  throw new SimError(HANDBOOK.CODES_NOT_FOUND);
+}
+
+/** The caller's code-list order named in the path; another participant's is as unknown as a missing one. */
+function ownOrder(rt: TrueApiRuntime, req: Req): CodesOrder {
+  const uuid = String(req.params.uuid);
+  const o = pmap.get(rt.state().codesOrders, uuid);
+  if (!o || o.bin !== callerOf(req).bin) throw new SimError(HANDBOOK.ORDER_NOT_FOUND, [uuid]);
+  return o;
 }
 
 /** The first layer of an aggregate and what each child holds (§5.6): `{ child: [grandchildren] }`, a unit `{}`. */
@@ -134,6 +157,43 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       return { body: rows };
     },
 
+    // §5.1 — an asynchronous order for the caller's codes of a GTIN; its status follows the clock (machine.ts).
+    cisesMy: async (req) => {
+      const b = req.body as { gtin?: string; packageType?: PackageType; producedDate?: string };
+      if (b.gtin === undefined || b.gtin === '') throw new SimError(HANDBOOK.GTIN_REQUIRED);
+      const p = callerOf(req);
+      const { book, dir } = rt.registry();
+      const group = dir.product(b.gtin)?.productGroup ?? book.batches.find((x) => x.gtin === b.gtin || x.blockGtin === b.gtin)?.productGroup;
+      if (group && !p.contracts.some((c) => c.productGroup === group)) throw new SimError(HANDBOOK.NO_CONTRACT);
+      const forced = (req.forced as { codesOrderFailed?: 'VALIDATION_FAILED' | 'ERROR' } | undefined)?.codesOrderFailed;
+      const { order } = await rt.commit((s, tx) => {
+        const order: CodesOrder = {
+          uuid: tx.ids.uuid('codes-order'),
+          bin: p.bin,
+          gtin: b.gtin!,
+          createdAt: rt.now(),
+          ...(b.packageType ? { packageType: b.packageType } : {}),
+          ...(b.producedDate ? { producedDay: b.producedDate.slice(0, 10) } : {}),
+          // A GTIN nobody knows is a filter that cannot be valid.
+          ...(forced ? { failure: forced } : group ? {} : { failure: 'VALIDATION_FAILED' as const }),
+        };
+        return { state: { ...s, codesOrders: pmap.set(s.codesOrders, order.uuid, order) }, order };
+      });
+      return { body: { uuid: order.uuid } };
+    },
+
+    // §5.2 — a bare JSON string.
+    codesOrderStatus: (req) => ({ body: JSON.stringify(orderStatus(ownOrder(rt, req), rt.now(), rt.timings())), contentType: 'application/json' }),
+
+    // §5.3 — a ZIP of one CSV, downloadable again and again until the result expires.
+    codesOrderResult: (req) => {
+      const o = ownOrder(rt, req);
+      const status = orderStatus(o, rt.now(), rt.timings());
+      if (status !== 'SUCCESS') throw new SimError(HANDBOOK.ORDER_RESULT_NOT_READY, [o.uuid, status]);
+      const { book } = rt.registry();
+      return { contentType: 'application/zip', body: zipFiles([{ name: `${o.uuid}.csv`, data: resultCsv(book, orderCodes(book, o)) }], { mtimeMs: orderDoneAt(o, rt.timings()) }) };
+    },
+
     // §5.4 — consumer units inside aggregates, per code and per product GTIN (only codes the caller may see).
     countUnits: (req) => {
       const p = callerOf(req);
@@ -198,6 +258,47 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const found = visibleCodes(rt, p, (req.query as { values: string[] }).values, HANDBOOK.NO_CONTRACT);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
       return { body: found.map((v) => ({ requestedCis: v.requested, ...codeFields(book, dir, v.ref, p.bin) })) };
+    },
+
+    // §5.9 — the caller's codes by filters, keyset-paged (listing.ts).
+    cisesListV2: (req) => {
+      const p = callerOf(req);
+      const { book, dir } = rt.registry();
+      const { page, total } = listCodes(book, dir, p.bin, req.query as ListQuery, 10);
+      return { body: { results: page.map((r) => listRow(book, dir, r, p.bin)), total } };
+    },
+
+    // §5.10 — one code's latest state and dates (the document's single-object example).
+    cisesHistory: (req) => {
+      const p = callerOf(req);
+      const ref = knownCode(rt, String((req.query as { code: string }).code));
+      if (!canSee(ref, p.bin)) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
+      const { book, dir } = rt.registry();
+      // The history's fields: the card's without the group and brand, with the dates of the last operation.
+      const { productGroupId: _id, productGroup: _group, brand: _brand, ...f } = codeFields(book, dir, ref, p.bin);
+      const operationDate = new Date(ref.batch.producedAt).toISOString();
+      return { body: { ...f, timestamp: operationDate, emissionDate: new Date(ref.batch.emittedAt).toISOString(), operationDate } };
+    },
+
+    // §6.2 — the product card of a code.
+    productInfo: (req) => {
+      const p = callerOf(req);
+      const ref = knownCode(rt, String((req.query as { cis: string }).cis));
+      const { book, dir } = rt.registry();
+      if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(HANDBOOK.NO_CONTRACT);
+      const gtin = book.gtinOf(ref);
+      const index = dir.world.products.findIndex((x) => x.gtin === gtin);
+      if (!canSee(ref, p.bin) || index < 0) throw new SimError(HANDBOOK.PRODUCT_NOT_FOUND);
+      const kind = { unit: 'trade-unit', block: 'inner-pack', box: 'box' } as const;
+      return { body: { id: index + 1, name: dir.world.products[index].name, gtin, packageType: kind[ref.level], innerUnitCount: book.unitsInside(ref), specificAttributes: {} } };
+    },
+
+    // §6.4 — like §5.9 with catalogue attributes; 49 a page unless asked (as written).
+    productsListV2: (req) => {
+      const p = callerOf(req);
+      const { book, dir } = rt.registry();
+      const { page, total } = listCodes(book, dir, p.bin, req.query as ListQuery, 49);
+      return { body: { results: page.map((r) => listRow(book, dir, r, p.bin)), total } };
     },
 
     // §8.1 — recorded, not e-mailed; the invoice id is the answer's `response`.

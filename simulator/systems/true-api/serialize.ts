@@ -57,3 +57,40 @@ export function codeFields(book: CodeBook, dir: Directory, r: CodeRef, callerBin
     producerName: producer ? dir.name(r.batch.producerBin) : MASK,
   };
 }
+
+/** The serial part of a code (§5.9 `sgtin`): what follows the GTIN (and `21`). */
+export function serialOf(book: CodeBook, r: CodeRef): string {
+  const cis = book.cis(r);
+  return cis.startsWith('01') && (r.level === 'block' || r.batch.kind === 'units') ? cis.slice(18) : cis.slice(14);
+}
+
+/**
+ * A listing row (§5.9 LpCisInfo, §6.4): parties named `...Bin` for tobacco and `...Inn` for the others, as the
+ * document's examples do; owner and producer fields masked as in /cises/info.
+ */
+export function listRow(book: CodeBook, dir: Directory, r: CodeRef, callerBin: string) {
+  const f = codeFields(book, dir, r, callerBin);
+  const card = dir.product(f.gtin);
+  const party = r.batch.productGroup === 'tobacco' ? 'Bin' : 'Inn';
+  return {
+    cis: f.cis,
+    gtin: f.gtin,
+    sgtin: serialOf(book, r),
+    countChildren: f.child.length,
+    tnvedGroup: (card?.tnved ?? '').slice(0, 4),
+    tnVedCode10: card?.tnved ?? '',
+    [`owner${party}`]: f.ownerBin,
+    ownerName: f.ownerName,
+    [`producer${party}`]: f.producerBin,
+    producerName: f.producerName,
+    productName: f.productName,
+    name: f.productName,
+    brand: f.brand,
+    status: f.status,
+    statusEx: f.status,
+    emissionDate: new Date(r.batch.emittedAt).toISOString(),
+    producedDate: f.producedDate,
+    emissionType: r.batch.emissionType,
+    packageType: f.packageType,
+  };
+}

@@ -2,7 +2,7 @@
 import type { Challenges } from '../../core/challenge.js';
 import type { Batch } from './codes.js';
 import type { PMap } from '../../core/pmap.js';
-import type { ProductGroup, Role } from './reference.js';
+import type { PackageType, ProductGroup, Role } from './reference.js';
 
 /** A participant's contract for one product group: its personal account and balance (§8). */
 export interface Contract {
@@ -66,6 +66,19 @@ export interface IssuedCertificate {
   notAfter: number;
 }
 
+/** A code-list order of POST /cises/my (§5.1): its status follows the clock (machine: orderStatus). */
+export interface CodesOrder {
+  uuid: string;
+  bin: string;
+  gtin: string;
+  packageType?: PackageType;
+  /** yyyy-mm-dd of `producedDate`: codes applied that day. */
+  producedDay?: string;
+  createdAt: number;
+  /** Decided when it was made: a GTIN the catalogue does not have fails validation; a scenario may force either. */
+  failure?: 'VALIDATION_FAILED' | 'ERROR';
+}
+
 export interface TrueApiState {
   world: World;
   /** HS256 secret of the tokens (hex, from the seed). */
@@ -77,4 +90,5 @@ export interface TrueApiState {
   prequests: PMap<Prequest>;
   nextPrequestId: number;
   certificates: PMap<IssuedCertificate>;
+  codesOrders: PMap<CodesOrder>;
 }

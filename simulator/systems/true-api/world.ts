@@ -105,5 +105,6 @@ export function buildWorld(f: WorldFixture, seed: number, nowMs: number): TrueAp
     prequests: pmap.of({}),
     nextPrequestId: 1,
     certificates: pmap.of({}),
+    codesOrders: pmap.of({}),
   };
 }

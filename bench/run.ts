@@ -15,7 +15,7 @@ import { throughput } from './throughput.js';
 import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
-import { trueApi } from './true-api.js';
+import { trueApi, trueApiMillion } from './true-api.js';
 
 const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
@@ -56,6 +56,10 @@ if (only.includes('true-api')) {
   results.trueApi = r;
   console.log('True API: a 10,000-code ZIP vs zipping it; POST /cises/info with 1,000 codes vs an MCOI order lookup', r);
   checks.push([`True API /cises/info: ${r.perCodeUs} µs a code < 200`, r.perCodeUs < 200], [`True API 10,000-code ZIP: ${r.zipOverFloor} × zipping the same bytes ≤ 3`, r.zipOverFloor <= 3]);
+  const m = await trueApiMillion();
+  results.trueApiMillion = m;
+  console.log('True API: a registry with a million codes more, against the default world', m);
+  checks.push([`True API million-code registry starts in ${m.withMillion.startMs} ms ≤ 3,000`, m.withMillion.startMs <= 3_000], [`True API million-code registry peak RSS ${m.withMillion.peakRssMb} MB ≤ 300`, m.withMillion.peakRssMb <= 300]);
 }
 
 if (only.includes('durability')) {

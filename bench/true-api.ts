@@ -5,6 +5,9 @@
  * alternated. The ratio says what answering 1,000 codes costs over a one-record lookup; per code it should be small,
  * since the registry decodes codes instead of storing them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { unzipFiles, zipFiles } from '../simulator/core/zip.js';
 import { CodeBook } from '../simulator/systems/true-api/codes.js';
 import { batchOf } from '../simulator/systems/true-api/world.js';
@@ -69,5 +72,50 @@ export async function trueApi() {
     return { zipCodes: csv.toString('utf8').trimEnd().split('\n').length - 1, zipKb: round(zip.length / 1024, 1), csvKb: round(csv.length / 1024, 1), zipDownloadMedianMs: resultMs, zipFloorMedianMs: floor, zipOverFloor: round(resultMs / floor, 2), codes: codes.length, cisesInfoMedianMs: infoMs, cisesInfoKb: round(bytes / 1024, 1), mcoiOrderLookupMedianMs: lookupMs, ratio: round(infoMs / lookupMs, 1), perCodeUs: round((infoMs * 1000) / codes.length, 1), serverPeakRssMb: round(peakRssMb(server.child.pid!), 1) };
   } finally {
     await stopServer(server);
+  }
+}
+
+/**
+ * A registry of a million codes more (a scenario adds one batch of 1,000,000 milk units to the default world): start-up
+ * time and peak RSS against the default world started the same way in the same run, and the time of a small mutation
+ * (a code-list order) in it. The registry is derived from batches, so neither should grow with it. Targets: start
+ * ≤ 3 s, peak RSS ≤ 300 MB.
+ */
+export async function trueApiMillion() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-true-api-'));
+  try {
+    const scenario = join(dir, 'million.json');
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: 'true-api-million',
+        description: 'A million milk units more for the default participant.',
+        world: { 'true-api': { batches: [{ id: 40, productGroup: 'milk', kind: 'units', gtin: '04870003870025', count: 1_000_000, status: 'INTRODUCED', producerBin: '150140000012', ownerBin: '150140000012', emittedAt: '2026-01-10T08:00:00Z', producedAt: '2026-01-11T08:00:00Z', emissionType: 'LOCAL' }] } },
+      }),
+    );
+    const measure = async (env: Record<string, string>) => {
+      const server = await startServer({ SIM_DATA_DIR: join(dir, `data-${Object.keys(env).length}`), ...env });
+      try {
+        const key = await (await fetch(`${server.base}/true-api/auth/key`)).json();
+        const { token } = await (await fetch(`${server.base}/true-api/auth/simpleSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uuid: key.uuid, data: 'x' }) })).json();
+        const ms: number[] = [];
+        for (let i = 0; i < 20; i++) {
+          const t0 = performance.now();
+          const r = await fetch(`${server.base}/true-api/cises/my`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ gtin: '04870003870025' }) });
+          await r.arrayBuffer();
+          if (r.status !== 200) throw new Error(`cises/my ${r.status}`);
+          ms.push(performance.now() - t0);
+        }
+        const codes = (await (await fetch(`${server.base}/__sim/state/true-api`)).json()).codes.total as number;
+        return { codes, startMs: round(server.startMs, 0), peakRssMb: round(peakRssMb(server.child.pid!), 1), mutationMedianMs: round(median(ms), 2) };
+      } finally {
+        await stopServer(server);
+      }
+    };
+    const base = await measure({});
+    const million = await measure({ SIM_SCENARIO: scenario });
+    return { defaultWorld: base, withMillion: million, startOverDefault: round(million.startMs / base.startMs, 2), rssOverDefault: round(million.peakRssMb / base.peakRssMb, 2) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -24,7 +24,7 @@ import { problem } from './core/errors.js';
 import { controlGuard, hostGuard, type ControlAccess } from './core/security.js';
 import { loadDocument, mergeControlContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
-import type { Scenario } from './core/scenario.js';
+import { ScenarioInvalid, type Scenario } from './core/scenario.js';
 import { Store, type DbShape, type StoreOptions, type World } from './core/store.js';
 import { rateLimit, resolveTimings, timingDefaults, type SimConfig, type SystemContext, type SystemInstance, type SystemModule } from './core/system.js';
 import { CONTROL_HANDBOOK } from './control/handbook.js';
@@ -115,6 +115,15 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   };
   const fixtures = new Map(modules.map((m) => [m.id, loadDocument(join(ROOT, m.fixture))]));
 
+  /** A scenario's world laid over a system's: what the system finds wrong with it (a batch naming nobody) is the scenario's problem. */
+  const overlaid = <S>(m: SystemModule<S>, state: S, overlay: Record<string, unknown>): S => {
+    try {
+      return m.overlayWorld(state, overlay);
+    } catch (e) {
+      throw new ScenarioInvalid(`world.${m.id}`, [(e as Error).message]);
+    }
+  };
+
   /** A fresh world (optionally with a scenario's overlays): every system's initial state and blobs. */
   const initialData = (seed: number, world?: Scenario['world']): World => {
     const nowMs = clock.nowMs();
@@ -123,7 +132,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     for (const m of modules) {
       const w = m.initialWorld(structuredClone(fixtures.get(m.id)), seed, nowMs);
       const overlay = world?.[m.id];
-      data[m.id] = overlay ? m.overlayWorld(w.state, overlay) : w.state;
+      data[m.id] = overlay ? overlaid(m, w.state, overlay) : w.state;
       Object.assign(blobs, w.blobs);
     }
     return { data, blobs };

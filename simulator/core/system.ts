@@ -100,7 +100,7 @@ export interface SystemModule<S = unknown, P = unknown> {
   initialWorld(fixture: unknown, seed: number, nowMs: number): WorldSeed<S>;
   /** Brings state an earlier version wrote up to this version's shape (run on a restored store). */
   upgrade?(state: S): S;
-  /** A scenario's overlay laid over the initial state (lists merged by key). */
+  /** A scenario's overlay laid over the initial state (lists merged by key); throws, saying why, for one it cannot take. */
   overlayWorld(state: S, overlay: Record<string, unknown>): S;
   create(ctx: SystemContext<S>): SystemInstance<P>;
 }

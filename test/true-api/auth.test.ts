@@ -3,7 +3,8 @@
  * simulator's test CA, and the XML 401 bodies of §2.1.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +116,29 @@ describe('POST /auth/simpleSignIn, strict', () => {
       const shipped = { cert: new X509Certificate(readFileSync(join(certs, `${bin}.crt.pem`), 'utf8')), key: await importKey(readFileSync(join(certs, `${bin}.key.pem`), 'utf8')) };
       const key = await authKey(s);
       expect((await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid: key.uuid, data: await sign(key.data, shipped) })).status, bin).toBe(status);
+    }
+  });
+
+  it('gives the key and certificate as a PKCS#12 file too, which openssl opens with the password and signs with', async () => {
+    const s = await strict();
+    const cert = (await certificateFor(s, WHOLESALER)) as Awaited<ReturnType<typeof certificateFor>> & { pkcs12: string; password: string };
+    const dir = mkdtempSync(join(tmpdir(), 'p12-'));
+    try {
+      writeFileSync(join(dir, 'id.p12'), Buffer.from(cert.pkcs12, 'base64'));
+      const pem = execFileSync('openssl', ['pkcs12', '-in', join(dir, 'id.p12'), '-passin', `pass:${cert.password}`, '-nodes'], { encoding: 'utf8' });
+      writeFileSync(join(dir, 'id.pem'), pem);
+      expect(() => execFileSync('openssl', ['pkcs12', '-in', join(dir, 'id.p12'), '-passin', 'pass:wrong', '-nodes'], { stdio: 'ignore' })).toThrow();
+      const k = await authKey(s);
+      const der = execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-signer', join(dir, 'id.pem')], { input: k.data });
+      const r = await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid: k.uuid, data: der.toString('base64') });
+      expect([r.status, decodeJwt(r.body.token).inn]).toEqual([200, WHOLESALER]);
+      // The journal hides the key, the file, its password and the token.
+      const journal = (await s.http.get('/__sim/journal').query({ system: 'control' })).body.entries.find((e: { operationId: string }) => e.operationId === 'issueTrueApiCertificate');
+      expect(journal.responseBody).toMatchObject({ privateKey: '***', pkcs12: '***', password: '***' });
+      const signIn = (await s.http.get('/__sim/journal').query({ system: 'true-api' })).body.entries.find((e: { operationId: string; status: number }) => e.operationId === 'simpleSignIn' && e.status === 200);
+      expect(signIn.responseBody).toEqual({ token: '***' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

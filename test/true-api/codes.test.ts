@@ -183,3 +183,21 @@ describe('GET /__sim/state/true-api/codes/{code}', () => {
     expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBeGreaterThan(100_000);
   });
 });
+
+describe('a scenario\'s batches', () => {
+  it('add codes to the registry (a million costs nothing), and a batch naming nobody is refused with why', async () => {
+    const s = await setup();
+    const batch = { id: 40, productGroup: 'milk', kind: 'units', gtin: '04870003870025', count: 1_000_000, status: 'INTRODUCED', producerBin: '150140000012', ownerBin: '150140000012', emittedAt: '2026-01-10T08:00:00Z', producedAt: '2026-01-11T08:00:00Z', emissionType: 'LOCAL' };
+    const ok = await s.http.post('/__sim/scenarios').send({ scenario: { name: 'million', description: 'd', world: { 'true-api': { batches: [batch] } } } });
+    expect(ok.status).toBe(200);
+    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_620 + 1_000_000);
+    const big = new CodeBook(1, [...batches, { ...(batch as unknown as CodeRef['batch']), emittedAt: Date.parse(batch.emittedAt), producedAt: Date.parse(batch.producedAt) }]);
+    const last = big.cis({ batch: big.batches.at(-1)!, level: 'unit', index: 999_999 });
+    const info = await s.http.post(`${BASE}/cises/info`).set('Authorization', await signIn(s)).send([last]);
+    expect(info.body[0].cisInfo).toMatchObject({ cis: last, status: 'INTRODUCED', producedDate: '2026-01-11T08:00:00.000Z' });
+    const bad = await s.http.post('/__sim/scenarios').send({ scenario: { name: 'nobody', description: 'd', world: { 'true-api': { batches: [{ ...batch, producerBin: '999999999999' }] } } } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('batch 40: 999999999999 is not a participant');
+    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_620 + 1_000_000); // nothing changed
+  });
+});

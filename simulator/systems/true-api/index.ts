@@ -11,10 +11,10 @@ import { mergeByKey } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
 import { toXml } from '../../core/xml.js';
 import { CONTROL_ERRORS, HANDBOOK, type TrueApiError } from './handbook.js';
-import { CodeBook, PACKAGE_TYPE } from './codes.js';
-import { pemOfPrivateKey, TestPki } from './pki.js';
+import { CodeBook, PACKAGE_TYPE, type Batch } from './codes.js';
+import { pemOfPrivateKey, pkcs12Of, TestPki } from './pki.js';
 import { Directory } from './serialize.js';
-import { isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
+import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
 import type { Participant, TrueApiState } from './state.js';
 import { buildWorld, worldProblems, type WorldFixture } from './world.js';
@@ -97,7 +97,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
-    description: 'Participants (by bin), catalogue products (by gtin), the default participant of lenient sign-ins.',
+    description: 'Participants (by bin), catalogue products (by gtin), code batches (by id), the default participant of lenient sign-ins.',
     properties: {
       defaultParticipant: BIN,
       participants: list({
@@ -135,6 +135,25 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
           producerBin: BIN,
         },
       }),
+      batches: list({
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'productGroup', 'kind', 'gtin', 'count', 'status', 'producerBin', 'ownerBin', 'emittedAt', 'producedAt', 'emissionType'],
+        properties: {
+          id: { type: 'integer', minimum: 1, maximum: 63 },
+          productGroup: { enum: [...PRODUCT_GROUP_NAMES] },
+          kind: { enum: ['tobacco', 'units'], description: 'tobacco: count boxes of 50 blocks of 10 packs; units: count single units.' },
+          gtin: { type: 'string', pattern: '^[0-9]{14}$' },
+          blockGtin: { type: 'string', pattern: '^[0-9]{14}$' },
+          count: { type: 'integer', minimum: 1, maximum: 16_000_000 },
+          status: { enum: Object.keys(CODE_STATUSES) },
+          producerBin: BIN,
+          ownerBin: BIN,
+          emittedAt: { type: 'string', format: 'date-time' },
+          producedAt: { type: 'string', format: 'date-time' },
+          emissionType: { enum: ['LOCAL', 'FOREIGN'] },
+        },
+      }),
     },
   },
 
@@ -152,7 +171,11 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       defaultParticipant: typeof o.defaultParticipant === 'string' ? o.defaultParticipant : w.defaultParticipant,
       participants,
       products: mergeByKey(w.products, o.products as TrueApiState['world']['products'] | undefined, 'gtin'),
-      batches: w.batches,
+      batches: mergeByKey(
+        w.batches,
+        (o.batches as (Omit<Batch, 'emittedAt' | 'producedAt'> & { emittedAt: string; producedAt: string })[] | undefined)?.map((b) => ({ ...b, emittedAt: Date.parse(b.emittedAt), producedAt: Date.parse(b.producedAt) })),
+        'id',
+      ),
     };
     const problems = worldProblems(world);
     if (problems.length) throw new Error(`world.true-api: ${problems.join('; ')}`);
@@ -271,9 +294,9 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
           if (!p) throw new SimError(CONTROL_ERRORS.UNKNOWN_PARTICIPANT, [b.bin]);
           const notBefore = Math.max(TIME_RANGE.minMs, b.validFrom !== undefined ? Date.parse(b.validFrom) : ctx.clock.nowMs() - 86_400_000);
           const notAfter = Math.min(notBefore + (b.validDays ?? 365) * 86_400_000, TIME_RANGE.maxMs);
-          const { serialNumber } = await ctx.commit((s, tx) => {
+          const { serialNumber, password } = await ctx.commit((s, tx) => {
             const serialNumber = tx.ids.hex('certificate', 16);
-            return { state: { ...s, certificates: pmap.set(s.certificates, serialNumber, { serialNumber, bin: p.bin, notBefore, notAfter }) }, serialNumber };
+            return { state: { ...s, certificates: pmap.set(s.certificates, serialNumber, { serialNumber, bin: p.bin, notBefore, notAfter }) }, serialNumber, password: tx.ids.hex('certificate-password', 16) };
           });
           const issued = await pki.issue({ bin: p.bin, iin: p.signer.iin, name: p.signer.name, organization: p.name }, { serialNumber, notBefore: new Date(notBefore), notAfter: new Date(notAfter) });
           const ca = await pki.authority();
@@ -287,6 +310,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
               notAfter: new Date(notAfter).toISOString(),
               certificate: issued.certificate.toString('pem'),
               privateKey: await pemOfPrivateKey(issued.privateKey),
+              pkcs12: (await pkcs12Of(issued, password)).toString('base64'),
+              password,
               caCertificate: ca.certificate.toString('pem'),
             },
           };

@@ -11,7 +11,7 @@
  * await pki.verify(parseCms(data), nowMs); // undefined, or why the signature is not one of this CA's
  */
 import { createECDH, createHash, webcrypto } from 'node:crypto';
-import { Certificate } from 'pkijs';
+import { AuthenticatedSafe, CertBag, Certificate, PFX, PKCS8ShroudedKeyBag, PrivateKeyInfo, SafeBag, SafeContents, type ContentEncryptionAesCbcParams } from 'pkijs';
 import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509CertificateGenerator, type ParsedCms, type X509Certificate } from '../../core/cms.js';
 
 const crypto = webcrypto as unknown as Crypto;
@@ -142,4 +142,37 @@ export class TestPki {
       return `подпись не соответствует подписанным данным (${(e as Error).message ?? e})`;
     }
   }
+}
+
+const KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+
+/**
+ * A PKCS#12 file (what NCALayer and the national SDK load) holding the key and the certificate, under a password:
+ * the key shrouded and the certificates encrypted with AES-256-CBC (PBES2, PBKDF2 with SHA-256), a SHA-256 MAC over
+ * the whole. `openssl pkcs12 -in file -passin pass:...` reads it.
+ */
+export async function pkcs12Of(issued: Issued, password: string): Promise<Buffer> {
+  const pwd = new TextEncoder().encode(password).buffer as ArrayBuffer;
+  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', issued.privateKey));
+  const keyBag = new PKCS8ShroudedKeyBag({ parsedValue: PrivateKeyInfo.fromBER(pkcs8.buffer.slice(pkcs8.byteOffset, pkcs8.byteOffset + pkcs8.byteLength) as ArrayBuffer) });
+  const pfx = new PFX({
+    parsedValue: {
+      integrityMode: 0,
+      authenticatedSafe: new AuthenticatedSafe({
+        parsedValue: {
+          safeContents: [
+            { privacyMode: 0, value: new SafeContents({ safeBags: [new SafeBag({ bagId: KEY_BAG, bagValue: keyBag })] }) },
+            { privacyMode: 1, value: new SafeContents({ safeBags: [new SafeBag({ bagId: CERT_BAG, bagValue: new CertBag({ parsedValue: Certificate.fromBER(issued.certificate.rawData) }) })] }) },
+          ],
+        },
+      }),
+    },
+  });
+  // pkijs types AES-CBC as needing an iv; it draws one itself.
+  const encryption = { password: pwd, contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 } as ContentEncryptionAesCbcParams, hmacHashAlgorithm: 'SHA-256', iterationCount: 2048 };
+  await keyBag.makeInternalValues(encryption);
+  await pfx.parsedValue!.authenticatedSafe!.makeInternalValues({ safeContents: [{}, encryption] });
+  await pfx.makeInternalValues({ password: pwd, iterations: 2048, pbkdf2HashAlgorithm: { name: 'SHA-256' }, hmacHashAlgorithm: 'SHA-256' });
+  return Buffer.from(pfx.toSchema().toBER(false));
 }

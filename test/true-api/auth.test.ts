@@ -119,6 +119,17 @@ describe('POST /auth/simpleSignIn, strict', () => {
     }
   });
 
+  it('accepts the signature scripts/true-api-sign-in.mjs makes in plain Node (what the README shows)', async () => {
+    const s = await strict();
+    // @ts-expect-error: a plain JavaScript script for users, without types
+    const { signChallenge } = await import('../../scripts/true-api-sign-in.mjs');
+    const prefix = join(PROJECT_ROOT, 'fixtures', 'true-api', 'certs', IMPORTER);
+    const k = await authKey(s);
+    const data = await signChallenge(k.data, readFileSync(`${prefix}.crt.pem`, 'utf8'), readFileSync(`${prefix}.key.pem`, 'utf8'));
+    const r = await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid: k.uuid, data });
+    expect([r.status, decodeJwt(r.body.token).inn]).toEqual([200, IMPORTER]);
+  });
+
   it('gives the key and certificate as a PKCS#12 file too, which openssl opens with the password and signs with', async () => {
     const s = await strict();
     const cert = (await certificateFor(s, WHOLESALER)) as Awaited<ReturnType<typeof certificateFor>> & { pkcs12: string; password: string };

@@ -179,6 +179,11 @@ describe('GET /__sim/state/true-api/codes/{code}', () => {
     const r = ref(5, 'unit', 7);
     const res = await s.http.get(`/__sim/state/true-api/codes/${encodeURIComponent(book.cis(r))}`);
     expect(res.body).toMatchObject({ cis: book.cis(r), printed: book.withTail(r), productGroup: 'shoes', status: 'INTRODUCED', producerBin: IMPORTER, ownerBin: IMPORTER, emissionType: 'FOREIGN', parent: null, children: [], batch: 5 });
+    expect(res.body.history).toEqual([
+      { status: 'EMITTED', at: new Date(T0 - 30 * 86_400_000).toISOString(), participant: IMPORTER },
+      { status: 'APPLIED', at: new Date(T0 - 30 * 86_400_000).toISOString(), participant: IMPORTER },
+      { status: 'INTRODUCED', at: new Date(T0 - 30 * 86_400_000).toISOString(), participant: IMPORTER },
+    ]);
     expect((await s.http.get('/__sim/state/true-api/codes/nothing')).status).toBe(404);
     expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBeGreaterThan(100_000);
   });

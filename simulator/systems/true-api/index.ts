@@ -11,7 +11,7 @@ import { mergeByKey } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
 import { toXml } from '../../core/xml.js';
 import { CONTROL_ERRORS, HANDBOOK, type TrueApiError } from './handbook.js';
-import { CodeBook, PACKAGE_TYPE, type Batch } from './codes.js';
+import { CodeBook, PACKAGE_TYPE, type Batch, type CodeRef } from './codes.js';
 import { pemOfPrivateKey, pkcs12Of, TestPki } from './pki.js';
 import { Directory } from './serialize.js';
 import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
@@ -66,6 +66,18 @@ function invalidRequest(i: ValidationIssue, body: unknown): RenderedError {
   if (i.reason === 'required') return renderTrueApiError(HANDBOOK.MISSING_PARAMETER, [i.name ?? name]);
   if (i.reason === 'type' && expected) return renderTrueApiError(HANDBOOK.WRONG_TYPE, [name, JAVA_TYPE[expected] ?? expected]);
   return renderTrueApiError(HANDBOOK.INVALID_VALUE, [name, i.message]);
+}
+
+/**
+ * What the world says happened to a code: emitted by its producer, applied on its production date, and — when its
+ * batch is past that — in its batch's status with its owner. Documents (part 2 of the document) will add their own.
+ */
+function historyOf(r: CodeRef): { status: string; at: string; participant: string }[] {
+  const b = r.batch;
+  const events = [{ status: 'EMITTED', at: new Date(b.emittedAt).toISOString(), participant: b.producerBin }];
+  if (b.status !== 'EMITTED') events.push({ status: 'APPLIED', at: new Date(b.producedAt).toISOString(), participant: b.producerBin });
+  if (b.status !== 'EMITTED' && b.status !== 'APPLIED') events.push({ status: b.status, at: new Date(b.producedAt).toISOString(), participant: b.ownerBin });
+  return events;
 }
 
 const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
@@ -284,6 +296,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
               parent: parent ? book.emitted(parent) : null,
               children: book.children(r).map((c) => book.emitted(c)),
               batch: r.batch.id,
+              history: historyOf(r),
             },
           };
         },

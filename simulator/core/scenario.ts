@@ -453,6 +453,9 @@ export function loadScenarioFile(file: string, catalog: Catalog): Scenario {
 }
 
 /** Merges scenario additions into a list of records by their key: a known key replaces the record, a new one is added. */
+/** The JSON Schema of a list in a system's world overlay (merged by key with mergeByKey), bounded in length. */
+export const overlayList = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
+
 export function mergeByKey<T extends object>(list: T[], additions: unknown, key: keyof T & string): T[] {
   if (!Array.isArray(additions)) return list;
   const out = [...list];

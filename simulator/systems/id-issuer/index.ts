@@ -7,7 +7,7 @@ import { bearerToken } from '../../core/auth.js';
 import { TIME_RANGE } from '../../core/clock.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
-import { mergeByKey } from '../../core/scenario.js';
+import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
 import { CONTROL_ERRORS, HANDBOOK, type ProblemEntry } from './handbook.js';
 import { identifierStatus, requestStatus, type IdIssuerOutcome } from './machine.js';
@@ -42,7 +42,6 @@ function traceId(responseId: string): string {
   return `00-${hex}-${hex.slice(8, 24)}-00`;
 }
 
-const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
 const ID = { type: 'string', pattern: '^[A-Z0-9]{1,20}$' };
 
 export const idIssuer: SystemModule<IdIssuerState, User> = {

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { bearerToken, checkToken } from '../../core/auth.js';
 import { RequestInvalid, SimError, type RenderedError } from '../../core/errors.js';
-import { mergeByKey } from '../../core/scenario.js';
+import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
 import { pmap } from '../../core/pmap.js';
 import { CodeBook } from './codes.js';
@@ -44,7 +44,6 @@ export function renderError(entry: McoiError, args: unknown[] = [], details: Sim
   return { status: entry.status, body: { globalErrors: [item] } };
 }
 
-const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
 
 export const mcoi: SystemModule<McoiState, User> = {
   id: 'mcoi',

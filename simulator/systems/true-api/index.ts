@@ -7,7 +7,7 @@ import { TIME_RANGE } from '../../core/clock.js';
 import { RequestInvalid, SimError, type RenderedError, type ValidationIssue } from '../../core/errors.js';
 import { verifyJwt } from '../../core/jwt.js';
 import { pmap } from '../../core/pmap.js';
-import { mergeByKey } from '../../core/scenario.js';
+import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
 import { toXml } from '../../core/xml.js';
 import { CONTROL_ERRORS, HANDBOOK, type TrueApiError } from './handbook.js';
@@ -80,7 +80,6 @@ function historyOf(r: CodeRef): { status: string; at: string; participant: strin
   return events;
 }
 
-const list = (item: object) => ({ type: 'array', maxItems: 10_000, items: item });
 const BIN = { type: 'string', pattern: '^[0-9]{12}$' };
 
 export const trueApi: SystemModule<TrueApiState, Caller> = {

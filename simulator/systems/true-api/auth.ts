@@ -28,8 +28,6 @@ export function binOf(cms: ParsedCms): string | undefined {
   return undefined;
 }
 
-const invalid = (why: string) => new SimError(HANDBOOK.SIGNATURE_INVALID, [why]);
-
 /** The BIN of whoever signed `data` for the challenge `challengeData`, or the SimError to answer. */
 export async function signerOf(body: { data: string; inn?: string }, challengeData: string, profile: SignatureProfile, pki: TestPki, nowMs: number, world: World): Promise<string> {
   let cms: ParsedCms | undefined;
@@ -37,27 +35,27 @@ export async function signerOf(body: { data: string; inn?: string }, challengeDa
     cms = parseCms(body.data);
   } catch (e) {
     if (!(e instanceof CmsInvalid)) throw e;
-    if (profile === 'strict') throw invalid(`данные не являются подписью CMS (PKCS#7) в base64: ${e.message}`);
+    if (profile === 'strict') throw new SimError(HANDBOOK.SIGNATURE_NOT_CMS, [e.message]);
   }
   if (profile === 'lenient') {
     const fromCert = cms && binOf(cms);
     if (fromCert) return fromCert;
     if (body.inn !== undefined && body.inn !== '') {
-      if (!isValidBin(body.inn)) throw new SimError(HANDBOOK.INVALID_VALUE, ['inn', `${body.inn} не является ИИН/БИН`]);
+      if (!isValidBin(body.inn)) throw new SimError(HANDBOOK.INN_INVALID, [body.inn]);
       return body.inn;
     }
     return world.defaultParticipant;
   }
   const signed = cms!;
-  if (!signed.content) throw invalid('подпись не содержит подписанных данных: нужна подпись с включением данных (attached CMS)');
+  if (!signed.content) throw new SimError(HANDBOOK.SIGNATURE_DETACHED);
   // NCALayer's createCMSSignatureFromBase64 signs the bytes the base64 stands for: the data itself. Signing the
   // base64 text of it is accepted too.
   const content = signed.content.toString('latin1');
-  if (content !== challengeData && content !== Buffer.from(challengeData, 'latin1').toString('base64')) throw invalid('подписаны не те данные, что выданы методом GET /auth/key');
-  const why = await pki.verify(signed, nowMs);
-  if (why) throw invalid(why);
+  if (content !== challengeData && content !== Buffer.from(challengeData, 'latin1').toString('base64')) throw new SimError(HANDBOOK.SIGNATURE_WRONG_DATA);
+  const refusal = await pki.verify(signed, nowMs);
+  if (refusal) throw refusal;
   const bin = binOf(signed);
-  if (!bin) throw invalid('в сертификате подписанта нет БИН (OU=BIN<12 цифр>)');
+  if (!bin) throw new SimError(HANDBOOK.SIGNATURE_NO_BIN);
   return bin;
 }
 

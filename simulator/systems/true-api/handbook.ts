@@ -38,7 +38,15 @@ export const HANDBOOK = {
 
   AUTH_KEY_UNKNOWN: { status: 400, text: (uuid: string) => `Данные для подписи с идентификатором ${uuid} не найдены или уже использованы: получите новые методом GET /auth/key`, source: SIM },
   AUTH_KEY_EXPIRED: { status: 400, text: (uuid: string) => `Истёк срок действия данных для подписи с идентификатором ${uuid}: получите новые методом GET /auth/key`, source: SIM },
-  SIGNATURE_INVALID: { status: 400, text: (why: string) => `Ошибка проверки ЭЦП: ${why}`, source: SIM },
+  SIGNATURE_NOT_CMS: { status: 400, text: (why: string) => `Ошибка проверки ЭЦП: данные не являются подписью CMS (PKCS#7) в base64: ${why}`, source: SIM },
+  SIGNATURE_DETACHED: { status: 400, text: 'Ошибка проверки ЭЦП: подпись не содержит подписанных данных: нужна подпись с включением данных (attached CMS)', source: SIM },
+  SIGNATURE_WRONG_DATA: { status: 400, text: 'Ошибка проверки ЭЦП: подписаны не те данные, что выданы методом GET /auth/key', source: SIM },
+  SIGNATURE_FOREIGN_ISSUER: { status: 400, text: (issuer: string) => `Ошибка проверки ЭЦП: сертификат выдан не тестовым удостоверяющим центром симулятора (издатель: ${issuer})`, source: SIM },
+  SIGNATURE_FOREIGN_CA: { status: 400, text: 'Ошибка проверки ЭЦП: подпись сертификата не принадлежит тестовому удостоверяющему центру симулятора', source: SIM },
+  SIGNATURE_CERT_NOT_VALID: { status: 400, text: (at: string, from: string, to: string) => `Ошибка проверки ЭЦП: сертификат недействителен на ${at} (срок действия ${from} — ${to})`, source: SIM },
+  SIGNATURE_MISMATCH: { status: 400, text: 'Ошибка проверки ЭЦП: подпись не соответствует подписанным данным', source: SIM },
+  SIGNATURE_NO_BIN: { status: 400, text: 'Ошибка проверки ЭЦП: в сертификате подписанта нет БИН (OU=BIN<12 цифр>)', source: SIM },
+  INN_INVALID: { status: 400, text: (inn: string) => `Некорректное значение параметра inn: ${inn} не является ИИН/БИН`, source: SIM },
   PARTICIPANT_UNKNOWN: { status: 403, text: (bin: string) => `Участник оборота товаров с ИИН/БИН ${bin} не зарегистрирован в ИС МПТ`, source: SIM },
   PARTICIPANT_NOT_REGISTERED: { status: 403, text: (bin: string) => `Регистрация участника оборота товаров с ИИН/БИН ${bin} не завершена`, source: SIM },
 
@@ -48,6 +56,8 @@ export const HANDBOOK = {
   CODES_NOT_FOUND_LATIN: { status: 404, text: 'KM не найдены', source: '§5.6 (404, with a Latin "KM" as written)' },
   CODE_NOT_FOUND_ITEM: { status: 404, text: 'КМ не найден', source: 'the errorCode/errorMessage of a /cises/info element (§5.5; observed #18: all unknown answers 404 with the per-code list); the text is simulator-defined' },
 
+  CURSOR_INCOMPLETE: { status: 400, text: 'Некорректное значение параметра uit: uit и orderedColumnValue указываются вместе', source: '§5.9 ("each must be used with the other"); text simulator-defined' },
+  CURSOR_OUTSIDE: { status: 400, text: (uit: string) => `Некорректное значение параметра uit: ${uit} не входит в выборку`, source: SIM },
   CODE_FORMAT: { status: 400, text: 'Неверный формат КМ', source: '§5.10, §6.2 (400)' },
   GTIN_UNKNOWN: { status: 400, text: 'Неизвестный GTIN', source: '§5.10 (400)' },
   PRODUCT_NOT_FOUND: { status: 404, text: 'Продукт не найден', source: '§6.2 (404)' },

@@ -310,7 +310,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
             const serialNumber = tx.ids.hex('certificate', 16);
             return { state: { ...s, certificates: pmap.set(s.certificates, serialNumber, { serialNumber, bin: p.bin, notBefore, notAfter }) }, serialNumber, password: tx.ids.hex('certificate-password', 16) };
           });
-          const issued = await pki.issue({ bin: p.bin, iin: p.signer.iin, name: p.signer.name, organization: p.name }, { serialNumber, notBefore: new Date(notBefore), notAfter: new Date(notAfter) });
+          const issued = await pki.issue({ bin: p.bin, iin: p.signer.iin, name: p.signer.name, organization: p.name }, { serialNumber, notBefore: new Date(notBefore), notAfter: new Date(notAfter), keys: await pki.issuedKeys(serialNumber) });
           const ca = await pki.authority();
           return {
             status: 201,

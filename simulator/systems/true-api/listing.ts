@@ -42,7 +42,7 @@ const LEVELS: Level[] = ['unit', 'block', 'box'];
 
 /** The caller's codes a query selects, a page of them, and how many there are in all. */
 export function listCodes(book: CodeBook, dir: Directory, bin: string, q: ListQuery, defaultLimit: number): { page: CodeRef[]; total: number } {
-  if ((q.uit === undefined) !== (q.orderedColumnValue === undefined)) throw new SimError(HANDBOOK.INVALID_VALUE, ['uit', 'uit и orderedColumnValue указываются вместе']);
+  if ((q.uit === undefined) !== (q.orderedColumnValue === undefined)) throw new SimError(HANDBOOK.CURSOR_INCOMPLETE);
   const from = q.emissionDateFrom ? Date.parse(q.emissionDateFrom) : -Infinity;
   const to = q.emissionDateTo ? Date.parse(q.emissionDateTo) : Infinity;
   // One code asked for by cis (any form) or by serial: at most one segment of one position.
@@ -103,7 +103,7 @@ export function listCodes(book: CodeBook, dir: Directory, bin: string, q: ListQu
       }
       offset += s.to - s.from;
     }
-    if (pos < 0) throw new SimError(HANDBOOK.INVALID_VALUE, ['uit', `${q.uit} не входит в выборку`]);
+    if (pos < 0) throw new SimError(HANDBOOK.CURSOR_OUTSIDE, [q.uit]);
     start = q.pageDir === 'PREV' ? Math.max(0, pos - limit) : pos + 1;
     if (q.pageDir === 'PREV') return { page: range(at, start, pos), total };
   }

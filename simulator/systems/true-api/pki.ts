@@ -1,18 +1,20 @@
 /**
  * True API's test PKI: a certificate authority of the simulator's own, standing in for НУЦ РК (the national CA), and
  * participant certificates shaped like Kazakh NCA ones (the BIN in the subject's OU as `BIN<12 digits>`, the
- * signer's IIN in serialNumber as `IIN<12 digits>`). Keys are ECDSA P-256. The CA key and the default participants'
- * keys are derived from the seed, so the same seed gives the same CA across restarts and the certificates shipped in
- * fixtures/true-api/certs (seed 1) keep verifying; a certificate the control plane issues gets a fresh key.
+ * signer's IIN in serialNumber as `IIN<12 digits>`). Keys are ECDSA P-256, every one derived from the seed (the CA's,
+ * the default participants', and each issued certificate's from its serial), so the same seed gives the same CA
+ * across restarts and the certificates shipped in fixtures/true-api/certs (seed 1) keep verifying.
  *
  * @example
  * const pki = new TestPki(seed);
- * const { certificate, privateKey } = await pki.issue({ bin, iin, name, serialNumber, notBefore, notAfter });
+ * const { certificate, privateKey } = await pki.issue(holder, { serialNumber, notBefore, notAfter, keys: await pki.issuedKeys(serialNumber) });
  * await pki.verify(parseCms(data), nowMs); // undefined, or why the signature is not one of this CA's
  */
 import { createECDH, createHash, webcrypto } from 'node:crypto';
 import { AuthenticatedSafe, CertBag, Certificate, PFX, PKCS8ShroudedKeyBag, PrivateKeyInfo, SafeBag, SafeContents, type ContentEncryptionAesCbcParams } from 'pkijs';
 import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, X509CertificateGenerator, type ParsedCms, type X509Certificate } from '../../core/cms.js';
+import { SimError } from '../../core/errors.js';
+import { HANDBOOK } from './handbook.js';
 
 const crypto = webcrypto as unknown as Crypto;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -97,10 +99,15 @@ export class TestPki {
     return derivedKeys(`true-api/pki/${this.seed}/participant/${bin}`);
   }
 
-  /** A certificate for a holder, signed by the CA. `keys` absent: a fresh key pair. */
-  async issue(h: Holder, o: { serialNumber: string; notBefore: Date; notAfter: Date; keys?: CryptoKeyPair }): Promise<Issued> {
+  /** The key pair of a certificate the control plane issues: derived from the seed and its serial (never reused). */
+  issuedKeys(serialNumber: string): Promise<CryptoKeyPair> {
+    return derivedKeys(`true-api/pki/${this.seed}/issued/${serialNumber}`);
+  }
+
+  /** A certificate for a holder, with the given key pair, signed by the CA. */
+  async issue(h: Holder, o: { serialNumber: string; notBefore: Date; notAfter: Date; keys: CryptoKeyPair }): Promise<Issued> {
     const ca = await this.authority();
-    const keys = o.keys ?? ((await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair);
+    const keys = o.keys;
     const certificate = await X509CertificateGenerator.create(
       {
         serialNumber: o.serialNumber,
@@ -120,16 +127,16 @@ export class TestPki {
 
   /**
    * Verifies a CMS signature against this CA at virtual time `nowMs`: the signer's certificate chains to the CA,
-   * is valid at that moment, and the signature matches the content (attached, or `detached` given). Returns why not,
-   * or undefined when it verifies.
+   * is valid at that moment, and the signature matches the content (attached, or `detached` given). Returns the
+   * handbook error that says why not, or undefined when it verifies.
    */
-  async verify(cms: ParsedCms, nowMs: number, detached?: Uint8Array): Promise<string | undefined> {
+  async verify(cms: ParsedCms, nowMs: number, detached?: Uint8Array): Promise<SimError | undefined> {
     const ca = await this.authority();
     const signer = cms.signers[0].certificate;
-    if (signer.issuer !== ca.certificate.subject) return `сертификат выдан не тестовым удостоверяющим центром симулятора (издатель: ${signer.issuer})`;
-    if (!(await signer.verify({ publicKey: ca.certificate.publicKey, signatureOnly: true }, crypto))) return 'подпись сертификата не принадлежит тестовому удостоверяющему центру симулятора';
+    if (signer.issuer !== ca.certificate.subject) return new SimError(HANDBOOK.SIGNATURE_FOREIGN_ISSUER, [signer.issuer]);
+    if (!(await signer.verify({ publicKey: ca.certificate.publicKey, signatureOnly: true }, crypto))) return new SimError(HANDBOOK.SIGNATURE_FOREIGN_CA);
     if (nowMs < signer.notBefore.getTime() || nowMs > signer.notAfter.getTime())
-      return `сертификат недействителен на ${new Date(nowMs).toISOString()} (срок действия ${signer.notBefore.toISOString()} — ${signer.notAfter.toISOString()})`;
+      return new SimError(HANDBOOK.SIGNATURE_CERT_NOT_VALID, [new Date(nowMs).toISOString(), signer.notBefore.toISOString(), signer.notAfter.toISOString()]);
     try {
       const ok = await cms.signedData.verify({
         signer: 0,
@@ -137,9 +144,9 @@ export class TestPki {
         checkChain: false,
         ...(detached ? { data: detached.buffer.slice(detached.byteOffset, detached.byteOffset + detached.byteLength) as ArrayBuffer } : {}),
       });
-      return ok ? undefined : 'подпись не соответствует подписанным данным';
-    } catch (e) {
-      return `подпись не соответствует подписанным данным (${(e as Error).message ?? e})`;
+      return ok ? undefined : new SimError(HANDBOOK.SIGNATURE_MISMATCH);
+    } catch {
+      return new SimError(HANDBOOK.SIGNATURE_MISMATCH);
     }
   }
 }

@@ -195,7 +195,7 @@ describe('a scenario\'s batches', () => {
     const batch = { id: 40, productGroup: 'milk', kind: 'units', gtin: '04870003870025', count: 1_000_000, status: 'INTRODUCED', producerBin: '150140000012', ownerBin: '150140000012', emittedAt: '2026-01-10T08:00:00Z', producedAt: '2026-01-11T08:00:00Z', emissionType: 'LOCAL' };
     const ok = await s.http.post('/__sim/scenarios').send({ scenario: { name: 'million', description: 'd', world: { 'true-api': { batches: [batch] } } } });
     expect(ok.status).toBe(200);
-    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_620 + 1_000_000);
+    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_920 + 1_000_000);
     const big = new CodeBook(1, [...batches, { ...(batch as unknown as CodeRef['batch']), emittedAt: Date.parse(batch.emittedAt), producedAt: Date.parse(batch.producedAt) }]);
     const last = big.cis({ batch: big.batches.at(-1)!, level: 'unit', index: 999_999 });
     const info = await s.http.post(`${BASE}/cises/info`).set('Authorization', await signIn(s)).send([last]);
@@ -203,6 +203,6 @@ describe('a scenario\'s batches', () => {
     const bad = await s.http.post('/__sim/scenarios').send({ scenario: { name: 'nobody', description: 'd', world: { 'true-api': { batches: [{ ...batch, producerBin: '999999999999' }] } } } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('batch 40: 999999999999 is not a participant');
-    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_620 + 1_000_000); // nothing changed
+    expect((await s.http.get('/__sim/state/true-api')).body.codes.total).toBe(120_920 + 1_000_000); // nothing changed
   });
 });

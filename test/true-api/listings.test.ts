@@ -42,7 +42,7 @@ describe('GET /cises/listV2 (§5.9)', () => {
   it('shows another participant only its own codes', async () => {
     const s = await setup();
     const importer = await s.http.get(`${BASE}/cises/listV2`).query({ limit: 10_000 }).set('Authorization', await signIn(s, IMPORTER));
-    expect(importer.body.total).toBe(500);
+    expect(importer.body.total).toBe(800);
     expect(importer.body.results.every((r: { gtin: string; emissionType: string }) => r.gtin === '00191028060272' && r.emissionType === 'FOREIGN')).toBe(true);
     const wholesaler = await s.http.get(`${BASE}/cises/listV2`).query({ cis: book.cis(ref(1, 'unit', 0)) }).set('Authorization', await signIn(s, WHOLESALER));
     expect(wholesaler.body).toEqual({ results: [], total: 0 });

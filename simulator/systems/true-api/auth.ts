@@ -59,6 +59,39 @@ export async function signerOf(body: { data: string; inn?: string }, challengeDa
   return bin;
 }
 
+/**
+ * The detached signature of a submitted document (§2.3: CMS "без включения данных в подпись", base64) over its
+ * bytes — the XML itself, or the base64 text of it (both are accepted, as at sign-in). `lenient`: any non-empty
+ * base64. `strict`: a detached CMS by a certificate of the test CA, valid now, naming `signerBin` (the submitting
+ * participant). Answers the SimError to throw, or undefined.
+ */
+export async function documentSignatureRefusal(
+  o: { signature: string; content: Buffer; base64: string; fileId: string; signerBin: string },
+  profile: SignatureProfile,
+  pki: TestPki,
+  nowMs: number,
+): Promise<SimError | undefined> {
+  const sig = o.signature.replace(/\s+/g, '');
+  if (!sig) return new SimError(HANDBOOK.SIGNATURE_EMPTY);
+  const refuse = (e: SimError) => new SimError(HANDBOOK.SIGNATURE_REFUSED, [o.fileId, e.message]);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(sig)) return refuse(new SimError(HANDBOOK.SIGNATURE_NOT_CMS, ['не строка base64']));
+  if (profile === 'lenient') return undefined;
+  let cms: ParsedCms;
+  try {
+    cms = parseCms(sig);
+  } catch (e) {
+    if (!(e instanceof CmsInvalid)) throw e;
+    return refuse(new SimError(HANDBOOK.SIGNATURE_NOT_CMS, [e.message]));
+  }
+  if (cms.content) return refuse(new SimError(HANDBOOK.SIGNATURE_ATTACHED));
+  const first = await pki.verify(cms, nowMs, o.content);
+  const refusal = first && first.entry === HANDBOOK.SIGNATURE_MISMATCH ? await pki.verify(cms, nowMs, Buffer.from(o.base64, 'latin1')) : first;
+  if (refusal) return refuse(refusal);
+  const bin = binOf(cms);
+  if (bin !== o.signerBin) return refuse(new SimError(HANDBOOK.SIGNATURE_FOREIGN_SIGNER, [bin ?? '—', o.signerBin]));
+  return undefined;
+}
+
 /** The participant a BIN names, able to sign in; or the SimError to answer. */
 export function participantFor(world: World, bin: string): Participant {
   const p = world.participants.find((x) => x.bin === bin);

@@ -45,6 +45,8 @@ export const HANDBOOK = {
   SIGNATURE_FOREIGN_CA: { status: 400, text: 'Ошибка проверки ЭЦП: подпись сертификата не принадлежит тестовому удостоверяющему центру симулятора', source: SIM },
   SIGNATURE_CERT_NOT_VALID: { status: 400, text: (at: string, from: string, to: string) => `Ошибка проверки ЭЦП: сертификат недействителен на ${at} (срок действия ${from} — ${to})`, source: SIM },
   SIGNATURE_MISMATCH: { status: 400, text: 'Ошибка проверки ЭЦП: подпись не соответствует подписанным данным', source: SIM },
+  SIGNATURE_ATTACHED: { status: 400, text: 'Ошибка проверки ЭЦП: подпись документа содержит подписанные данные: нужна подпись без включения данных (detached CMS)', source: SIM },
+  SIGNATURE_FOREIGN_SIGNER: { status: 400, text: (signer: string, sender: string) => `Ошибка проверки ЭЦП: документ подписан сертификатом участника ${signer}, а отправлен участником ${sender}`, source: SIM },
   SIGNATURE_NO_BIN: { status: 400, text: 'Ошибка проверки ЭЦП: в сертификате подписанта нет БИН (OU=BIN<12 цифр>)', source: SIM },
   INN_INVALID: { status: 400, text: (inn: string) => `Некорректное значение параметра inn: ${inn} не является ИИН/БИН`, source: SIM },
   PARTICIPANT_UNKNOWN: { status: 403, text: (bin: string) => `Участник оборота товаров с ИИН/БИН ${bin} не зарегистрирован в ИС МПТ`, source: SIM },
@@ -69,11 +71,38 @@ export const HANDBOOK = {
   NO_ACCOUNT: { status: 404, text: (pid: string) => `В токене указано некорректное значение параметра pid, либо в Системе ИС МПТ нет пользователя с идентификаторами ${pid} нет лицевого счёта в Системе ИС МПТ`, source: '§8.2 (404), verbatim' },
   PRODUCT_GROUP_UNKNOWN: { status: 400, text: (name: string) => `Could not determine product group by name '${name}'`, source: '§6.1 (400)' },
   GTINS_NOT_FOUND: { status: 404, text: 'Not Found', source: '§6.3 (404)' },
+
+  XML_INVALID: { status: 400, text: (detail: string) => `Операция не выполнена. Невалидный формат XML документа: ${detail}`, source: '§7.5, §7.6 (400, verbatim) followed by what is wrong' },
+  SIGNATURE_EMPTY: { status: 422, text: 'Ошибка проверки подписи', source: '§7.5 (422, verbatim): an empty signature' },
+  SIGNATURE_REFUSED: { status: 422, text: (fileId: string, why: string) => `Ошибка проверки подписи документа ${fileId}: ${why}`, source: '§7.6 (422 names the fileId; the wording is lost) with the reason of the strict profile' },
+  DOCUMENT_EXISTS: { status: 400, text: (fileId: string) => `Документ с идентификатором ${fileId} уже зарегистрирован в системе`, source: 'simulator-defined (§7.2, §7.5, §7.6: the document id is its fileId, so a fileId is used once)' },
+  DOCUMENT_NOT_FOUND: { status: 404, text: 'Документ с указанным идентификатором не найден', source: '§7.1.5, §7.12.2 (404, verbatim)' },
+  SEARCH_PARAMS: { status: 400, text: (detail: string) => `Параметры для поиска не получены или некорректны: ${detail}`, source: '§7.1.6 (400, verbatim) followed by what is wrong' },
+  SEARCH_NOT_FOUND: { status: 404, text: 'Документы с указанными параметрами не найдены', source: '§7.1.6 (404, verbatim)' },
+  LIST_FILTER: { status: 400, text: (detail: string) => `Операция не выполнена. Ошибки в параметрах фильтра: ${detail}`, source: '§7.12.1, §7.12.3 (400, verbatim) followed by what is wrong' },
+  RECEIPT_NOT_FOUND: { status: 400, text: (id: string) => `Операция не выполнена. Чек с идентификатором ${id} не найден`, source: '§7.12.4 (400 "при неверном идентификаторе чека"); text simulator-defined' },
+  RECEIPT_FOREIGN: { status: 403, text: (id: string) => `Чек с идентификатором ${id} принадлежит другому владельцу`, source: '§7.12.4 (403, verbatim)' },
 } as const satisfies Record<string, TrueApiError>;
+
+/**
+ * Errors a document gets in processing (CHECKED_NOT_OK): listed in `errors` and joined with commas in
+ * `downloadDesc` (§7.12.1's example), never an HTTP status.
+ */
+export const DOCUMENT_ERRORS = {
+  STATUS_MISMATCH: { text: (status: number, cis: string) => `Статус ${status} Кода Маркировки с номером ${cis} не соответствует выполняемой операции`, source: '§7.12.1 (verbatim; the status by its §9.3 id)' },
+  CODE_UNKNOWN: { text: (cis: string) => `Код Маркировки с номером ${cis} не найден`, source: SIM },
+  CODE_TWICE: { text: (cis: string) => `Код Маркировки с номером ${cis} указан в документе более одного раза`, source: SIM },
+  NOT_OWNER: { text: (bin: string, cis: string) => `Участник ${bin} не является собственником Кода Маркировки с номером ${cis}`, source: SIM },
+  NO_CONTRACT: { text: (pg: string, cis: string) => `Отсутствует действующий договор по ТГ ${pg} для Кода Маркировки с номером ${cis}`, source: '§2.1 (403 text) applied to one code' },
+  COUNT_MISMATCH: { text: (count: number, cis: string, units: number) => `Количество потребительских упаковок ${count} Кода Маркировки с номером ${cis} не соответствует фактическому (${units})`, source: SIM },
+  PARTICIPANT_MISMATCH: { text: (inDocument: string, sender: string) => `ИИН/БИН ${inDocument} в документе не совпадает с ИИН/БИН отправителя ${sender}`, source: SIM },
+} as const satisfies Record<string, { text: (...args: never[]) => string; source: string }>;
 
 /** Errors of True API's control-plane routes (rendered as the control plane's problem details). */
 export const CONTROL_ERRORS = {
   BIN_INVALID: { status: 400, text: (bin: string) => `${JSON.stringify(bin)} is not a valid IIN/BIN (12 digits with the Kazakh check digit)`, source: 'simulator-defined' },
   UNKNOWN_PARTICIPANT: { status: 404, text: (bin: string) => `no participant with IIN/BIN ${bin} in this world`, source: 'simulator-defined' },
+  PRICES_MISMATCH: { status: 400, text: (prices: number, codes: number) => `prices has ${prices} items for ${codes} codes: one price per code`, source: 'simulator-defined' },
+  DATE_INVALID: { status: 400, text: (v: string) => `${JSON.stringify(v)} is not a date-time`, source: 'simulator-defined' },
   UNKNOWN_CODE: { status: 404, text: (code: string) => `no code ${JSON.stringify(code)} in this world's registry`, source: 'simulator-defined' },
 } as const satisfies Handbook;

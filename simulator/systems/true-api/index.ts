@@ -16,6 +16,9 @@ import { pemOfPrivateKey, pkcs12Of, TestPki } from './pki.js';
 import { Directory } from './serialize.js';
 import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
+import { createDocumentHandlers, fileReceipt, type ReceiptInput } from './routes-documents.js';
+import { documentStatus } from './documents.js';
+import { CodeView } from './ledger.js';
 import type { Participant, TrueApiState } from './state.js';
 import { buildWorld, worldProblems, type WorldFixture } from './world.js';
 
@@ -69,14 +72,15 @@ function invalidRequest(i: ValidationIssue, body: unknown): RenderedError {
 }
 
 /**
- * What the world says happened to a code: emitted by its producer, applied on its production date, and — when its
- * batch is past that — in its batch's status with its owner. Documents (part 2 of the document) will add their own.
+ * What happened to a code: emitted by its producer, applied on its production date, in its batch's status with its
+ * owner when the batch is past that (what the world says), then each document that changed it (the ledger), up to now.
  */
-function historyOf(r: CodeRef): { status: string; at: string; participant: string }[] {
+function historyOf(codes: CodeView, r: CodeRef): { status: string; at: string; participant: string; docId?: string; docType?: string }[] {
   const b = r.batch;
-  const events = [{ status: 'EMITTED', at: new Date(b.emittedAt).toISOString(), participant: b.producerBin }];
+  const events: { status: string; at: string; participant: string; docId?: string; docType?: string }[] = [{ status: 'EMITTED', at: new Date(b.emittedAt).toISOString(), participant: b.producerBin }];
   if (b.status !== 'EMITTED') events.push({ status: 'APPLIED', at: new Date(b.producedAt).toISOString(), participant: b.producerBin });
   if (b.status !== 'EMITTED' && b.status !== 'APPLIED') events.push({ status: b.status, at: new Date(b.producedAt).toISOString(), participant: b.ownerBin });
+  for (const e of codes.events(r)) events.push({ status: e.status, at: new Date(e.at).toISOString(), participant: e.ownerBin, docId: e.docId, docType: e.docType });
   return events;
 }
 
@@ -102,6 +106,11 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   },
   outcomes: {
     codesOrderFailed: { operations: ['cisesMy'], schema: { enum: ['VALIDATION_FAILED', 'ERROR'] }, description: 'The code-list order ends with this status instead of SUCCESS.' },
+    documentRejected: {
+      operations: ['writeOff', 'introduceGoods', 'importThirdCountries'],
+      schema: { type: 'string', minLength: 1, maxLength: 1000 },
+      description: 'The notice ends CHECKED_NOT_OK with this error text (in errors and downloadDesc), whatever its codes; nothing changes in the registry.',
+    },
   },
   callers: { user: 'participant BIN' },
   fixture: 'fixtures/true-api/world.json',
@@ -168,6 +177,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     },
   },
 
+  upgrade: (s) => ({ ...s, documents: pmap.of(s.documents), codeChanges: pmap.of(s.codeChanges) }),
+
   initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
 
   overlayWorld(state, o) {
@@ -199,9 +210,9 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     // The registry of the committed world: rebuilt only when the world changes (a reset, a scenario).
     let registry: { world: TrueApiState['world']; book: CodeBook; dir: Directory } | undefined;
     const registryOf = () => {
-      const world = ctx.state().world;
-      if (registry?.world !== world) registry = { world, book: new CodeBook(ctx.seed, world.batches), dir: new Directory(world) };
-      return registry;
+      const s = ctx.state();
+      if (registry?.world !== s.world) registry = { world: s.world, book: new CodeBook(ctx.seed, s.world.batches), dir: new Directory(s.world) };
+      return { book: registry.book, dir: registry.dir, codes: new CodeView(registry.book, s.codeChanges, ctx.clock.nowMs()) };
     };
     const rt: TrueApiRuntime = {
       state: ctx.state,
@@ -224,7 +235,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     };
 
     return {
-      handlers: createHandlers(rt),
+      handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt) },
       render,
       renderStatus(status) {
         const known = Object.values(HANDBOOK).find((e) => e.status === status && !('xml' in e) && e.source.startsWith('§2.1'));
@@ -268,16 +279,26 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
               .map((x) => ({ ...x, createdAt: new Date(x.createdAt).toISOString() })),
           },
           codesOrders: { total: pmap.size(s.codesOrders) },
+          documents: {
+            total: pmap.size(s.documents),
+            byTypeAndStatus: [...pmap.values(s.documents)].reduce<Record<string, number>>((m, d) => {
+              const k = `${d.type} ${documentStatus(d, now)}`;
+              m[k] = (m[k] ?? 0) + 1;
+              return m;
+            }, {}),
+          },
+          codesChangedByDocuments: pmap.size(s.codeChanges),
           certificates: { issued: pmap.size(s.certificates) },
         };
       },
       controlHandlers: {
         getTrueApiCodeState: (req) => {
           const code = String(req.params.code);
-          const { book } = registryOf();
+          const { book, codes } = registryOf();
           const r = book.find(code);
           if (!r) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
-          const parent = book.parent(r);
+          const parent = codes.parent(r);
+          const now = codes.state(r);
           return {
             body: {
               cis: book.cis(r),
@@ -286,18 +307,30 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
               gtin: book.gtinOf(r),
               productGroup: r.batch.productGroup,
               packageType: PACKAGE_TYPE[r.level],
-              status: r.batch.status,
+              status: now.status,
               producerBin: r.batch.producerBin,
-              ownerBin: r.batch.ownerBin,
-              emissionType: r.batch.emissionType,
+              ownerBin: now.ownerBin,
+              emissionType: now.emissionType,
               emittedAt: new Date(r.batch.emittedAt).toISOString(),
               producedAt: new Date(r.batch.producedAt).toISOString(),
               parent: parent ? book.emitted(parent) : null,
-              children: book.children(r).map((c) => book.emitted(c)),
+              children: codes.children(r).map((c) => book.emitted(c)),
               batch: r.batch.id,
-              history: historyOf(r),
+              ...(now.lastDocId ? { lastDocId: now.lastDocId } : {}),
+              history: historyOf(codes, r),
             },
           };
+        },
+        // §5.10 — a receipt from a fiscal operator: a sale withdraws the codes, a return puts them back in circulation.
+        createTrueApiReceipt: async (req) => {
+          const b = req.body as ReceiptInput;
+          if (!isValidBin(b.bin)) throw new SimError(CONTROL_ERRORS.BIN_INVALID, [b.bin]);
+          const p = ctx.state().world.participants.find((x) => x.bin === b.bin);
+          if (!p) throw new SimError(CONTROL_ERRORS.UNKNOWN_PARTICIPANT, [b.bin]);
+          if (b.prices && b.prices.length !== b.codes.length) throw new SimError(CONTROL_ERRORS.PRICES_MISMATCH, [b.prices.length, b.codes.length]);
+          if (b.documentDate !== undefined && Number.isNaN(Date.parse(b.documentDate))) throw new SimError(CONTROL_ERRORS.DATE_INVALID, [b.documentDate]);
+          const d = await fileReceipt(rt, p, b);
+          return { status: 201, body: { receiptId: d.id, type: d.type, status: documentStatus(d, ctx.clock.nowMs()), doneAt: new Date(d.doneAt).toISOString(), outcome: d.outcome, errors: d.errors } };
         },
         issueTrueApiCertificate: async (req) => {
           const b = req.body as { bin: string; validFrom?: string; validDays?: number };

@@ -11,7 +11,8 @@ import { normalize, type CodeBook, type CodeRef } from './codes.js';
 import { orderCodes, orderDoneAt, orderStatus, resultCsv } from './machine.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
 import { listCodes, type ListQuery } from './listing.js';
-import { canSee, codeFields, listRow, type Directory } from './serialize.js';
+import { codeFields, listRow, type Directory } from './serialize.js';
+import type { CodeView } from './ledger.js';
 import type { TestPki } from './pki.js';
 import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type PackageType, type ProductGroup, type TrueApiTimings } from './reference.js';
 import type { CodesOrder, Contract, Participant, TrueApiState } from './state.js';
@@ -23,8 +24,8 @@ export interface TrueApiRuntime {
   timings(): TrueApiTimings;
   profile(): SignatureProfile;
   pki: TestPki;
-  /** The code registry and lookups of the committed world (made once per world). */
-  registry(): { book: CodeBook; dir: Directory };
+  /** The code registry and lookups of the committed world (made once per world), and its codes as they are now. */
+  registry(): { book: CodeBook; dir: Directory; codes: CodeView };
 }
 
 /** Who is calling: the participant the token names. */
@@ -51,11 +52,11 @@ export function contractFor(p: Participant, pg: string, noContract: TrueApiError
  * the form it was asked in. A code of a product group the caller has no contract for is a 403.
  */
 function visibleCodes(rt: TrueApiRuntime, p: Participant, requested: string[], noContract: TrueApiError): { requested: string; ref: CodeRef }[] {
-  const { book } = rt.registry();
+  const { book, codes } = rt.registry();
   const out: { requested: string; ref: CodeRef }[] = [];
   for (const code of requested) {
     const ref = book.find(code);
-    if (!ref || !canSee(ref, p.bin)) continue;
+    if (!ref || !codes.canSee(ref, p.bin)) continue;
     if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(noContract);
     out.push({ requested: code, ref });
   }
@@ -83,8 +84,9 @@ function ownOrder(rt: TrueApiRuntime, req: Req): CodesOrder {
 }
 
 /** The first layer of an aggregate and what each child holds (§5.6): `{ child: [grandchildren] }`, a unit `{}`. */
-function layers(book: CodeBook, r: CodeRef): Record<string, string[]> {
-  return Object.fromEntries(book.children(r).map((c) => [book.emitted(c), book.children(c).map((g) => book.emitted(g))]));
+function layers(codes: CodeView, r: CodeRef): Record<string, string[]> {
+  const book = codes.book;
+  return Object.fromEntries(codes.children(r).map((c) => [book.emitted(c), codes.children(c).map((g) => book.emitted(g))]));
 }
 
 const balanceOf = (p: Participant, c: Contract) => ({ balance: c.balance, contractId: c.contractId, organisationId: p.organisationId, productGroupId: productGroupId(c.productGroup)! });
@@ -190,18 +192,18 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const o = ownOrder(rt, req);
       const status = orderStatus(o, rt.now(), rt.timings());
       if (status !== 'SUCCESS') throw new SimError(HANDBOOK.ORDER_RESULT_NOT_READY, [o.uuid, status]);
-      const { book } = rt.registry();
-      return { contentType: 'application/zip', body: zipFiles([{ name: `${o.uuid}.csv`, data: resultCsv(book, orderCodes(book, o)) }], { mtimeMs: orderDoneAt(o, rt.timings()) }) };
+      const { codes } = rt.registry();
+      return { contentType: 'application/zip', body: zipFiles([{ name: `${o.uuid}.csv`, data: resultCsv(codes, orderCodes(codes, o)) }], { mtimeMs: orderDoneAt(o, rt.timings()) }) };
     },
 
     // §5.4 — consumer units inside aggregates, per code and per product GTIN (only codes the caller may see).
     countUnits: (req) => {
       const p = callerOf(req);
-      const { book } = rt.registry();
+      const { codes } = rt.registry();
       const cisesCounts: Record<string, number> = {};
       const gtinsCounts: Record<string, number> = {};
       for (const { requested, ref } of visibleCodes(rt, p, req.body as string[], HANDBOOK.NO_CONTRACT)) {
-        const n = book.unitsInside(ref);
+        const n = codes.unitsInside(ref);
         cisesCounts[requested] = n;
         gtinsCounts[ref.batch.gtin] = (gtinsCounts[ref.batch.gtin] ?? 0) + n;
       }
@@ -216,12 +218,12 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const p = callerOf(req);
       const pg = (req.query as { pg?: string }).pg;
       if (pg !== undefined) contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
-      const { book, dir } = rt.registry();
+      const { book, dir, codes: view } = rt.registry();
       const visible = new Map(visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).map((v) => [v.requested, v.ref]));
       const out: unknown[] = [];
       for (const requested of codes) {
         const ref = visible.get(requested);
-        if (ref) out.push({ cisInfo: { requestedCis: requested, ...codeFields(book, dir, ref, p.bin) } });
+        if (ref) out.push({ cisInfo: { requestedCis: requested, ...codeFields(view, dir, ref, p.bin) } });
         else if (!book.find(requested)) out.push({ cisInfo: { requestedCis: requested }, errorCode: String(HANDBOOK.CODE_NOT_FOUND_ITEM.status), errorMessage: HANDBOOK.CODE_NOT_FOUND_ITEM.text });
       }
       return { status: visible.size === 0 && out.length > 0 ? 404 : 200, body: out };
@@ -234,10 +236,10 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const p = callerOf(req);
       const pg = (req.query as { pg: string }).pg;
       contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
-      const { book } = rt.registry();
+      const view = rt.registry().codes;
       const found = visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).filter((v) => v.ref.batch.productGroup === pg);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND_LATIN);
-      return { body: Object.fromEntries(found.map((v) => [v.requested, layers(book, v.ref)])) };
+      return { body: Object.fromEntries(found.map((v) => [v.requested, layers(view, v.ref)])) };
     },
 
     // §5.7 — codes repeated in the query (a comma is part of a code), answered in the form they were emitted.
@@ -245,60 +247,61 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const q = req.query as { pg: string; codes: string[] };
       const p = callerOf(req);
       contractFor(p, q.pg);
-      const { book } = rt.registry();
+      const { book, codes } = rt.registry();
       const found = visibleCodes(rt, p, q.codes, HANDBOOK.NO_CONTRACT).filter((v) => v.ref.batch.productGroup === q.pg);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
-      return { body: Object.fromEntries(found.map((v) => [book.emitted(v.ref), layers(book, v.ref)])) };
+      return { body: Object.fromEntries(found.map((v) => [book.emitted(v.ref), layers(codes, v.ref)])) };
     },
 
     // §5.8 — codes repeated in the query, no body.
     cisesList: (req) => {
       const p = callerOf(req);
-      const { book, dir } = rt.registry();
+      const { dir, codes } = rt.registry();
       const found = visibleCodes(rt, p, (req.query as { values: string[] }).values, HANDBOOK.NO_CONTRACT);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
-      return { body: found.map((v) => ({ requestedCis: v.requested, ...codeFields(book, dir, v.ref, p.bin) })) };
+      return { body: found.map((v) => ({ requestedCis: v.requested, ...codeFields(codes, dir, v.ref, p.bin) })) };
     },
 
     // §5.9 — the caller's codes by filters, keyset-paged (listing.ts).
     cisesListV2: (req) => {
       const p = callerOf(req);
-      const { book, dir } = rt.registry();
-      const { page, total } = listCodes(book, dir, p.bin, req.query as ListQuery, 10);
-      return { body: { results: page.map((r) => listRow(book, dir, r, p.bin)), total } };
+      const { dir, codes } = rt.registry();
+      const { page, total } = listCodes(codes, dir, p.bin, req.query as ListQuery, 10);
+      return { body: { results: page.map((r) => listRow(codes, dir, r, p.bin)), total } };
     },
 
     // §5.10 — one code's latest state and dates (the document's single-object example).
     cisesHistory: (req) => {
       const p = callerOf(req);
       const ref = knownCode(rt, String((req.query as { code: string }).code));
-      if (!canSee(ref, p.bin)) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
-      const { book, dir } = rt.registry();
-      // The history's fields: the card's without the group and brand, with the dates of the last operation.
-      const { productGroupId: _id, productGroup: _group, brand: _brand, ...f } = codeFields(book, dir, ref, p.bin);
-      const operationDate = new Date(ref.batch.producedAt).toISOString();
-      return { body: { ...f, timestamp: operationDate, emissionDate: new Date(ref.batch.emittedAt).toISOString(), operationDate } };
+      const { dir, codes } = rt.registry();
+      if (!codes.canSee(ref, p.bin)) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
+      // The history's fields: the card's without the group and brand, with the last document and when it took effect.
+      const { productGroupId: _id, productGroup: _group, brand: _brand, ...f } = codeFields(codes, dir, ref, p.bin);
+      const last = codes.events(ref).at(-1);
+      const operationDate = new Date(last?.at ?? ref.batch.producedAt).toISOString();
+      return { body: { ...f, ...(last ? { docId: last.docId } : {}), timestamp: operationDate, emissionDate: new Date(ref.batch.emittedAt).toISOString(), operationDate } };
     },
 
     // §6.2 — the product card of a code.
     productInfo: (req) => {
       const p = callerOf(req);
       const ref = knownCode(rt, String((req.query as { cis: string }).cis));
-      const { book, dir } = rt.registry();
+      const { book, dir, codes } = rt.registry();
       if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(HANDBOOK.NO_CONTRACT);
       const gtin = book.gtinOf(ref);
       const index = dir.world.products.findIndex((x) => x.gtin === gtin);
-      if (!canSee(ref, p.bin) || index < 0) throw new SimError(HANDBOOK.PRODUCT_NOT_FOUND);
+      if (!codes.canSee(ref, p.bin) || index < 0) throw new SimError(HANDBOOK.PRODUCT_NOT_FOUND);
       const kind = { unit: 'trade-unit', block: 'inner-pack', box: 'box' } as const;
-      return { body: { id: index + 1, name: dir.world.products[index].name, gtin, packageType: kind[ref.level], innerUnitCount: book.unitsInside(ref), specificAttributes: {} } };
+      return { body: { id: index + 1, name: dir.world.products[index].name, gtin, packageType: kind[ref.level], innerUnitCount: codes.unitsInside(ref), specificAttributes: {} } };
     },
 
     // §6.4 — like §5.9 with catalogue attributes; 49 a page unless asked (as written).
     productsListV2: (req) => {
       const p = callerOf(req);
-      const { book, dir } = rt.registry();
-      const { page, total } = listCodes(book, dir, p.bin, req.query as ListQuery, 49);
-      return { body: { results: page.map((r) => listRow(book, dir, r, p.bin)), total } };
+      const { dir, codes } = rt.registry();
+      const { page, total } = listCodes(codes, dir, p.bin, req.query as ListQuery, 49);
+      return { body: { results: page.map((r) => listRow(codes, dir, r, p.bin)), total } };
     },
 
     // §8.1 — recorded, not e-mailed; the invoice id is the answer's `response`.

@@ -5,6 +5,7 @@
  */
 import type { CodeBook, CodeRef } from './codes.js';
 import { PACKAGE_TYPE } from './codes.js';
+import type { CodeView } from './ledger.js';
 import { productGroupId } from './reference.js';
 import type { Participant, Product, World } from './state.js';
 
@@ -29,15 +30,14 @@ export class Directory {
   }
 }
 
-/** Whether a participant may see a code at all: it produced it or owns it (§1.8). */
-export const canSee = (r: CodeRef, bin: string) => r.batch.producerBin === bin || r.batch.ownerBin === bin;
-
-/** The fields /cises/info, /cises/list and the history share. */
-export function codeFields(book: CodeBook, dir: Directory, r: CodeRef, callerBin: string) {
+/** The fields /cises/info, /cises/list and the history share: the code as it is now. */
+export function codeFields(codes: CodeView, dir: Directory, r: CodeRef, callerBin: string) {
+  const book = codes.book;
   const gtin = book.gtinOf(r);
   const card = dir.product(gtin);
-  const parent = book.parent(r);
-  const owner = r.batch.ownerBin === callerBin;
+  const now = codes.state(r);
+  const parent = codes.parent(r);
+  const owner = now.ownerBin === callerBin;
   const producer = r.batch.producerBin === callerBin;
   return {
     cis: book.cis(r),
@@ -48,10 +48,10 @@ export function codeFields(book: CodeBook, dir: Directory, r: CodeRef, callerBin
     brand: card?.brand ?? '',
     producedDate: new Date(r.batch.producedAt).toISOString(),
     packageType: PACKAGE_TYPE[r.level],
-    ownerBin: owner ? r.batch.ownerBin : MASK,
-    ownerName: owner ? dir.name(r.batch.ownerBin) : MASK,
-    status: r.batch.status,
-    child: book.children(r).map((c) => book.emitted(c)),
+    ownerBin: owner ? now.ownerBin : MASK,
+    ownerName: owner ? dir.name(now.ownerBin) : MASK,
+    status: now.status,
+    child: codes.children(r).map((c) => book.emitted(c)),
     ...(parent ? { parent: book.emitted(parent) } : {}),
     producerBin: producer ? r.batch.producerBin : MASK,
     producerName: producer ? dir.name(r.batch.producerBin) : MASK,
@@ -68,8 +68,9 @@ export function serialOf(book: CodeBook, r: CodeRef): string {
  * A listing row (§5.9 LpCisInfo, §6.4): parties named `...Bin` for tobacco and `...Inn` for the others, as the
  * document's examples do; owner and producer fields masked as in /cises/info.
  */
-export function listRow(book: CodeBook, dir: Directory, r: CodeRef, callerBin: string) {
-  const f = codeFields(book, dir, r, callerBin);
+export function listRow(codes: CodeView, dir: Directory, r: CodeRef, callerBin: string) {
+  const book = codes.book;
+  const f = codeFields(codes, dir, r, callerBin);
   const card = dir.product(f.gtin);
   const party = r.batch.productGroup === 'tobacco' ? 'Bin' : 'Inn';
   return {
@@ -90,7 +91,7 @@ export function listRow(book: CodeBook, dir: Directory, r: CodeRef, callerBin: s
     statusEx: f.status,
     emissionDate: new Date(r.batch.emittedAt).toISOString(),
     producedDate: f.producedDate,
-    emissionType: r.batch.emissionType,
+    emissionType: codes.state(r).emissionType,
     packageType: f.packageType,
   };
 }

@@ -1,6 +1,8 @@
 /** The shape of True API's state (one lowdb key). */
 import type { Challenges } from '../../core/challenge.js';
 import type { Batch } from './codes.js';
+import type { TrueApiDocument } from './documents.js';
+import type { CodeChanges } from './ledger.js';
 import type { PMap } from '../../core/pmap.js';
 import type { PackageType, ProductGroup, Role } from './reference.js';
 
@@ -91,4 +93,8 @@ export interface TrueApiState {
   nextPrequestId: number;
   certificates: PMap<IssuedCertificate>;
   codesOrders: PMap<CodesOrder>;
+  /** Documents by id (their fileId): notices, receipts. */
+  documents: PMap<TrueApiDocument>;
+  /** What documents did to codes, by code (ledger.ts): only changed codes are here. */
+  codeChanges: PMap<CodeChanges>;
 }

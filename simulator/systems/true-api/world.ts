@@ -106,5 +106,7 @@ export function buildWorld(f: WorldFixture, seed: number, nowMs: number): TrueAp
     nextPrequestId: 1,
     certificates: pmap.of({}),
     codesOrders: pmap.of({}),
+    documents: pmap.of({}),
+    codeChanges: pmap.of({}),
   };
 }

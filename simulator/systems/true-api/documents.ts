@@ -1,0 +1,353 @@
+/**
+ * True API notices (§7.2 re-introduction, §7.5 import from third countries, §7.6 withdrawal) and receipts: the XML a
+ * client sends, read into a document; the checks a document gets against the registry; what it does to codes.
+ *
+ * A document is checked when it is submitted, against the registry as it will be once every document still in
+ * processing is done, and takes effect at the end of its processing (documentProcessingMs on the virtual clock):
+ * until then it is IN_PROGRESS and the codes are as they were. A document that fails any check is CHECKED_NOT_OK
+ * with every error found, and changes nothing.
+ *
+ * Readings of the document (x-sim-interpretation in the contract): a field is read as an attribute or as a child
+ * element (the act example uses attributes; the notices are described only as tables); a code names itself and what
+ * is inside it (an aggregate's children follow it); a code taken out of its aggregate alone leaves the aggregate.
+ */
+import { SimError } from '../../core/errors.js';
+import { parseXml, XmlInvalid } from '../../core/xml.js';
+import type { CodeBook, CodeRef } from './codes.js';
+import { DOCUMENT_ERRORS, HANDBOOK } from './handbook.js';
+import type { CodeEvent, CodeView } from './ledger.js';
+import { CODE_STATUSES, type CodeStatus } from './reference.js';
+import type { Participant } from './state.js';
+
+/** §9.4 document types this simulator makes. */
+export type DocumentType = 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'RECEIPT' | 'RECEIPT_RETURN';
+export const DOCUMENT_TYPES = ['KZ_INTRODUCE_GOODS', 'MTTPS_90', 'IMPORT', 'IMPORT_TRANSIT', 'WRITE_OFF', 'AGGREGATION_DOCUMENT', 'KZ_UPD', 'EAS_CROSSBORDER', 'EAS_CROSSBORDER_GROUP', 'LP_ACCEPT_GOODS', 'RECEIPT', 'RECEIPT_RETURN'] as const;
+/** §9.5 processing statuses. */
+export const DOCUMENT_STATUSES = ['IN_PROGRESS', 'CHECKED_OK', 'CHECKED_NOT_OK', 'PROCESSING_ERROR', 'UNDEFINED'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** §7.6 reasons of a withdrawal; 1–4 (defect, loss, damage, destruction) write the codes off, the rest withdraw them. */
+export const WITHDRAWAL_REASONS = Array.from({ length: 18 }, (_, i) => String(i + 1));
+const WRITE_OFF_REASONS = new Set(['1', '2', '3', '4']);
+/** §7.2 reasons of a re-introduction. */
+export const REINTRODUCTION_REASONS = ['1', '2', '3'];
+
+/** A code a document names, as written, with the count of consumer units it claims (if it says). */
+export interface NamedCode {
+  code: string;
+  count?: number;
+}
+
+/** A submitted document, as stored. */
+export interface TrueApiDocument {
+  /** The document's id: its fileId (§7.2, §7.5, §7.6: "ID документа наследуется от параметра fileId"). */
+  id: string;
+  /** The internal processing number the submission answers. */
+  number: string;
+  type: DocumentType;
+  senderBin: string;
+  receiverBin?: string;
+  /** sendingDateTime (ms). */
+  docDate: number;
+  receivedAt: number;
+  /** When processing ends: IN_PROGRESS before, the outcome after. */
+  doneAt: number;
+  outcome: 'CHECKED_OK' | 'CHECKED_NOT_OK';
+  errors: string[];
+  /** As submitted (the XML of a notice, the JSON of a receipt). */
+  content: string;
+  /** The product group of its codes (the first one's), for `pg` filters. */
+  productGroup?: string;
+  /** The JSON form (§7.1.5 `body`) besides the code list: `{document: {mainInfo, ...}, fileId, version, sendingDateTime}`. */
+  fields: Record<string, unknown>;
+  codes: NamedCode[];
+  /** RECEIPT / RECEIPT_RETURN: the cash register's data (§7.12.4). */
+  receipt?: Receipt;
+}
+
+export interface Receipt {
+  kktRegId: string;
+  fiscalDocumentNumber: number;
+  shiftNumber: number;
+  /** Price per code, in tiyn. */
+  prices: number[];
+}
+
+export const documentStatus = (d: TrueApiDocument, now: number): DocumentStatus => (now < d.doneAt ? 'IN_PROGRESS' : d.outcome);
+
+/** A notice read from its XML: the type-specific fields, the codes, the participant it names. */
+export interface Notice {
+  fileId: string;
+  version: string;
+  sendingDateTime: string;
+  /** The participant the notice is for (participantIdentificationCode / importerCode). */
+  participant: string;
+  reason?: string;
+  codes: NamedCode[];
+  /** The JSON form (§7.1.5 body) without the code list. */
+  fields: Record<string, unknown>;
+}
+
+type Node = Record<string, unknown>;
+
+class Problem extends Error {}
+const fail = (what: string): never => {
+  throw new Problem(what);
+};
+
+/** A field written as an attribute (`@_name`) or a child element's text. */
+function field(node: Node | undefined, name: string): string | undefined {
+  if (!node) return undefined;
+  const a = node[`@_${name}`];
+  if (typeof a === 'string') return a;
+  const c = node[name];
+  if (typeof c === 'string') return c;
+  if (c && typeof c === 'object' && !Array.isArray(c) && typeof (c as Node)['#text'] === 'string') return (c as Node)['#text'] as string;
+  if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 0) return '';
+  return undefined;
+}
+function required(node: Node | undefined, name: string, where: string): string {
+  const v = field(node, name);
+  if (v === undefined || v.trim() === '') fail(`${where}: нет обязательного поля ${name}`);
+  return v!.trim();
+}
+function child(node: Node | undefined, name: string, where: string): Node {
+  const c = node?.[name];
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return fail(`${where}: нет обязательного элемента ${name}`);
+  return c as Node;
+}
+const optionalChild = (node: Node | undefined, name: string): Node | undefined => {
+  const c = node?.[name];
+  return c && typeof c === 'object' && !Array.isArray(c) ? (c as Node) : undefined;
+};
+const many = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as Node)['#text'] === 'string' ? ((v as Node)['#text'] as string) : '');
+
+/** Attributes and child elements of an element as plain JSON (the `body` form of §7.1.5). */
+function plain(node: Node | undefined, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = field(node, n);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+const DATE_DMY = /^(0[1-9]|[12][0-9]|3[01])\.(0[1-9]|1[0-2])\.[0-9]{4}$/;
+const DATE_ISO = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** The codes of a productList: `iCode` elements with an optional `count` (`Count` in §7.6's table). */
+function productList(doc: Node, where: string): NamedCode[] {
+  const list = child(doc, 'productList', where);
+  const items = many(list.iCode);
+  if (!items.length) fail(`${where}/productList: нет ни одного iCode`);
+  return items.map((it, i) => {
+    const code = textOf(it).trim();
+    if (!code) fail(`${where}/productList/iCode[${i + 1}]: пустой код`);
+    const raw = it && typeof it === 'object' ? (((it as Node)['@_count'] ?? (it as Node)['@_Count']) as string | undefined) : undefined;
+    if (raw === undefined) return { code };
+    if (!/^[1-9][0-9]{0,6}$/.test(raw)) fail(`${where}/productList/iCode[${i + 1}]: count должен быть целым числом больше 0`);
+    return { code, count: Number(raw) };
+  });
+}
+
+/** The root `file` element and its header: fileId, version, sendingDateTime (UTC). */
+function header(xml: string): { file: Node; fileId: string; version: string; sendingDateTime: string } {
+  let parsed: Node;
+  try {
+    parsed = parseXml(xml);
+  } catch (e) {
+    if (e instanceof XmlInvalid) return fail(e.message);
+    throw e;
+  }
+  const file = optionalChild(parsed, 'file') ?? fail('корневой элемент должен быть file');
+  const fileId = required(file, 'fileId', 'file');
+  if (fileId.length > 255) fail('file: fileId длиннее 255 символов');
+  const sendingDateTime = required(file, 'sendingDateTime', 'file');
+  if (Number.isNaN(Date.parse(sendingDateTime))) fail(`file: sendingDateTime ${sendingDateTime} не является датой и временем YYYY-MM-DDThh:mm:ssZ`);
+  return { file, fileId, version: required(file, 'version', 'file'), sendingDateTime };
+}
+
+/**
+ * §7.2 / §7.6: `file/document/mainInfo{reason, participantInfo{participantName?, participantIdentificationCode},
+ * originalDocInfo{docName, docNumber, docDate dd.mm.yyyy}}` and `document/productList/iCode[@count]`.
+ */
+function readParticipantNotice(xml: string, reasons: string[]): Notice {
+  const { file, fileId, version, sendingDateTime } = header(xml);
+  const doc = child(file, 'document', 'file');
+  const main = child(doc, 'mainInfo', 'document');
+  const reason = required(main, 'reason', 'mainInfo');
+  if (!reasons.includes(reason)) fail(`mainInfo: reason ${reason} не входит в справочник (${reasons.join(', ')})`);
+  const pi = child(main, 'participantInfo', 'mainInfo');
+  const participant = required(pi, 'participantIdentificationCode', 'participantInfo');
+  const od = child(main, 'originalDocInfo', 'mainInfo');
+  for (const f of ['docName', 'docNumber', 'docDate']) required(od, f, 'originalDocInfo');
+  if (!DATE_DMY.test(field(od, 'docDate')!)) fail('originalDocInfo: docDate должна быть в формате dd.mm.yyyy');
+  return {
+    fileId,
+    version,
+    sendingDateTime,
+    participant,
+    reason,
+    codes: productList(doc, 'document'),
+    fields: { mainInfo: { participantInfo: plain(pi, ['participantName', 'participantIdentificationCode']), originalDocInfo: plain(od, ['docName', 'docNumber', 'docDate']), reason } },
+  };
+}
+
+export const readWithdrawal = (xml: string) => readParticipantNotice(xml, WITHDRAWAL_REASONS);
+export const readReintroduction = (xml: string) => readParticipantNotice(xml, REINTRODUCTION_REASONS);
+
+/**
+ * §7.5: fileId `IMPORT_<UUID>`; `document/mainInfo{importerInfo{importerName, importerCode}, exportCountry,
+ * customDocument{docType, regNumber, regDate}, customDecisionInfo{decisionCode, decisionDateTime, customCode},
+ * certificationInfo{docType, docNumber, docDate}, originalDocInfo?}` and `document/productItems/item[]
+ * {iCodeFromDeclaration, product{tnved (trved), gtin, originCountry, itemNumber, iCode*}}`.
+ */
+export function readImport(xml: string): Notice {
+  const { file, fileId, version, sendingDateTime } = header(xml);
+  if (!/^IMPORT_/.test(fileId) || !UUID.test(fileId.slice(7))) fail(`file: fileId ${fileId} должен быть в формате IMPORT_<UUID>`);
+  const doc = child(file, 'document', 'file');
+  const main = child(doc, 'mainInfo', 'document');
+  const imp = child(main, 'importerInfo', 'mainInfo');
+  const importerName = required(imp, 'importerName', 'importerInfo');
+  if (importerName.length > 100) fail('importerInfo: importerName длиннее 100 символов');
+  const participant = required(imp, 'importerCode', 'importerInfo');
+  const exportCountry = required(main, 'exportCountry', 'mainInfo');
+  const cd = child(main, 'customDocument', 'mainInfo');
+  const docType = required(cd, 'docType', 'customDocument');
+  if (docType !== 'DECLARATION' && docType !== 'STATEMENT') fail(`customDocument: docType ${docType} должен быть DECLARATION или STATEMENT`);
+  required(cd, 'regNumber', 'customDocument');
+  if (!DATE_ISO.test(required(cd, 'regDate', 'customDocument'))) fail('customDocument: regDate должна быть в формате YYYY-MM-DD');
+  const decision = child(main, 'customDecisionInfo', 'mainInfo');
+  const decisionCode = required(decision, 'decisionCode', 'customDecisionInfo');
+  if (!['10', '11', '12', '13', '14', '20'].includes(decisionCode)) fail(`customDecisionInfo: decisionCode ${decisionCode} не входит в справочник (10, 11, 12, 13, 14, 20)`);
+  if (Number.isNaN(Date.parse(required(decision, 'decisionDateTime', 'customDecisionInfo')))) fail('customDecisionInfo: decisionDateTime должна быть в формате YYYY-MM-DDThh:mm:ssZ');
+  if (!/^[0-9]{5}$/.test(required(decision, 'customCode', 'customDecisionInfo'))) fail('customDecisionInfo: customCode должен состоять из 5 цифр');
+  const cert = child(main, 'certificationInfo', 'mainInfo');
+  for (const f of ['docType', 'docNumber', 'docDate']) required(cert, f, 'certificationInfo');
+  const od = optionalChild(main, 'originalDocInfo');
+  const items = many(child(doc, 'productItems', 'document').item);
+  if (!items.length) fail('productItems: нет ни одного item');
+  const codes: NamedCode[] = [];
+  const productItems = items.map((it, i) => {
+    const where = `productItems/item[${i + 1}]`;
+    if (!it || typeof it !== 'object') return fail(`${where}: пустой элемент`);
+    const declared = required(it as Node, 'iCodeFromDeclaration', where);
+    const product = child(it as Node, 'product', where);
+    const tnved = field(product, 'tnved') ?? field(product, 'trved');
+    if (!tnved || !/^[0-9]{10}$/.test(tnved)) fail(`${where}/product: tnved должен состоять из 10 цифр`);
+    if (!/^[0-9]{14}$/.test(required(product, 'gtin', `${where}/product`))) fail(`${where}/product: gtin должен состоять из 14 цифр`);
+    required(product, 'originCountry', `${where}/product`);
+    if (!/^[0-9]+$/.test(required(product, 'itemNumber', `${where}/product`))) fail(`${where}/product: itemNumber должен быть числом`);
+    const units = many(product.iCode).map((u) => textOf(u).trim());
+    codes.push({ code: declared }, ...units.filter(Boolean).map((code) => ({ code })));
+    return { iCodeFromDeclaration: declared, product: { ...plain(product, ['gtin', 'originCountry', 'itemNumber']), tnved: tnved!, ...(units.length ? { iCode: units } : {}) } };
+  });
+  return {
+    fileId,
+    version,
+    sendingDateTime,
+    participant,
+    codes,
+    fields: {
+      mainInfo: {
+        importerInfo: { importerName, importerCode: participant },
+        exportCountry,
+        customDocument: plain(cd, ['docType', 'regNumber', 'regDate']),
+        customDecisionInfo: plain(decision, ['decisionCode', 'decisionDateTime', 'customCode']),
+        certificationInfo: plain(cert, ['docType', 'docNumber', 'docDate']),
+        ...(od ? { originalDocInfo: plain(od, ['docNumber', 'docDate']) } : {}),
+      },
+      productItems,
+    },
+  };
+}
+
+/** Reads a notice, or answers §7's 400 "Невалидный формат XML документа" with what is wrong. */
+export function readNotice(read: (xml: string) => Notice, base64: string): Notice {
+  const bytes = Buffer.from(base64, 'base64');
+  if (!bytes.length || bytes.toString('base64').replace(/=+$/, '') !== base64.replace(/\s+/g, '').replace(/=+$/, '')) throw new SimError(HANDBOOK.XML_INVALID, ['document не является строкой base64']);
+  try {
+    return read(bytes.toString('utf8'));
+  } catch (e) {
+    if (e instanceof Problem) throw new SimError(HANDBOOK.XML_INVALID, [e.message]);
+    throw e;
+  }
+}
+
+/** What a document type does to the codes it names: from which statuses, to which. */
+interface Effect {
+  from: readonly CodeStatus[];
+  to: CodeStatus;
+  /** The new owner (default: unchanged). */
+  owner?: string;
+  emissionType?: 'LOCAL' | 'FOREIGN';
+}
+
+/** §5 (inferred; x-sim-interpretation): the transitions of each notice. */
+export function effectOf(type: DocumentType, reason: string | undefined, sender: string): Effect {
+  switch (type) {
+    case 'MTTPS_90':
+      return { from: ['INTRODUCED', 'INTRODUCED_RETURNED'], to: WRITE_OFF_REASONS.has(reason ?? '') ? 'WRITTEN_OFF' : 'WITHDRAWN' };
+    case 'KZ_INTRODUCE_GOODS':
+      return reason === '2' ? { from: ['APPLIED'], to: 'INTRODUCED' } : { from: ['WITHDRAWN', 'WRITTEN_OFF'], to: 'INTRODUCED_RETURNED' };
+    case 'IMPORT':
+      return { from: ['APPLIED'], to: 'INTRODUCED', owner: sender, emissionType: 'FOREIGN' };
+    case 'RECEIPT':
+      return { from: ['INTRODUCED', 'INTRODUCED_RETURNED'], to: 'WITHDRAWN' };
+    case 'RECEIPT_RETURN':
+      return { from: ['WITHDRAWN'], to: 'INTRODUCED_RETURNED' };
+  }
+}
+
+/**
+ * The checks of a document against the registry once everything in processing is done, and — when it passes — the
+ * events it appends. Every failing code is reported (the real service lists them all, §7.12.1's example).
+ */
+export function checkDocument(
+  codes: CodeView,
+  sender: Participant,
+  d: { id: string; type: DocumentType; participant: string; reason?: string; codes: NamedCode[]; at: number },
+): { errors: string[]; changes: { ref: CodeRef; event: CodeEvent }[] } {
+  const book: CodeBook = codes.book;
+  const errors: string[] = [];
+  if (d.participant !== sender.bin) errors.push(DOCUMENT_ERRORS.PARTICIPANT_MISMATCH.text(d.participant, sender.bin));
+  const effect = effectOf(d.type, d.reason, sender.bin);
+  const named = new Map<string, CodeRef>();
+  for (const { code, count } of d.codes) {
+    const ref = book.find(code);
+    if (!ref || !codes.canSee(ref, sender.bin)) {
+      errors.push(DOCUMENT_ERRORS.CODE_UNKNOWN.text(code));
+      continue;
+    }
+    const cis = book.cis(ref);
+    if (named.has(cis)) {
+      errors.push(DOCUMENT_ERRORS.CODE_TWICE.text(cis));
+      continue;
+    }
+    named.set(cis, ref);
+    const now = codes.state(ref, Infinity);
+    if (!sender.contracts.some((c) => c.productGroup === ref.batch.productGroup)) errors.push(DOCUMENT_ERRORS.NO_CONTRACT.text(ref.batch.productGroup, cis));
+    if (now.ownerBin !== sender.bin) errors.push(DOCUMENT_ERRORS.NOT_OWNER.text(sender.bin, cis));
+    else if (!effect.from.includes(now.status)) errors.push(DOCUMENT_ERRORS.STATUS_MISMATCH.text(CODE_STATUSES[now.status], cis));
+    const units = codes.unitsInside(ref, Infinity);
+    if (count !== undefined && count !== units) errors.push(DOCUMENT_ERRORS.COUNT_MISMATCH.text(count, cis, units));
+  }
+  if (errors.length) return { errors, changes: [] };
+  const changes: { ref: CodeRef; event: CodeEvent }[] = [];
+  const done = new Set<string>();
+  for (const [cis, ref] of named) {
+    const parent = codes.parent(ref, Infinity);
+    // Taken out of an aggregate the document does not name: the code leaves it.
+    const detached = parent !== undefined && !named.has(book.cis(parent));
+    for (const r of codes.withDescendants(ref, Infinity)) {
+      const key = r === ref ? cis : book.cis(r);
+      if (done.has(key)) continue;
+      done.add(key);
+      const owner = effect.owner ?? codes.state(r, Infinity).ownerBin;
+      changes.push({ ref: r, event: { at: d.at, docId: d.id, docType: d.type, status: effect.to, ownerBin: owner, ...(r === ref && detached ? { detached: true as const } : {}), ...(effect.emissionType ? { emissionType: effect.emissionType } : {}) } });
+    }
+  }
+  return { errors, changes };
+}

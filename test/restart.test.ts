@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../simulator/core/gs1.js';
+import { CodeBook } from '../simulator/systems/true-api/codes.js';
+import { batchOf } from '../simulator/systems/true-api/world.js';
+import fixture from '../fixtures/true-api/world.json' with { type: 'json' };
 import { call, contractViolations, startServer, stop, type Running } from './process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-restart-'));
@@ -40,7 +43,21 @@ interface Round {
   taPrequest: number;
   taSerial: string;
   taOrder: string;
+  /** True API: a withdrawal notice of box n (its fileId and processing number), and a receipt of one milk unit. */
+  taNotice: string;
+  taNumber: string;
+  taBox: string;
+  taReceipt: string;
 }
+
+// True API codes of seed 1 (the server's default): the registry is derived from it.
+const taBatches = fixture.batches.map((b) => batchOf(b as Parameters<typeof batchOf>[0], Date.now()));
+const taBook = new CodeBook(1, taBatches);
+const taCode = (batch: number, level: 'unit' | 'box', index: number) => taBook.cis({ batch: taBatches.find((b) => b.id === batch)!, level, index });
+const writeOff = (fileId: string, code: string) =>
+  Buffer.from(
+    `<file fileId="${fileId}" version="1.0" sendingDateTime="2026-03-02T09:00:00Z"><document><mainInfo reason="4"><participantInfo participantIdentificationCode="150140000012"/><originalDocInfo docName="Акт" docNumber="1" docDate="01.03.2026"/></mainInfo><productList><iCode count="500">${code.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</iCode></productList></document></file>`,
+  ).toString('base64');
 
 async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   const c = (method: string, path: string, opts: Parameters<typeof call>[4] = {}) => call(violations, s.base, method, path, opts);
@@ -49,6 +66,14 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     expect((await c('GET', '/true-api/elk/product-groups/balance/all', { token: prev.taToken })).status).toBe(200);
     expect((await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: prev.taOpenKey, data: 'x', inn: '180340000025' } })).status).toBe(200);
     expect((await c('GET', `/true-api/cises/orders/${prev.taOrder}/status`, { token: prev.taToken })).status).toBe(200);
+    // The notice and what it did to the codes, the receipt.
+    const doc = await c('GET', `/true-api/documents/${prev.taNumber}/info`, { token: prev.taToken });
+    expect(doc.body).toMatchObject({ number: prev.taNotice, status: 'CHECKED_OK', type: 'MTTPS_90' });
+    expect((await c('GET', `/__sim/state/true-api/codes/${encodeURIComponent(prev.taBox)}`)).body).toMatchObject({ status: 'WRITTEN_OFF', lastDocId: prev.taNotice });
+    expect((await c('GET', `/true-api/receipt/${prev.taReceipt}/info`, { token: prev.taToken })).body).toMatchObject({ type: 'RECEIPT', status: 'CHECKED_OK' });
+    // A fileId is used once, even across a restart.
+    const again = await c('POST', '/true-api/documents/writeOff', { token: prev.taToken, body: { document: writeOff(prev.taNotice, prev.taBox), signature: 'c2ln' } });
+    expect(again.status).toBe(400);
   }
   const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
   expect(login.status).toBe(200);
@@ -94,6 +119,13 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   expect(certificate.status).toBe(201);
   const codesOrder = await c('POST', '/true-api/cises/my', { token: signIn.body.token, body: { gtin: '04606203084623', packageType: 'LEVEL2' } });
   expect(codesOrder.status).toBe(200);
+  const taNotice = `0000000${n}-1111-4222-8333-444455556666`;
+  const taBox = taCode(1, 'box', 10 + n);
+  const notice = await c('POST', '/true-api/documents/writeOff', { token: signIn.body.token, body: { document: writeOff(taNotice, taBox), signature: 'c2ln' } });
+  expect(notice.status).toBe(200);
+  const receipt = await c('POST', '/__sim/true-api/receipts', { body: { bin: '150140000012', type: 'RECEIPT', codes: [taCode(4, 'unit', 1000 + n)] } });
+  expect(receipt.status).toBe(201);
+  expect((await c('POST', '/__sim/clock', { body: { advanceMs: 3_000 } })).status).toBe(200); // documents processed
   const open = await c('GET', '/true-api/auth/key');
   expect(open.status).toBe(200);
   return {
@@ -113,6 +145,10 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     taPrequest: prequest.body.response,
     taSerial: certificate.body.serialNumber,
     taOrder: codesOrder.body.uuid,
+    taNotice,
+    taNumber: notice.body as string,
+    taBox,
+    taReceipt: receipt.body.receiptId,
   };
 }
 

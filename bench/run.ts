@@ -15,7 +15,7 @@ import { throughput } from './throughput.js';
 import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
-import { trueApi, trueApiMillion } from './true-api.js';
+import { trueApi, trueApiMillion, trueApiNotice } from './true-api.js';
 
 const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
@@ -60,6 +60,14 @@ if (only.includes('true-api')) {
   results.trueApiMillion = m;
   console.log('True API: a registry with a million codes more, against the default world', m);
   checks.push([`True API million-code registry starts in ${m.withMillion.startMs} ms ≤ 3,000`, m.withMillion.startMs <= 3_000], [`True API million-code registry peak RSS ${m.withMillion.peakRssMb} MB ≤ 300`, m.withMillion.peakRssMb <= 300]);
+  const n = await trueApiNotice();
+  results.trueApiNotice = n;
+  console.log('True API: a withdrawal notice of 10,000 codes (with aggregates), file store, submission to effect; a receipt before and after', n);
+  checks.push(
+    [`True API 10,000-code notice: submission to effect ${n.submissionToEffectMs} ms < 5,000`, n.submissionToEffectMs < 5_000],
+    [`True API 10,000-code notice: peak RSS ${n.serverPeakRssMb} MB < 300`, n.serverPeakRssMb < 300],
+    [`True API: a receipt after the notice appends ${n.receiptAppendsBytes} bytes < 10,000`, n.receiptAppendsBytes < 10_000],
+  );
 }
 
 if (only.includes('durability')) {

@@ -5,7 +5,7 @@
  * alternated. The ratio says what answering 1,000 codes costs over a one-record lookup; per code it should be small,
  * since the registry decodes codes instead of storing them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipFiles, zipFiles } from '../simulator/core/zip.js';
@@ -116,6 +116,72 @@ export async function trueApiMillion() {
     const million = await measure({ SIM_SCENARIO: scenario });
     return { defaultWorld: base, withMillion: million, startOverDefault: round(million.startMs / base.startMs, 2), rssOverDefault: round(million.peakRssMb / base.peakRssMb, 2) };
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A withdrawal notice of 10,000 codes (20 boxes of cigarettes — each with its 50 blocks and 500 packs — and 9,980
+ * milk units) with the file store: submission (read, checked against the registry, 20,000 codes' events written
+ * durably), then processing on the clock until the codes are WRITTEN_OFF in /cises/info. Targets: under 5 s and
+ * 300 MB. Then a small mutation (a receipt of one code): its time against the same mutation before the notice, and the
+ * bytes it appends to the log (a ledger of 20,000 codes must not be rewritten by a change of one).
+ */
+export async function trueApiNotice() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-true-api-notice-'));
+  const server = await startServer({ SIM_DATA_DIR: dir });
+  try {
+    const book = new CodeBook(1, fixture.batches.map((b) => batchOf(b as Parameters<typeof batchOf>[0], Date.now())));
+    const tobacco = book.batches.find((b) => b.id === 1)!;
+    const milk = book.batches.find((b) => b.id === 4)!;
+    const boxes = [...book.walk(tobacco, 'box')].slice(0, 20).map((r) => book.cis(r));
+    const units = [...book.walk(milk, 'unit')].slice(0, 9_980).map((r) => book.cis(r));
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const xml = `<?xml version="1.0" encoding="utf-8"?><file fileId="b0000000-0000-4000-8000-000000010000" version="1.0" sendingDateTime="2026-03-02T09:00:00Z"><document><mainInfo reason="4"><participantInfo participantIdentificationCode="150140000012"/><originalDocInfo docName="Акт" docNumber="1" docDate="01.03.2026"/></mainInfo><productList>${[...boxes.map((c) => `<iCode count="500">${esc(c)}</iCode>`), ...units.map((c) => `<iCode count="1">${esc(c)}</iCode>`)].join('')}</productList></document></file>`;
+    const key = await (await fetch(`${server.base}/true-api/auth/key`)).json();
+    const { token } = await (await fetch(`${server.base}/true-api/auth/simpleSignIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uuid: key.uuid, data: 'x' }) })).json();
+    const receipt = async (code: string) => {
+      const t0 = performance.now();
+      const r = await fetch(`${server.base}/__sim/true-api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ bin: '150140000012', type: 'RECEIPT', codes: [code] }) });
+      await r.arrayBuffer();
+      if (r.status !== 201) throw new Error(`receipt ${r.status}`);
+      return performance.now() - t0;
+    };
+    const spare = [...book.walk(milk, 'unit')].slice(20_000, 20_040).map((r) => book.cis(r));
+    const before: number[] = [];
+    for (let i = 0; i < 20; i++) before.push(await receipt(spare[i]));
+    const t0 = performance.now();
+    const submitted = await fetch(`${server.base}/true-api/documents/writeOff`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ document: Buffer.from(xml).toString('base64'), signature: 'c2ln' }) });
+    const number = await submitted.text();
+    if (submitted.status !== 200) throw new Error(`writeOff ${submitted.status} ${number.slice(0, 200)}`);
+    const submitMs = performance.now() - t0;
+    await fetch(`${server.base}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 3_000 }) });
+    const probe = [boxes[19], book.cis({ batch: tobacco, level: 'unit', index: 9_999 }), units.at(-1)!];
+    const info = await (await fetch(`${server.base}/true-api/cises/info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(probe) })).json();
+    const totalMs = performance.now() - t0;
+    if (!info.every((e: { cisInfo: { status: string } }) => e.cisInfo.status === 'WRITTEN_OFF')) throw new Error(`not written off: ${JSON.stringify(info).slice(0, 300)}`);
+    const doc = await (await fetch(`${server.base}/true-api/documents/${number}/info`, { headers: { authorization: `Bearer ${token}` } })).json();
+    if (doc.status !== 'CHECKED_OK') throw new Error(`notice ${doc.status}: ${JSON.stringify(doc.errors)?.slice(0, 300)}`);
+    const after: number[] = [];
+    const logBefore = statSync(join(dir, 'log.jsonl')).size;
+    after.push(await receipt(spare[20]));
+    const appended = statSync(join(dir, 'log.jsonl')).size - logBefore;
+    for (let i = 21; i < 40; i++) after.push(await receipt(spare[i]));
+    const state = await (await fetch(`${server.base}/__sim/state/true-api`)).json();
+    return {
+      namedCodes: boxes.length + units.length,
+      codesChanged: state.codesChangedByDocuments as number,
+      xmlKb: round(Buffer.byteLength(xml) / 1024, 0),
+      submitMs: round(submitMs, 0),
+      submissionToEffectMs: round(totalMs, 0),
+      serverPeakRssMb: round(peakRssMb(server.child.pid!), 1),
+      receiptMedianMsBefore: round(median(before), 2),
+      receiptMedianMsAfter: round(median(after), 2),
+      receiptAfterOverBefore: round(median(after) / median(before), 2),
+      receiptAppendsBytes: appended,
+    };
+  } finally {
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

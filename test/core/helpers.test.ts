@@ -70,6 +70,15 @@ describe('XML', () => {
     expect(() => parseXml('<a><b></a>')).toThrow(XmlInvalid);
     expect(toXml({ a: { '@_x': '1 & 2', '#text': '<3' } })).toContain('x="1 &amp; 2"');
   });
+
+  it('reads thousands of predefined entities (codes with & and <), and refuses what a DOCTYPE expands as invalid XML, never as a crash', () => {
+    const many = `<list>${Array.from({ length: 5_000 }, (_, i) => `<c>a&amp;b&lt;${i}</c>`).join('')}</list>`;
+    const codes = (parseXml(many) as { list: { c: string[] } }).list.c;
+    expect(codes).toHaveLength(5_000);
+    expect(codes[4_999]).toBe('a&b<4999');
+    const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "${'A'.repeat(900)}">]><x>${'&a;'.repeat(200)}</x>`;
+    expect(() => parseXml(bomb)).toThrow(XmlInvalid);
+  });
 });
 
 describe('CMS and X.509', () => {

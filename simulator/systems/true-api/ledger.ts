@@ -71,8 +71,8 @@ export class CodeView {
    * document in processing is done (what a new document's checks see). */
   state(r: CodeRef, at = this.now): CodeNow {
     const base: CodeNow = { status: r.batch.status, ownerBin: r.batch.ownerBin, emissionType: r.batch.emissionType, detached: false };
-    if (!this.ledger.n || !this.changedBatches().has(r.batch.id)) return base;
-    return fold(base, this.events(r, at));
+    // One lookup, not the whole-ledger index: a point query after every change must not rebuild it.
+    return this.ledger.n ? fold(base, this.events(r, at)) : base;
   }
 
   status(r: CodeRef): CodeStatus {

@@ -94,8 +94,8 @@ interface ListQuery {
 function listDocuments(rt: TrueApiRuntime, req: Req, receipts: boolean) {
   const q = req.query as ListQuery;
   const p = callerOf(req);
-  if ((q.did === undefined) !== (q.orderedColumnValue === undefined)) throw new SimError(HANDBOOK.LIST_FILTER, ['did и orderedColumnValue указываются вместе']);
-  if (receipts && q.limit !== undefined && q.pg === undefined) throw new SimError(HANDBOOK.LIST_FILTER, ['при указании limit необходимо указать товарную группу pg']);
+  if ((q.did === undefined) !== (q.orderedColumnValue === undefined)) throw new SimError(HANDBOOK.LIST_CURSOR_INCOMPLETE);
+  if (receipts && q.limit !== undefined && q.pg === undefined) throw new SimError(HANDBOOK.LIST_PG_REQUIRED);
   const from = q.dateFrom !== undefined ? Date.parse(q.dateFrom) : -Infinity;
   const to = q.dateTo !== undefined ? Date.parse(q.dateTo) : Infinity;
   const now = rt.now();
@@ -120,7 +120,7 @@ function listDocuments(rt: TrueApiRuntime, req: Req, receipts: boolean) {
   let page = all.slice(0, limit);
   if (q.did !== undefined) {
     const at = all.findIndex((d) => d.id === q.did);
-    if (at < 0) throw new SimError(HANDBOOK.LIST_FILTER, [`документ ${q.did} не входит в выборку`]);
+    if (at < 0) throw new SimError(HANDBOOK.LIST_CURSOR_OUTSIDE, [q.did]);
     page = q.pageDir === 'PREV' ? all.slice(Math.max(0, at - limit), at) : all.slice(at + 1, at + 1 + limit);
   }
   const { dir } = rt.registry();
@@ -253,12 +253,12 @@ export function createDocumentHandlers(rt: TrueApiRuntime): Record<string, Handl
       const b = req.body as { documentType?: string; documentStatus?: string; dateFrom: string; dateTo?: string; senderBin?: string; receiverBin?: string; pagination: { offset?: number | string; order?: 'ASC' | 'DESC'; limit?: number | string } };
       const from = parseSearchDate(b.dateFrom, false);
       const to = b.dateTo !== undefined ? parseSearchDate(b.dateTo, true) : Infinity;
-      if (Number.isNaN(from)) throw new SimError(HANDBOOK.SEARCH_PARAMS, [`dateFrom ${b.dateFrom} не является датой`]);
-      if (Number.isNaN(to)) throw new SimError(HANDBOOK.SEARCH_PARAMS, [`dateTo ${b.dateTo} не является датой`]);
+      if (Number.isNaN(from)) throw new SimError(HANDBOOK.SEARCH_DATE, ['dateFrom', b.dateFrom]);
+      if (Number.isNaN(to)) throw new SimError(HANDBOOK.SEARCH_DATE, ['dateTo', b.dateTo]);
       const offset = Number(b.pagination.offset ?? 0);
       const limit = b.pagination.limit === undefined ? Infinity : Number(b.pagination.limit);
-      if (!Number.isInteger(offset) || offset < 0) throw new SimError(HANDBOOK.SEARCH_PARAMS, ['pagination.offset должен быть целым числом не меньше 0']);
-      if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) throw new SimError(HANDBOOK.SEARCH_PARAMS, ['pagination.limit должен быть целым числом не меньше 0']);
+      if (!Number.isInteger(offset) || offset < 0) throw new SimError(HANDBOOK.SEARCH_PAGINATION, ['offset']);
+      if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) throw new SimError(HANDBOOK.SEARCH_PAGINATION, ['limit']);
       const p = callerOf(req);
       const now = rt.now();
       const found = [...pmap.values(rt.state().documents)]

@@ -206,7 +206,7 @@ describe('POST /documents/writeOff (§7.6)', () => {
     expect(again.status).toBe(400);
     expect(again.body.error_message).toBe(`Документ с идентификатором ${ok.id} уже зарегистрирован в системе`);
     expect((await s.http.get(`${BASE}/doc/listV2`).set('Authorization', auth)).body.total).toBe(1);
-    const search = (body: unknown) => s.http.post(`${BASE}/documents/search`).set('Authorization', auth).send(body);
+    const search = (body: object) => s.http.post(`${BASE}/documents/search`).set('Authorization', auth).send(body);
     expect((await search({ dateFrom: 'yesterday', pagination: {} })).body.error_message).toBe('Параметры для поиска не получены или некорректны: dateFrom yesterday не является датой');
     expect((await search({ dateFrom: '2026-03-01', pagination: { offset: '-1' } })).body.error_message).toBe('Параметры для поиска не получены или некорректны: pagination.offset должен быть целым числом не меньше 0');
     expect((await search({ dateFrom: '2026-03-01' })).status).toBe(400);

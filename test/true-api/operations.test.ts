@@ -2,9 +2,28 @@
  * True API products (§6.1, §6.3) and billing (§8), and the cross-cutting rules of §1–§2: contracts per product group,
  * the error envelope, Accept negotiation, unknown paths, Jackson-style parse errors.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../simulator/core/openapi.js';
+import { PROJECT_ROOT } from '../../simulator/core/paths.js';
+import * as R from '../../simulator/systems/true-api/reference.js';
 import { setup, T0 } from '../helpers.js';
 import { BASE, IMPORTER, PRODUCER, signIn, WHOLESALER } from './helpers.js';
+
+describe('the contract', () => {
+  it('spells the enums as reference.ts does', () => {
+    const schemas = (loadContract(join(PROJECT_ROOT, 'openapi', 'true-api.yaml')).document.components?.schemas ?? {}) as Record<string, { enum?: string[] }>;
+    const pairs: [string, readonly string[]][] = [
+      ['ProductGroup', R.PRODUCT_GROUP_NAMES],
+      ['PackageType', R.PACKAGE_TYPES],
+      ['CodeStatus', Object.keys(R.CODE_STATUSES)],
+      ['OrderStatus', R.ORDER_STATUSES],
+      ['DocumentType', R.DOCUMENT_TYPES],
+      ['DocumentStatus', R.DOCUMENT_STATUSES],
+    ];
+    for (const [name, values] of pairs) expect(schemas[name].enum, name).toEqual([...values]);
+  });
+});
 
 describe('GET /product/gtin (§6.1)', () => {
   it('pages through the caller\'s GTINs of a group, from page 0, with the total', async () => {

@@ -12,19 +12,16 @@
  * is inside it (an aggregate's children follow it); a code taken out of its aggregate alone leaves the aggregate.
  */
 import { SimError } from '../../core/errors.js';
+import { pmap } from '../../core/pmap.js';
 import { parseXml, XmlInvalid } from '../../core/xml.js';
 import type { CodeBook, CodeRef } from './codes.js';
 import { DOCUMENT_ERRORS, HANDBOOK } from './handbook.js';
-import type { CodeEvent, CodeView } from './ledger.js';
-import { CODE_STATUSES, type CodeStatus } from './reference.js';
-import type { Participant } from './state.js';
+import { CodeView, record, type CodeEvent } from './ledger.js';
+import { CODE_STATUSES, type CodeStatus, type DOCUMENT_TYPES, type DocumentStatus } from './reference.js';
+import type { Participant, TrueApiState } from './state.js';
 
-/** §9.4 document types this simulator makes. */
-export type DocumentType = 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'RECEIPT' | 'RECEIPT_RETURN';
-export const DOCUMENT_TYPES = ['KZ_INTRODUCE_GOODS', 'MTTPS_90', 'IMPORT', 'IMPORT_TRANSIT', 'WRITE_OFF', 'AGGREGATION_DOCUMENT', 'KZ_UPD', 'EAS_CROSSBORDER', 'EAS_CROSSBORDER_GROUP', 'LP_ACCEPT_GOODS', 'RECEIPT', 'RECEIPT_RETURN'] as const;
-/** §9.5 processing statuses. */
-export const DOCUMENT_STATUSES = ['IN_PROGRESS', 'CHECKED_OK', 'CHECKED_NOT_OK', 'PROCESSING_ERROR', 'UNDEFINED'] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+/** The §9.4 document types this simulator makes so far. */
+export type DocumentType = Extract<(typeof DOCUMENT_TYPES)[number], 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'RECEIPT' | 'RECEIPT_RETURN'>;
 
 /** §7.6 reasons of a withdrawal; 1–4 (defect, loss, damage, destruction) write the codes off, the rest withdraw them. */
 export const WITHDRAWAL_REASONS = Array.from({ length: 18 }, (_, i) => String(i + 1));
@@ -350,4 +347,34 @@ export function checkDocument(
     }
   }
   return { errors, changes };
+}
+
+/** What a document is when it is filed, before the checks decide its outcome. */
+export type Filing = Omit<TrueApiDocument, 'senderBin' | 'receivedAt' | 'doneAt' | 'outcome' | 'errors' | 'productGroup'> & {
+  /** The participant the document names (it must be the sender). */
+  participant: string;
+  reason?: string;
+  /** A scenario's forced outcome: CHECKED_NOT_OK with this error, whatever the codes. */
+  forcedError?: string;
+};
+
+/**
+ * A document filed now by `sender`: checked against the registry (or forced to fail), stored with its outcome, and —
+ * when it passes — its events in the ledger, in effect at the end of processing.
+ */
+export function fileDocument(s: TrueApiState, book: CodeBook, sender: Participant, f: Filing, now: number, processingMs: number): { state: TrueApiState; doc: TrueApiDocument } {
+  const { participant, reason, forcedError, ...rest } = f;
+  const at = now + processingMs;
+  const checked = forcedError !== undefined ? { errors: [forcedError], changes: [] } : checkDocument(new CodeView(book, s.codeChanges, now), sender, { id: f.id, type: f.type, participant, reason, codes: f.codes, at });
+  const first = f.codes.map((c) => book.find(c.code)).find((r) => r !== undefined);
+  const doc: TrueApiDocument = {
+    ...rest,
+    senderBin: sender.bin,
+    receivedAt: now,
+    doneAt: at,
+    outcome: checked.errors.length ? 'CHECKED_NOT_OK' : 'CHECKED_OK',
+    errors: checked.errors,
+    ...(first ? { productGroup: first.batch.productGroup } : {}),
+  };
+  return { state: { ...s, documents: pmap.set(s.documents, doc.id, doc), codeChanges: record(s.codeChanges, book, checked.changes) }, doc };
 }

@@ -1,7 +1,7 @@
 /**
  * Reference data of the Kazakhstan True API v2.22 (ИС МПТ): product groups (§9.1), package types (§9.2), code
  * statuses (§9.3), participant roles (the token's product_group_info), the IIN/BIN check digit, and the timings.
- * The OpenAPI contract repeats the enumerations; test/true-api/contract.test.ts compares.
+ * The OpenAPI contract repeats the enumerations; test/true-api/operations.test.ts compares.
  */
 import type { TimingDecl } from '../../core/system.js';
 
@@ -45,6 +45,13 @@ export type CodeStatus = keyof typeof CODE_STATUSES;
 /** §5.2 "Статусы заказа" (`IN PROGRESS` is printed with a space: IN_PROGRESS). PRODUCTION is listed, never produced. */
 export const ORDER_STATUSES = ['NEW', 'PRODUCTION', 'VALIDATION_FAILED', 'IN_PROGRESS', 'SUCCESS', 'ERROR', 'RESULT_EXPIRED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** §9.4 document types (with those the methods name: LP_ACCEPT_GOODS, EAS_CROSSBORDER_GROUP). */
+export const DOCUMENT_TYPES = ['KZ_INTRODUCE_GOODS', 'MTTPS_90', 'IMPORT', 'IMPORT_TRANSIT', 'WRITE_OFF', 'AGGREGATION_DOCUMENT', 'KZ_UPD', 'EAS_CROSSBORDER', 'EAS_CROSSBORDER_GROUP', 'LP_ACCEPT_GOODS', 'RECEIPT', 'RECEIPT_RETURN'] as const;
+
+/** §9.5 document processing statuses. */
+export const DOCUMENT_STATUSES = ['IN_PROGRESS', 'CHECKED_OK', 'CHECKED_NOT_OK', 'PROCESSING_ERROR', 'UNDEFINED'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 /** §5.1: at most 10,000 codes in a result. */
 export const ORDER_RESULT_LIMIT = 10_000;

@@ -6,9 +6,9 @@ import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { documentSignatureRefusal } from './auth.js';
-import { checkDocument, documentStatus, readImport, readNotice, readReintroduction, readWithdrawal, type DocumentType, type Notice, type TrueApiDocument } from './documents.js';
+import { documentStatus, fileDocument, readImport, readNotice, readReintroduction, readWithdrawal, type DocumentType, type Notice, type TrueApiDocument } from './documents.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
-import { CodeView, record } from './ledger.js';
+import type { CodeView } from './ledger.js';
 import type { Caller, TrueApiRuntime } from './routes.js';
 import type { Directory } from './serialize.js';
 import type { Participant } from './state.js';
@@ -147,33 +147,14 @@ export async function fileReceipt(rt: TrueApiRuntime, seller: Participant, r: Re
   const { book } = rt.registry();
   const { doc } = await rt.commit((s, tx) => {
     const now = rt.now();
-    const at = now + rt.timings().documentProcessingMs;
     const id = tx.ids.uuid('receipt');
-    const codes = r.codes.map((code) => ({ code }));
-    const checked = checkDocument(new CodeView(book, s.codeChanges, now), seller, { id, type: r.type, participant: seller.bin, codes, at });
     const prices = r.codes.map((_, i) => r.prices?.[i] ?? 100_000);
     const fiscalDocumentNumber = [...pmap.values(s.documents)].filter((d) => d.receipt && d.senderBin === seller.bin).length + 1;
     const receipt = { kktRegId: r.kktRegId ?? '010101010101', fiscalDocumentNumber, shiftNumber: r.shiftNumber ?? 1, prices };
     const docDate = r.documentDate !== undefined ? Date.parse(r.documentDate) : now;
     const fields = { ...receipt, operationType: r.type === 'RECEIPT' ? 1 : 2, userInn: seller.bin, dateTime: iso(docDate), items: r.codes.map((code, i) => ({ cis: code, price: prices[i], count: 1, sum: prices[i] })) };
-    const first = codes.map((c) => book.find(c.code)).find((x) => x !== undefined);
-    const doc: TrueApiDocument = {
-      id,
-      number: id,
-      type: r.type,
-      senderBin: seller.bin,
-      docDate,
-      receivedAt: now,
-      doneAt: at,
-      outcome: checked.errors.length ? 'CHECKED_NOT_OK' : 'CHECKED_OK',
-      errors: checked.errors,
-      content: JSON.stringify(fields),
-      ...(first ? { productGroup: first.batch.productGroup } : {}),
-      fields,
-      codes,
-      receipt,
-    };
-    return { state: { ...s, documents: pmap.set(s.documents, id, doc), codeChanges: record(s.codeChanges, book, checked.changes) }, doc };
+    const filing = { id, number: id, type: r.type, participant: seller.bin, docDate, content: JSON.stringify(fields), fields, codes: r.codes.map((code) => ({ code })), receipt };
+    return fileDocument(s, book, seller, filing, now, rt.timings().documentProcessingMs);
   });
   return doc;
 }
@@ -194,26 +175,19 @@ export function createDocumentHandlers(rt: TrueApiRuntime): Record<string, Handl
     const { book } = rt.registry();
     const { doc } = await rt.commit((s, tx) => {
       if (pmap.has(s.documents, notice.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [notice.fileId]);
-      const now = rt.now();
-      const at = now + rt.timings().documentProcessingMs;
-      const checked = forced !== undefined ? { errors: [forced], changes: [] } : checkDocument(new CodeView(book, s.codeChanges, now), p, { id: notice.fileId, type, participant: notice.participant, reason: notice.reason, codes: notice.codes, at });
-      const first = notice.codes.map((c) => book.find(c.code)).find((r) => r !== undefined);
-      const doc: TrueApiDocument = {
+      const filing = {
         id: notice.fileId,
         number: tx.ids.uuid('document'),
         type,
-        senderBin: p.bin,
+        participant: notice.participant,
+        reason: notice.reason,
+        forcedError: forced,
         docDate: Date.parse(notice.sendingDateTime),
-        receivedAt: now,
-        doneAt: at,
-        outcome: checked.errors.length ? 'CHECKED_NOT_OK' : 'CHECKED_OK',
-        errors: checked.errors,
         content: Buffer.from(b.document, 'base64').toString('utf8'),
-        ...(first ? { productGroup: first.batch.productGroup } : {}),
         fields: { document: notice.fields, fileId: notice.fileId, version: notice.version, sendingDateTime: notice.sendingDateTime },
         codes: notice.codes,
       };
-      return { state: { ...s, documents: pmap.set(s.documents, doc.id, doc), codeChanges: record(s.codeChanges, book, checked.changes) }, doc };
+      return fileDocument(s, book, p, filing, rt.now(), rt.timings().documentProcessingMs);
     });
     return doc;
   };

@@ -71,7 +71,7 @@ function readMultipart(req: Request, limit: string): Promise<Record<string, stri
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, fields: 100, files: 20, fieldSize: 1024 * 1024, parts: 120 } });
+      bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, fields: 100, files: 20, fieldSize: maxBytes, parts: 120 } });
     } catch (e) {
       return reject(new RequestInvalid([{ in: 'body', path: '$', reason: 'malformed', message: `multipart body: ${(e as Error).message}` }]));
     }

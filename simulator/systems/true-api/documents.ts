@@ -19,9 +19,10 @@ import { DOCUMENT_ERRORS, HANDBOOK } from './handbook.js';
 import { CodeView, record, type CodeEvent } from './ledger.js';
 import { CODE_STATUSES, type CodeStatus, type DOCUMENT_TYPES, type DocumentStatus } from './reference.js';
 import type { Participant, TrueApiState } from './state.js';
+import { edoDocumentStatus, type EdoDocument, type EdoWorkflow } from './edo.js';
 
 /** The §9.4 document types this simulator makes so far. */
-export type DocumentType = Extract<(typeof DOCUMENT_TYPES)[number], 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'RECEIPT' | 'RECEIPT_RETURN'>;
+export type DocumentType = Extract<(typeof DOCUMENT_TYPES)[number], 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'IMPORT_TRANSIT' | 'KZ_UPD' | 'RECEIPT' | 'RECEIPT_RETURN'>;
 
 /** §7.6 reasons of a withdrawal; 1–4 (defect, loss, damage, destruction) write the codes off, the rest withdraw them. */
 export const WITHDRAWAL_REASONS = Array.from({ length: 18 }, (_, i) => String(i + 1));
@@ -60,6 +61,8 @@ export interface TrueApiDocument {
   codes: NamedCode[];
   /** RECEIPT / RECEIPT_RETURN: the cash register's data (§7.12.4). */
   receipt?: Receipt;
+  /** An EDO document (act, divergence notice, EAEU import notice): its workflow (edo.ts). */
+  edo?: EdoWorkflow;
 }
 
 export interface Receipt {
@@ -70,7 +73,7 @@ export interface Receipt {
   prices: number[];
 }
 
-export const documentStatus = (d: TrueApiDocument, now: number): DocumentStatus => (now < d.doneAt ? 'IN_PROGRESS' : d.outcome);
+export const documentStatus = (d: TrueApiDocument, now: number): DocumentStatus => (d.edo ? edoDocumentStatus(d as EdoDocument, now) : now < d.doneAt ? 'IN_PROGRESS' : d.outcome);
 
 /** A notice read from its XML: the type-specific fields, the codes, the participant it names. */
 export interface Notice {
@@ -135,7 +138,7 @@ const DATE_ISO = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** The codes of a productList: `iCode` elements with an optional `count` (`Count` in §7.6's table). */
-function productList(doc: Node, where: string): NamedCode[] {
+export function productList(doc: Node, where: string): NamedCode[] {
   const list = child(doc, 'productList', where);
   const items = many(list.iCode);
   if (!items.length) fail(`${where}/productList: нет ни одного iCode`);
@@ -261,8 +264,22 @@ export function readImport(xml: string): Notice {
   };
 }
 
-/** Reads a notice, or answers §7's 400 "Невалидный формат XML документа" with what is wrong. */
-export function readNotice(read: (xml: string) => Notice, base64: string): Notice {
+/** The XML readers' helpers, for the other document modules (edo.ts): a failure is the 400 of readNotice. */
+export interface XmlReading {
+  header(): ReturnType<typeof header>;
+  fail: typeof fail;
+  field: typeof field;
+  required: typeof required;
+  child: typeof child;
+  optionalChild: typeof optionalChild;
+  many: typeof many;
+  textOf: typeof textOf;
+  plain: typeof plain;
+}
+export const parseDocumentXml = <T>(xml: string, read: (r: XmlReading) => T): T => read({ header: () => header(xml), fail, field, required, child, optionalChild, many, textOf, plain });
+
+/** Reads a document, or answers §7's 400 "Невалидный формат XML документа" with what is wrong. */
+export function readNotice<T = Notice>(read: (xml: string) => T, base64: string): T {
   const bytes = Buffer.from(base64, 'base64');
   if (!bytes.length || bytes.toString('base64').replace(/=+$/, '') !== base64.replace(/\s+/g, '').replace(/=+$/, '')) throw new SimError(HANDBOOK.XML_INVALID, ['document не является строкой base64']);
   try {
@@ -273,23 +290,26 @@ export function readNotice(read: (xml: string) => Notice, base64: string): Notic
   }
 }
 
-/** What a document type does to the codes it names: from which statuses, to which. */
+/** What a document type does to the codes it names: from which statuses, to which (default: unchanged). */
 interface Effect {
   from: readonly CodeStatus[];
-  to: CodeStatus;
+  to?: CodeStatus;
   /** The new owner (default: unchanged). */
   owner?: string;
   emissionType?: 'LOCAL' | 'FOREIGN';
 }
 
 /** §5 (inferred; x-sim-interpretation): the transitions of each notice. */
-export function effectOf(type: DocumentType, reason: string | undefined, sender: string): Effect {
+export function effectOf(type: DocumentType, reason: string | undefined, sender: string, receiver?: string): Effect {
   switch (type) {
+    case 'KZ_UPD':
+      return { from: ['INTRODUCED', 'INTRODUCED_RETURNED'], owner: receiver };
     case 'MTTPS_90':
       return { from: ['INTRODUCED', 'INTRODUCED_RETURNED'], to: WRITE_OFF_REASONS.has(reason ?? '') ? 'WRITTEN_OFF' : 'WITHDRAWN' };
     case 'KZ_INTRODUCE_GOODS':
       return reason === '2' ? { from: ['APPLIED'], to: 'INTRODUCED' } : { from: ['WITHDRAWN', 'WRITTEN_OFF'], to: 'INTRODUCED_RETURNED' };
     case 'IMPORT':
+    case 'IMPORT_TRANSIT':
       return { from: ['APPLIED'], to: 'INTRODUCED', owner: sender, emissionType: 'FOREIGN' };
     case 'RECEIPT':
       return { from: ['INTRODUCED', 'INTRODUCED_RETURNED'], to: 'WITHDRAWN' };
@@ -305,12 +325,12 @@ export function effectOf(type: DocumentType, reason: string | undefined, sender:
 export function checkDocument(
   codes: CodeView,
   sender: Participant,
-  d: { id: string; type: DocumentType; participant: string; reason?: string; codes: NamedCode[]; at: number },
+  d: { id: string; type: DocumentType; participant: string; reason?: string; codes: NamedCode[]; at: number; receiverBin?: string },
 ): { errors: string[]; changes: { ref: CodeRef; event: CodeEvent }[] } {
   const book: CodeBook = codes.book;
   const errors: string[] = [];
   if (d.participant !== sender.bin) errors.push(DOCUMENT_ERRORS.PARTICIPANT_MISMATCH.text(d.participant, sender.bin));
-  const effect = effectOf(d.type, d.reason, sender.bin);
+  const effect = effectOf(d.type, d.reason, sender.bin, d.receiverBin);
   const named = new Map<string, CodeRef>();
   for (const { code, count } of d.codes) {
     const ref = book.find(code);
@@ -342,8 +362,8 @@ export function checkDocument(
       const key = r === ref ? cis : book.cis(r);
       if (done.has(key)) continue;
       done.add(key);
-      const owner = effect.owner ?? codes.state(r, Infinity).ownerBin;
-      changes.push({ ref: r, event: { at: d.at, docId: d.id, docType: d.type, status: effect.to, ownerBin: owner, ...(r === ref && detached ? { detached: true as const } : {}), ...(effect.emissionType ? { emissionType: effect.emissionType } : {}) } });
+      const was = codes.state(r, Infinity);
+      changes.push({ ref: r, event: { at: d.at, docId: d.id, docType: d.type, status: effect.to ?? was.status, ownerBin: effect.owner ?? was.ownerBin, ...(r === ref && detached ? { detached: true as const } : {}), ...(effect.emissionType ? { emissionType: effect.emissionType } : {}) } });
     }
   }
   return { errors, changes };

@@ -85,6 +85,20 @@ export const HANDBOOK = {
   LIST_PG_REQUIRED: { status: 400, text: 'Операция не выполнена. Ошибки в параметрах фильтра: при указании limit необходимо указать товарную группу pg', source: '§7.12.3 (400, verbatim; "при установке параметра limit" pg is required) followed by what is wrong' },
   RECEIPT_NOT_FOUND: { status: 400, text: (id: string) => `Операция не выполнена. Чек с идентификатором ${id} не найден`, source: '§7.12.4 (400 "при неверном идентификаторе чека"); text simulator-defined' },
   RECEIPT_FOREIGN: { status: 403, text: (id: string) => `Чек с идентификатором ${id} принадлежит другому владельцу`, source: '§7.12.4 (403, verbatim)' },
+
+  OUTGOING_NOT_FOUND: { status: 404, text: 'Исходящий документ по идентификатору не найден', source: '§7.1.3 (404, verbatim)' },
+  INCOMING_NOT_FOUND: { status: 404, text: 'Входящий документ по идентификатору не найден', source: 'simulator-defined (§7.1.4 shows no text; worded like §7.1.3)' },
+  WITHDRAW_EVENT_NOT_FOUND: { status: 404, text: 'Событие по идентификатору не найдено', source: '§7.1.7 (404, verbatim): no withdrawal title was made' },
+  INCOMING_EVENT_NOT_FOUND: { status: 404, text: 'Эвент входящего документа не найден', source: '§7.1.8 (404, verbatim): no title of that decision was made' },
+  EDO_LIMIT_EXCEEDED: { status: 400, text: (n: number) => `Лимит превышен, запросите не более 10000 документов. Получено значение ${n}`, source: '§7.1.1 (400, verbatim)' },
+  EDO_LIMIT_NEGATIVE: { status: 500, text: 'Ошибка при выполнении запроса', source: '§7.1.1 (a negative limit answers 500, as documented; §2.1 text)' },
+  EDO_SEARCH_INVALID: { status: 400, text: (what: string) => `Параметры для поиска не получены или некорректны: ${what}`, source: '§7.1.1 (400 "search parameters missing or invalid") followed by what is wrong' },
+  RECEIVER_PRE_REGISTERED: { status: 400, text: 'EdoApiServiceProxy#createOutgoingDocumentJsonKzUpd(DocumentWrapperDto): Organisation status PRE_REGISTERED_* incorrect.', source: '§7.3.2 (400, verbatim): the receiver has not completed registration' },
+  RECEIVER_UNKNOWN: { status: 400, text: (bin: string) => `Операция не выполнена. Получатель с ИИН/БИН ${bin} не зарегистрирован в ИС МПТ`, source: SIM },
+  RELATED_NOT_FOUND: { status: 400, text: (name: string, id: string) => `Операция не выполнена. Документ ${id}, указанный в ${name}, не найден среди документов отправителя`, source: SIM },
+  EDO_WRONG_STATUS: { status: 400, text: (id: string, status: number, step: string) => `Операция не выполнена. Документ ${id} находится в статусе ${status}: ${step} невозможно`, source: 'simulator-defined (§7.1.9–§7.1.12: 400)' },
+  TITLE_NOT_MADE: { status: 400, text: (id: string, decision: string) => `Операция не выполнена. Титул ${decision} документа ${id} не сформирован: сначала получите его методом POST …/events/${decision}`, source: 'simulator-defined (§7.1.10, §7.1.12: 400)' },
+  CODES_CHANGED: { status: 400, text: (id: string, errors: string) => `Операция не выполнена. Коды документа ${id} изменились после его регистрации: ${errors}`, source: SIM },
 } as const satisfies Record<string, TrueApiError>;
 
 /**
@@ -98,6 +112,8 @@ export const DOCUMENT_ERRORS = {
   NOT_OWNER: { text: (bin: string, cis: string) => `Участник ${bin} не является собственником Кода Маркировки с номером ${cis}`, source: SIM },
   NO_CONTRACT: { text: (pg: string, cis: string) => `Отсутствует действующий договор по ТГ ${pg} для Кода Маркировки с номером ${cis}`, source: '§2.1 (403 text) applied to one code' },
   COUNT_MISMATCH: { text: (count: number, cis: string, units: number) => `Количество потребительских упаковок ${count} Кода Маркировки с номером ${cis} не соответствует фактическому (${units})`, source: SIM },
+  TOTALS_MISMATCH: { text: (gtin: string, declared: number, actual: number) => `Итоги productTotals по GTIN ${gtin} (${declared}) не соответствуют количеству потребительских упаковок в документе (${actual})`, source: 'simulator-defined (§7.3.2, change 2.14: the totals are validated)' },
+  CHANGED_SINCE: { text: (cis: string, docId: string) => `Код Маркировки с номером ${cis} изменён документом ${docId} после этого документа`, source: SIM },
   PARTICIPANT_MISMATCH: { text: (inDocument: string, sender: string) => `ИИН/БИН ${inDocument} в документе не совпадает с ИИН/БИН отправителя ${sender}`, source: SIM },
 } as const satisfies Record<string, { text: (...args: never[]) => string; source: string }>;
 

@@ -17,6 +17,7 @@ import { Directory } from './serialize.js';
 import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
 import { createDocumentHandlers, fileReceipt, type ReceiptInput } from './routes-documents.js';
+import { createEdoHandlers } from './routes-edo.js';
 import { documentStatus } from './documents.js';
 import { CodeView } from './ledger.js';
 import type { Participant, TrueApiState } from './state.js';
@@ -107,7 +108,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   outcomes: {
     codesOrderFailed: { operations: ['cisesMy'], schema: { enum: ['VALIDATION_FAILED', 'ERROR'] }, description: 'The code-list order ends with this status instead of SUCCESS.' },
     documentRejected: {
-      operations: ['writeOff', 'introduceGoods', 'importThirdCountries'],
+      operations: ['writeOff', 'introduceGoods', 'importThirdCountries', 'formalDocument'],
       schema: { type: 'string', minLength: 1, maxLength: 1000 },
       description: 'The notice ends CHECKED_NOT_OK with this error text (in errors and downloadDesc), whatever its codes; nothing changes in the registry.',
     },
@@ -177,7 +178,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     },
   },
 
-  upgrade: (s) => ({ ...s, documents: pmap.of(s.documents), codeChanges: pmap.of(s.codeChanges) }),
+  upgrade: (s) => ({ ...s, documents: pmap.of(s.documents), fileIds: pmap.of(s.fileIds), codeChanges: pmap.of(s.codeChanges) }),
 
   initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
 
@@ -235,7 +236,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     };
 
     return {
-      handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt) },
+      handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt), ...createEdoHandlers(rt) },
       render,
       renderStatus(status) {
         const known = Object.values(HANDBOOK).find((e) => e.status === status && !('xml' in e) && e.source.startsWith('§2.1'));

@@ -139,6 +139,11 @@ export class CodeView {
     return idx;
   }
 
+  /** A code after some of its events (its batch's defaults without any). */
+  stateAfter(r: CodeRef, events: CodeEvent[]): CodeNow {
+    return fold({ status: r.batch.status, ownerBin: r.batch.ownerBin, emissionType: r.batch.emissionType, detached: false }, events);
+  }
+
   /** The state of a changed code at a moment (for listings that hold the entry already). */
   stateOf(b: Batch, c: CodeChanges, at = this.now): CodeNow {
     return fold({ status: b.status, ownerBin: b.ownerBin, emissionType: b.emissionType, detached: false }, c.events.filter((e) => e.at <= at));

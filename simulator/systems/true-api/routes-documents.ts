@@ -30,7 +30,13 @@ export function documentBody(d: TrueApiDocument, codes: CodeView, dir: Directory
     return { value: ref ? book.cis(ref) : code, name: ref ? (dir.product(book.gtinOf(ref))?.name ?? '') : '', status: ref ? codes.status(ref) : '' };
   });
   const document = d.fields.document as Record<string, unknown>;
-  return d.type === 'IMPORT' ? d.fields : { ...d.fields, document: { ...document, cisList } };
+  if (d.type === 'IMPORT') return d.fields;
+  // §7.1.5's IMPORT_TRANSIT example: productList and productTotals beside the document.
+  if (d.type === 'IMPORT_TRANSIT') {
+    const { productTotals, ...rest } = document;
+    return { ...d.fields, document: rest, productList: cisList, productTotals };
+  }
+  return { ...d.fields, document: { ...document, cisList } };
 }
 
 /** A row of /doc/listV2 and /receipt/listV2, and the head of /documents/{id}/info (§7.12.1). */
@@ -58,8 +64,8 @@ export function documentRow(d: TrueApiDocument, now: number, callerBin: string, 
 
 /** A document the caller may see, by its id (fileId) or its processing number; 404 otherwise. */
 function visibleDocument(rt: TrueApiRuntime, req: Req, id: string, foreign: TrueApiError = HANDBOOK.DOCUMENT_NOT_FOUND): TrueApiDocument {
-  const docs = rt.state().documents;
-  const d = pmap.get(docs, id) ?? [...pmap.values(docs)].find((x) => x.number === id);
+  const s = rt.state();
+  const d = pmap.get(s.documents, id) ?? pmap.get(s.documents, pmap.get(s.fileIds, id) ?? '') ?? [...pmap.values(s.documents)].find((x) => x.number === id);
   if (!d) throw new SimError(HANDBOOK.DOCUMENT_NOT_FOUND);
   if (!canSeeDocument(d, callerOf(req).bin)) throw new SimError(foreign);
   return d;
@@ -252,7 +258,7 @@ export function createDocumentHandlers(rt: TrueApiRuntime): Record<string, Handl
         .sort((x, y) => (x.docDate - y.docDate || (x.id < y.id ? -1 : 1)) * (b.pagination.order === 'ASC' ? 1 : -1))
         .slice(offset, offset + limit);
       if (!found.length) throw new SimError(HANDBOOK.SEARCH_NOT_FOUND);
-      return { body: { documentsList: found.map((d) => ({ fileId: d.id, sendingDateTime: iso(d.docDate), status: documentStatus(d, now), type: d.type })) } };
+      return { body: { documentsList: found.map((d) => ({ fileId: d.edo?.fileId ?? d.id, sendingDateTime: iso(d.docDate), status: documentStatus(d, now), type: d.type })) } };
     },
 
     docListV2: (req) => listDocuments(rt, req, false),

@@ -95,6 +95,8 @@ export interface TrueApiState {
   codesOrders: PMap<CodesOrder>;
   /** Documents by id (their fileId): notices, receipts. */
   documents: PMap<TrueApiDocument>;
+  /** EDO documents' fileIds (used once each) → their document id. */
+  fileIds: PMap<string>;
   /** What documents did to codes, by code (ledger.ts): only changed codes are here. */
   codeChanges: PMap<CodeChanges>;
 }

@@ -107,6 +107,7 @@ export function buildWorld(f: WorldFixture, seed: number, nowMs: number): TrueAp
     certificates: pmap.of({}),
     codesOrders: pmap.of({}),
     documents: pmap.of({}),
+    fileIds: pmap.of({}),
     codeChanges: pmap.of({}),
   };
 }

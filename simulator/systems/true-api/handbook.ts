@@ -10,6 +10,11 @@ export interface TrueApiError extends HandbookEntry {
   readonly xml?: { readonly exception: string; readonly error: string };
   /** Answered with an empty body (406, §1.3). */
   readonly empty?: true;
+  /**
+   * Envelopes of other families (§6.3 #16): `shipment` `{errors: [{code, message}]}` (§7.7), `import`
+   * `{code, description, errors}` (§7.8–§7.11: the tables say description, the examples errors; both are given).
+   */
+  readonly family?: 'shipment' | 'import';
 }
 
 const SIM = 'simulator-defined (the document is silent)';
@@ -99,6 +104,14 @@ export const HANDBOOK = {
   EDO_WRONG_STATUS: { status: 400, text: (id: string, status: number, step: string) => `Операция не выполнена. Документ ${id} находится в статусе ${status}: ${step} невозможно`, source: 'simulator-defined (§7.1.9–§7.1.12: 400)' },
   TITLE_NOT_MADE: { status: 400, text: (id: string, decision: string) => `Операция не выполнена. Титул ${decision} документа ${id} не сформирован: сначала получите его методом POST …/events/${decision}`, source: 'simulator-defined (§7.1.10, §7.1.12: 400)' },
   CODES_CHANGED: { status: 400, text: (id: string, errors: string) => `Операция не выполнена. Коды документа ${id} изменились после его регистрации: ${errors}`, source: SIM },
+
+  SHIPMENT_EMPTY: { status: 422, family: 'shipment', text: (name: string) => `Поле ${name} не заполнено`, source: '§7.7.1 (422 for an empty document or signature); text simulator-defined' },
+  SHIPMENT_SCHEMA: { status: 400, family: 'shipment', text: (details: string) => `Документ не прошел валидацию по схеме: [${details}]`, source: '§7.7.1 (verbatim, with the details)' },
+  SHIPMENT_SIGNATURE: { status: 422, family: 'shipment', text: (why: string) => `Ошибка проверки подписи: ${why}`, source: 'simulator-defined (§7.7.1: 422 for the signature)' },
+  SHIPMENT_NOT_FOUND: { status: 400, family: 'shipment', text: (id: string) => `Отгрузка с идентификатором ${id} не найдена`, source: '§7.7.2 (400 when the shipmentId is not found); text simulator-defined' },
+  IMPORT_INVALID: { status: 422, family: 'import', text: (details: string) => `Документ не прошел первичную валидацию: ${details}`, source: '§7.8.1, §7.10.1 ({"code": "422", ...}); text simulator-defined' },
+  IMPORT_NOT_FOUND: { status: 400, family: 'import', text: (id: string) => `Документ не найден. id=${id}`, source: '§7.11.1 ({"code": "400", "description": " . id=<id>"}: the words are lost, the id kept)' },
+  IMPORT_NOT_WAITING: { status: 422, family: 'import', text: (id: string, status: string) => `Отгрузка ${id} в статусе ${status} не ожидает приёмки`, source: SIM },
 } as const satisfies Record<string, TrueApiError>;
 
 /**

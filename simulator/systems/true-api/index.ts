@@ -18,6 +18,7 @@ import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, T
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
 import { createDocumentHandlers, fileReceipt, type ReceiptInput } from './routes-documents.js';
 import { createEdoHandlers } from './routes-edo.js';
+import { createShipmentHandlers, fileIncomingShipment, type IncomingShipmentInput } from './routes-shipments.js';
 import { documentStatus } from './documents.js';
 import { CodeView } from './ledger.js';
 import type { Participant, TrueApiState } from './state.js';
@@ -28,6 +29,8 @@ export function renderTrueApiError(entry: TrueApiError, args: unknown[] = []): R
   const text = new SimError(entry, args).message;
   if (entry.empty) return { status: entry.status, body: undefined };
   if (entry.xml) return { status: entry.status, contentType: 'application/xml', body: toXml({ [entry.xml.exception]: { error: entry.xml.error, error_description: text } }) };
+  if (entry.family === 'shipment') return { status: entry.status, body: { errors: [{ code: String(entry.status), message: text }] } };
+  if (entry.family === 'import') return { status: entry.status, body: { code: String(entry.status), description: text, errors: text } };
   return { status: entry.status, body: { error_message: text } };
 }
 
@@ -108,9 +111,9 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   outcomes: {
     codesOrderFailed: { operations: ['cisesMy'], schema: { enum: ['VALIDATION_FAILED', 'ERROR'] }, description: 'The code-list order ends with this status instead of SUCCESS.' },
     documentRejected: {
-      operations: ['writeOff', 'introduceGoods', 'importThirdCountries', 'formalDocument'],
+      operations: ['writeOff', 'introduceGoods', 'importThirdCountries', 'formalDocument', 'importAcceptance'],
       schema: { type: 'string', minLength: 1, maxLength: 1000 },
-      description: 'The notice ends CHECKED_NOT_OK with this error text (in errors and downloadDesc), whatever its codes; nothing changes in the registry.',
+      description: 'The document ends CHECKED_NOT_OK with this error text, whatever its codes (a notice: in errors and downloadDesc; a formal document: status 10; an acceptance notice: in documentErrors); nothing changes in the registry.',
     },
   },
   callers: { user: 'participant BIN' },
@@ -178,7 +181,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     },
   },
 
-  upgrade: (s) => ({ ...s, documents: pmap.of(s.documents), fileIds: pmap.of(s.fileIds), codeChanges: pmap.of(s.codeChanges) }),
+  upgrade: (s) => ({ ...s, documents: pmap.of(s.documents), fileIds: pmap.of(s.fileIds), shipments: pmap.of(s.shipments), acceptances: pmap.of(s.acceptances), codeChanges: pmap.of(s.codeChanges) }),
 
   initialWorld: (fixture, seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, seed, nowMs), blobs: {} }),
 
@@ -236,7 +239,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     };
 
     return {
-      handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt), ...createEdoHandlers(rt) },
+      handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt), ...createEdoHandlers(rt), ...createShipmentHandlers(rt) },
       render,
       renderStatus(status) {
         const known = Object.values(HANDBOOK).find((e) => e.status === status && !('xml' in e) && e.source.startsWith('§2.1'));
@@ -288,6 +291,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
               return m;
             }, {}),
           },
+          shipments: { total: pmap.size(s.shipments), acceptances: pmap.size(s.acceptances) },
           codesChangedByDocuments: pmap.size(s.codeChanges),
           certificates: { issued: pmap.size(s.certificates) },
         };
@@ -332,6 +336,15 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
           if (b.documentDate !== undefined && Number.isNaN(Date.parse(b.documentDate))) throw new SimError(CONTROL_ERRORS.DATE_INVALID, [b.documentDate]);
           const d = await fileReceipt(rt, p, b);
           return { status: 201, body: { receiptId: d.id, type: d.type, status: documentStatus(d, ctx.clock.nowMs()), doneAt: new Date(d.doneAt).toISOString(), outcome: d.outcome, errors: d.errors } };
+        },
+        // §5.9 step 1 — an EAEU exporter's shipment reaching the importer (a foreign operator passes it on).
+        createTrueApiShipment: async (req) => {
+          const b = req.body as IncomingShipmentInput;
+          if (!isValidBin(b.receiverBin)) throw new SimError(CONTROL_ERRORS.BIN_INVALID, [b.receiverBin]);
+          const p = ctx.state().world.participants.find((x) => x.bin === b.receiverBin);
+          if (!p) throw new SimError(CONTROL_ERRORS.UNKNOWN_PARTICIPANT, [b.receiverBin]);
+          const x = await fileIncomingShipment(rt, p, b);
+          return { status: 201, body: { shipmentId: x.id, status: 'WAIT_ACCEPTANCE', products: x.products.map((q) => q.cis) } };
         },
         issueTrueApiCertificate: async (req) => {
           const b = req.body as { bin: string; validFrom?: string; validDays?: number };

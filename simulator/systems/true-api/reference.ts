@@ -79,6 +79,7 @@ export const TIMINGS = {
   codesOrderStartMs: { default: 1_000, description: 'A code-list order of POST /cises/my is NEW this long, then IN_PROGRESS.' },
   codesOrderReadyMs: { default: 5_000, description: 'A code-list order is done (SUCCESS, or a forced VALIDATION_FAILED / ERROR) this long after it was made.' },
   documentProcessingMs: { default: 3_000, description: 'A submitted notice (withdrawal, re-introduction, import) or a receipt is IN_PROGRESS this long, then CHECKED_OK (its effect on the codes applied) or CHECKED_NOT_OK.' },
+  shipmentStepMs: { default: 5_000, description: 'An export to the EAEU (/edo-api/shipments) is CHECKING, SENT and WAITING_ACCEPTANCE this long each, then ACCEPTED (or ERROR after CHECKING).' },
   codesOrderResultTtlMs: { default: 3_600_000, description: 'How long the ZIP of a done order can be downloaded, then RESULT_EXPIRED (§5.3: one hour).' },
 } as const satisfies Record<string, TimingDecl>;
 export type TrueApiTimings = { [K in keyof typeof TIMINGS]: number };

@@ -3,6 +3,7 @@ import type { Challenges } from '../../core/challenge.js';
 import type { Batch } from './codes.js';
 import type { TrueApiDocument } from './documents.js';
 import type { CodeChanges } from './ledger.js';
+import type { Acceptance, Shipment } from './shipments.js';
 import type { PMap } from '../../core/pmap.js';
 import type { PackageType, ProductGroup, Role } from './reference.js';
 
@@ -97,6 +98,10 @@ export interface TrueApiState {
   documents: PMap<TrueApiDocument>;
   /** EDO documents' fileIds (used once each) → their document id. */
   fileIds: PMap<string>;
+  /** Exports to the EAEU and incoming EAEU shipments (shipments.ts). */
+  shipments: PMap<Shipment>;
+  /** Acceptance notices of incoming shipments. */
+  acceptances: PMap<Acceptance>;
   /** What documents did to codes, by code (ledger.ts): only changed codes are here. */
   codeChanges: PMap<CodeChanges>;
 }

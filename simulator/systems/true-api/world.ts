@@ -108,6 +108,8 @@ export function buildWorld(f: WorldFixture, seed: number, nowMs: number): TrueAp
     codesOrders: pmap.of({}),
     documents: pmap.of({}),
     fileIds: pmap.of({}),
+    shipments: pmap.of({}),
+    acceptances: pmap.of({}),
     codeChanges: pmap.of({}),
   };
 }

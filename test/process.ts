@@ -70,11 +70,23 @@ export interface Reply {
 }
 
 /** fetch with JSON in and out; the response is checked against the contract of the system that answered. */
-export async function call(violations: string[], base: string, method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+export async function call(
+  violations: string[],
+  base: string,
+  method: string,
+  path: string,
+  /** body: JSON unless contentType says otherwise (then sent as the string it is); form: multipart/form-data fields. */
+  opts: { body?: unknown; token?: string; headers?: Record<string, string>; contentType?: string; form?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(base + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  let payload: string | FormData | undefined = opts.body === undefined ? undefined : opts.contentType ? String(opts.body) : JSON.stringify(opts.body);
+  if (opts.form) {
+    payload = new FormData();
+    for (const [k, v] of Object.entries(opts.form)) payload.append(k, v);
+  }
+  const res = await fetch(base + path, { method, headers, body: payload });
   const text = await res.text();
   const body = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text;
   checkContract(violations, method, path, res.status, res.headers.get('content-type') ?? undefined, body, Object.fromEntries(res.headers));

@@ -48,11 +48,22 @@ interface Round {
   taNumber: string;
   taBox: string;
   taReceipt: string;
+  /** True API: an act (delivered, its approval title made, signed in the next round), an incoming EAEU shipment (accepted in the next round), an export. */
+  taAct: string;
+  taTitle: string;
+  taActCode: string;
+  taShipment: string;
+  taShipmentCode: string;
+  taExport: string;
 }
 
 // True API codes of seed 1 (the server's default): the registry is derived from it.
 const taBatches = fixture.batches.map((b) => batchOf(b as Parameters<typeof batchOf>[0], Date.now()));
 const taBook = new CodeBook(1, taBatches);
+const act = (n: number, code: string) =>
+  Buffer.from(
+    `<file sendingDateTime="2026-03-02T09:45:15Z" version="1.0" fileId="EEU_ACT_0000000${n}-1111-4222-8333-444455556666"><participants consigneeId="180340000025" supplierId="150140000012"/><document operationType="1" correctionFlag="false"><mainInfo><supplierInfo supplierIdentificationCode="150140000012"/><consigneeInfo consigneeIdentificationCode="180340000025"/></mainInfo><productList><iCode count="1">${code.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</iCode></productList><productTotals><gtin count="1">${taBatches.find((b) => b.id === 4)!.gtin}</gtin></productTotals></document></file>`,
+  ).toString('base64');
 const taCode = (batch: number, level: 'unit' | 'box', index: number) => taBook.cis({ batch: taBatches.find((b) => b.id === batch)!, level, index });
 const writeOff = (fileId: string, code: string) =>
   Buffer.from(
@@ -74,6 +85,16 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     // A fileId is used once, even across a restart.
     const again = await c('POST', '/true-api/documents/writeOff', { token: prev.taToken, body: { document: writeOff(prev.taNotice, prev.taBox), signature: 'c2ln' } });
     expect(again.status).toBe(400);
+    // The act awaiting its signed title: signed now by the consignee, the code passes to it.
+    const buyer = (await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: (await c('GET', '/true-api/auth/key')).body.uuid, data: 'x', inn: '180340000025' } })).body.token;
+    expect((await c('GET', `/true-api/edo-api/incoming-documents/${prev.taAct}/events/approve/base64`, { token: buyer })).body).toBe(prev.taTitle);
+    expect((await c('POST', `/true-api/edo-api/incoming-documents/${prev.taAct}/events/approve/signature`, { token: buyer, body: 'c2ln', contentType: 'text/plain' })).status).toBe(201);
+    expect((await c('GET', `/__sim/state/true-api/codes/${encodeURIComponent(prev.taActCode)}`)).body).toMatchObject({ ownerBin: '180340000025', lastDocId: prev.taAct });
+    // The incoming shipment accepted now; the export still known.
+    const importer = (await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: (await c('GET', '/true-api/auth/key')).body.uuid, data: 'x', inn: '201040000033' } })).body.token;
+    const acceptance = { shipment_id: prev.taShipment, document_num: 'A', document_date: '2026-03-02', receiver_inn: '201040000033', exporter_taxpayer_id: '6317136467', exporter_name: 'X', sender_country_code: '643', request_type: 'ACCEPTANCE', acceptance_date: '2026-03-02', reject_all: false, products: [{ cis: prev.taShipmentCode, accepted: true }] };
+    expect((await c('POST', '/true-api/documents/import/acceptancies', { token: importer, body: { document: b64(acceptance), signature: 'c2ln' } })).status).toBe(200);
+    expect((await c('GET', `/true-api/edo-api/shipments/${prev.taExport}/status`, { token: importer })).body.status).toBe('ACCEPTED');
   }
   const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
   expect(login.status).toBe(200);
@@ -125,7 +146,23 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   expect(notice.status).toBe(200);
   const receipt = await c('POST', '/__sim/true-api/receipts', { body: { bin: '150140000012', type: 'RECEIPT', codes: [taCode(4, 'unit', 1000 + n)] } });
   expect(receipt.status).toBe(201);
+  const taActCode = taCode(4, 'unit', 2000 + n);
+  const registered = await c('POST', '/true-api/edo-api/outgoing-documents/formal', { token: signIn.body.token, form: { content: act(n, taActCode), signature: 'c2ln' } });
+  expect(registered.status).toBe(200);
+  const taShipmentCode = taCode(19, 'unit', 100 + n);
+  const shipment = await c('POST', '/__sim/true-api/shipments', { body: { receiverBin: '201040000033', exporterInn: '6317136467', exporterName: 'X', senderCountryCode: '643', products: [{ cis: taShipmentCode }] } });
+  expect(shipment.status).toBe(201);
+  const exporter = (await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: (await c('GET', '/true-api/auth/key')).body.uuid, data: 'x', inn: '201040000033' } })).body.token;
+  const exported = await c('POST', '/true-api/edo-api/shipments', {
+    token: exporter,
+    body: { document: b64({ productGroup: 'shoes', exporterCode: '201040000033', receiverCountryCode: 'RU', receiverCode: '7731376812', receiverName: 'R', documentNumber: `E${n}`, documentDate: '2026-03-02', transferDate: '2026-03-02', productList: [{ cis: taCode(5, 'unit', 100 + n) }] }), signature: 'c2ln' },
+  });
+  expect(exported.status).toBe(200);
   expect((await c('POST', '/__sim/clock', { body: { advanceMs: 3_000 } })).status).toBe(200); // documents processed
+  const buyer = (await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: (await c('GET', '/true-api/auth/key')).body.uuid, data: 'x', inn: '180340000025' } })).body.token;
+  const title = await c('POST', `/true-api/edo-api/incoming-documents/${registered.body}/events/approve`, { token: buyer });
+  expect(title.status).toBe(200);
+  expect((await c('POST', '/__sim/clock', { body: { advanceMs: 15_000 } })).status).toBe(200); // the export accepted
   const open = await c('GET', '/true-api/auth/key');
   expect(open.status).toBe(200);
   return {
@@ -149,6 +186,12 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     taNumber: notice.body as string,
     taBox,
     taReceipt: receipt.body.receiptId,
+    taAct: registered.body as string,
+    taTitle: title.body as string,
+    taActCode,
+    taShipment: shipment.body.shipmentId,
+    taShipmentCode,
+    taExport: exported.body.shipmentId,
   };
 }
 

@@ -140,6 +140,13 @@ describe('import with recognition (§7.8–§7.11, §5.9)', () => {
     const accepted = await s.http.post(`${BASE}/documents/searchV2`).set('Authorization', auth).send({ documentType: 'LP_ACCEPT_GOODS' });
     expect(accepted.body.documentsList.map((d: { status: string }) => d.status)).toEqual(['ACCEPTED']);
 
+    // The control plane's defaults: a document number of its own, dated today (virtual).
+    const plain = await s.http.post('/__sim/true-api/shipments').send({ receiverBin: IMPORTER, exporterInn: '100000001', exporterName: 'ОАО', senderCountryCode: '112', products: [{ cis: cis(19, 'unit', 50) }] });
+    expect(plain.status, plain.text).toBe(201);
+    expect((await s.http.get(`${BASE}/documents/import/shipment/${plain.body.shipmentId}`).set('Authorization', auth)).body).toMatchObject({ documentNum: expect.stringMatching(/^[0-9A-F]{16}$/), senderCountryCode: '112' });
+    const unknownCode = await s.http.post('/__sim/true-api/shipments').send({ receiverBin: IMPORTER, exporterInn: '100000001', exporterName: 'ОАО', senderCountryCode: '112', products: [{ cis: 'nope' }] });
+    expect(unknownCode.status).toBe(404);
+
     const other = await signIn(s, PRODUCER);
     const foreign = await s.http.get(`${BASE}/documents/import/status/${id}`).set('Authorization', other);
     expect(foreign.status).toBe(400);

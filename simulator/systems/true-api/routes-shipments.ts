@@ -54,7 +54,7 @@ export async function fileIncomingShipment(rt: TrueApiRuntime, receiver: Partici
       receiverInn: receiver.bin,
       receiverName: receiver.name,
       countryCode: b.senderCountryCode,
-      documentNumber: b.documentNumber ?? tx.ids.hex('shipment-number', 6).toUpperCase(),
+      documentNumber: b.documentNumber ?? tx.ids.hex('shipment-number', 16).toUpperCase(),
       documentDate: b.documentDate ?? day(now),
       transferDate: b.transferDate ?? day(now),
       products: b.products.map((p) => ({

@@ -112,7 +112,7 @@ async function runStep(step: Step, base: string, vars: Record<string, unknown>, 
   if (e.text !== undefined && !text.includes(e.text)) failures.push(`body: expected to contain ${JSON.stringify(e.text)}`);
   if (e.sha256 !== undefined && e.sha256 !== sha256) failures.push(`body: expected SHA-256 ${e.sha256}, got ${sha256} (${bytes.length} bytes)`);
   for (const [name, path] of Object.entries(step.capture ?? {})) {
-    const v = path === 'sha256:body' ? sha256 : path.startsWith('header:') ? resHeaders.get(path.slice(7)) : pick(parsed, path);
+    const v = path === 'sha256:body' ? sha256 : path === 'text:body' ? text : path.startsWith('header:') ? resHeaders.get(path.slice(7)) : pick(parsed, path);
     if (v === undefined || v === null) failures.push(`capture ${name}: nothing at ${path}`);
     else vars[name] = v;
   }

@@ -292,7 +292,7 @@ export function scenarioSchema(catalog: Catalog): Record<string, unknown> {
               dropped: { const: true, description: 'The connection closes without a complete answer (drop and truncate faults).' },
             },
           },
-          capture: { type: 'object', additionalProperties: { type: 'string' }, description: 'name → a dotted path in the response body, header:<name>, or sha256:body (the hex SHA-256 of the raw body bytes). "${name}" alone in a value gives the captured value itself (an array stays an array).' },
+          capture: { type: 'object', additionalProperties: { type: 'string' }, description: 'name → a dotted path in the response body, header:<name>, sha256:body (the hex SHA-256 of the raw body bytes), or text:body (the whole body as text: an id answered as text/plain). "${name}" alone in a value gives the captured value itself (an array stays an array).' },
         },
         oneOf: [{ required: ['request'] }, { required: ['advanceMs'] }],
       },

@@ -90,6 +90,18 @@ const pct = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64');
 
+/** A generated value in the operation's media type: JSON, multipart/form-data fields, or text. */
+function encode(media: string, v: unknown): { type: string; body: Buffer } {
+  if (media.includes('json')) return { type: 'application/json', body: Buffer.from(JSON.stringify(v) ?? 'null') };
+  const text = (x: unknown) => (typeof x === 'string' ? x : (JSON.stringify(x) ?? 'null'));
+  if (media === 'multipart/form-data') {
+    const fields = v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v as Record<string, unknown>) : [['value', v] as const];
+    const parts = fields.map(([k, x]) => `--fuzz\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"\r\n\r\n${text(x)}\r\n`).join('');
+    return { type: 'multipart/form-data; boundary=fuzz', body: Buffer.from(`${parts}--fuzz--\r\n`) };
+  }
+  return { type: media, body: Buffer.from(text(v)) };
+}
+
 function bodyArb(contract: Contract, op: Operation): fc.Arbitrary<{ type?: string; body?: Buffer }> {
   if (!op.requestMedia.length) return fc.oneof(fc.constant({}), fc.constant({ type: 'application/json', body: Buffer.from('{"unexpected":true}') }));
   const raw = (contract.document.paths as Record<string, any>)[op.path][op.method].requestBody?.content?.[op.requestMedia[0]]?.schema;
@@ -101,7 +113,7 @@ function bodyArb(contract: Contract, op: Operation): fc.Arbitrary<{ type?: strin
   );
   const media = op.requestMedia[0];
   return fc.oneof(
-    { weight: 8, arbitrary: shaped.map((v) => ({ type: media.includes('json') ? 'application/json' : media, body: Buffer.from(media.includes('json') ? (JSON.stringify(v) ?? 'null') : String(v)) })) },
+    { weight: 8, arbitrary: shaped.map((v) => encode(media, v)) },
     { weight: 1, arbitrary: deep.map((text) => ({ type: 'application/json', body: Buffer.from(text) })) },
     { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,,2]', '\u0000', 'nul', '"\ud800"', '{"a":1}garbage').map((text) => ({ type: 'application/json', body: Buffer.from(text) })) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ type: 'application/json', body: Buffer.from([0xc0, 0x80, 0xff, ...bytes]) })) },

@@ -198,8 +198,16 @@ describe('Act ПП (§7.3.2, §5.3)', () => {
     const statuses = Object.fromEntries((await register(s, supplier, 'outgoing')).items.map((i) => [i.id, i.status]));
     expect(statuses).toEqual({ [ids[0]]: 5, [ids[1]]: 16, [ids[2]]: 16 });
     expect((await register(s, buyer, 'incoming', { statuses: [5, 16], asc: true })).count).toBe(3);
-    // The buyer cannot decide a withdrawn act.
+    // The buyer cannot decide a withdrawn act, not even with a title it made before the withdrawal.
     expect((await s.http.post(`${BASE}/edo-api/incoming-documents/${ids[1]}/events/approve`).set('Authorization', buyer)).status).toBe(400);
+    const late = await formal(s, supplier, (await actXml(s, supplier, { codes: [cis(4, 'unit', 13)] })).xml);
+    s.advance(PROCESSING);
+    await s.http.post(`${BASE}/edo-api/incoming-documents/${late.text}/events/approve`).set('Authorization', buyer).expect(200);
+    await s.http.post(`${BASE}/edo-api/outgoing-documents/${late.text}/events/withdraw`).set('Authorization', supplier).expect(200);
+    await s.http.post(`${BASE}/edo-api/outgoing-documents/${late.text}/events/signature`).set('Authorization', supplier).set('Content-Type', 'text/plain').send('c2ln').expect(201);
+    const stale = await s.http.post(`${BASE}/edo-api/incoming-documents/${late.text}/events/approve`).set('Authorization', buyer);
+    expect(stale.body.error_message).toBe(`Операция не выполнена. Документ ${late.text} находится в статусе 16: подписание невозможно`);
+    expect((await s.http.post(`${BASE}/edo-api/incoming-documents/${late.text}/events/approve/signature`).set('Authorization', buyer).set('Content-Type', 'text/plain').send('c2ln')).status).toBe(400);
     expect(s.violations).toEqual([]);
   });
 
@@ -232,6 +240,23 @@ describe('Act ПП (§7.3.2, §5.3)', () => {
     // The annulled act cannot be corrected again.
     const twice = await formal(s, supplier, (await actXml(s, supplier, { codes: [b], correct: id })).xml);
     expect(twice.body.error_message).toBe(`Операция не выполнена. Документ ${id} находится в статусе 17: корректировка невозможно`);
+    expect(s.violations).toEqual([]);
+  });
+});
+
+describe('forced outcome documentRejected', () => {
+  it('ends a formal document in 10 with the text, and an acceptance CHECKED_NOT_OK; nothing changes', async () => {
+    const s = await setup();
+    const faults = [{ match: { system: 'true-api', operation: 'formalDocument' }, action: { outcome: { documentRejected: 'code: 71 error: Документ не прошел проверку' } } }];
+    expect((await s.http.post('/__sim/scenarios').send({ scenario: { name: 'rejected-acts', description: 'Forced', faults } })).status).toBe(200);
+    const supplier = await signIn(s, PRODUCER);
+    const code = cis(4, 'unit', 40);
+    const r = await formal(s, supplier, (await actXml(s, supplier, { codes: [code] })).xml);
+    expect(r.status).toBe(200);
+    s.advance(PROCESSING);
+    expect((await register(s, supplier, 'outgoing')).items[0].status).toBe(10);
+    expect((await s.http.get(`${BASE}/documents/${r.text}/info`).set('Authorization', supplier)).body.errors).toEqual(['code: 71 error: Документ не прошел проверку']);
+    expect((await owner(s, code)).ownerBin).toBe(PRODUCER);
     expect(s.violations).toEqual([]);
   });
 });

@@ -117,7 +117,8 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
   };
 
   /** Step 1 (§7.1.9, §7.1.11): the title of a decision, made once and answered again until it is signed. */
-  const makeTitle = async (req: Req, d: EdoDocument, decision: Decision, signer: Participant) => {
+  const makeTitle = async (d: EdoDocument, decision: Decision, signer: Participant) => {
+    requireStatus(d, rt.now(), [3], STEP[decision]);
     const made = d.edo.titles[decision];
     if (made && made.signedAt === undefined) return { contentType: 'text/plain', body: b64(made.xml) };
     const { title } = await rt.commit((s, tx) => {
@@ -232,7 +233,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     incomingDocumentBase64: (req) => ({ contentType: 'text/plain', body: b64(own(req, 'incoming').content) }),
 
     // §7.1.9 / §7.1.10 / §7.1.8 — the receiver's decision: title, signature, title again.
-    incomingDecision: (req) => makeTitle(req, own(req, 'incoming'), decisionOf(req), callerOf(req)),
+    incomingDecision: (req) => makeTitle(own(req, 'incoming'), decisionOf(req), callerOf(req)),
     incomingDecisionSignature: (req) => signTitle(req, own(req, 'incoming'), decisionOf(req), callerOf(req)),
     incomingDecisionBase64: (req) => {
       const d = pmap.get(rt.state().documents, String(req.params.documentId));
@@ -241,7 +242,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     },
 
     // §7.1.11 / §7.1.12 / §7.1.7 — the sender's withdrawal: title, signature (both paths of §6.3 #10), title again.
-    outgoingWithdraw: (req) => makeTitle(req, own(req, 'outgoing'), 'withdraw', callerOf(req)),
+    outgoingWithdraw: (req) => makeTitle(own(req, 'outgoing'), 'withdraw', callerOf(req)),
     outgoingWithdrawSignature: withdrawSignature,
     outgoingWithdrawSignatureLegacy: withdrawSignature,
     outgoingWithdrawBase64: (req) => {

@@ -130,6 +130,20 @@ export const DOCUMENT_ERRORS = {
   PARTICIPANT_MISMATCH: { text: (inDocument: string, sender: string) => `ИИН/БИН ${inDocument} в документе не совпадает с ИИН/БИН отправителя ${sender}`, source: SIM },
 } as const satisfies Record<string, { text: (...args: never[]) => string; source: string }>;
 
+/**
+ * Errors a shipment gets in processing (§7.7.2 `errors[{errorCode, errorMessage}]`, §7.11.1 `documentErrors`), never
+ * an HTTP status. The numbers 301/303/307 appear in the document's examples with their table lost: the meaning of each
+ * number here is the simulator's.
+ */
+export const SHIPMENT_ERRORS = {
+  UNKNOWN: (cis: string) => ({ errorCode: '301', errorMessage: `301: КИ ${cis} не найден` }),
+  NOT_OWNER: (cis: string, bin: string) => ({ errorCode: '303', errorMessage: `303: КИ ${cis} не принадлежит участнику ${bin}` }),
+  STATUS: (cis: string, status: string) => ({ errorCode: '305', errorMessage: `305: КИ ${cis} в статусе ${status} не может быть отгружен` }),
+  GROUP: (cis: string, pg: string) => ({ errorCode: '307', errorMessage: `307: КИ ${cis} товарной группы ${pg}: экспорт с признанием доступен только для shoes` }),
+  /** An acceptance's accepted code that fails the import checks: the document error, numbered as the import family's. */
+  IMPORT: (text: string) => ({ errorCode: '30', errorMessage: text }),
+} as const;
+
 /** Errors of True API's control-plane routes (rendered as the control plane's problem details). */
 export const CONTROL_ERRORS = {
   BIN_INVALID: { status: 400, text: (bin: string) => `${JSON.stringify(bin)} is not a valid IIN/BIN (12 digits with the Kazakh check digit)`, source: 'simulator-defined' },

@@ -15,6 +15,7 @@
 import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import type { CodeRef } from './codes.js';
+import { SHIPMENT_ERRORS } from './handbook.js';
 import { checkDocument } from './documents.js';
 import { record, type CodeEvent, type CodeView } from './ledger.js';
 import type { Participant, TrueApiState } from './state.js';
@@ -88,15 +89,6 @@ export function importStatus(x: Shipment, acceptance: Acceptance | undefined, no
 }
 
 export const acceptanceStatus = (a: Acceptance, now: number) => (now < a.doneAt ? 'IN_PROGRESS' : a.errors.length ? 'CHECKED_NOT_OK' : 'ACCEPTED');
-
-/** The codes' problems as §7.7's numbered errors (the numbers are the simulator's: the document lost their table). */
-export const SHIPMENT_ERRORS = {
-  UNKNOWN: (cis: string) => ({ errorCode: '301', errorMessage: `301: КИ ${cis} не найден` }),
-  NOT_OWNER: (cis: string, bin: string) => ({ errorCode: '303', errorMessage: `303: КИ ${cis} не принадлежит участнику ${bin}` }),
-  STATUS: (cis: string, status: string) => ({ errorCode: '305', errorMessage: `305: КИ ${cis} в статусе ${status} не может быть отгружен` }),
-  GROUP: (cis: string, pg: string) => ({ errorCode: '307', errorMessage: `307: КИ ${cis} товарной группы ${pg}: экспорт с признанием доступен только для shoes` }),
-  IMPORT: (text: string) => ({ errorCode: '30', errorMessage: text }),
-};
 
 /** The documents' errors of a shipment's codes (§7.7: they make the export ERROR). */
 export function exportErrors(codes: CodeView, exporter: string, list: string[]): ShipmentError[] {

@@ -9,7 +9,7 @@ import { CodeBook, type CodeRef } from '../../simulator/systems/true-api/codes.j
 import { batchOf } from '../../simulator/systems/true-api/world.js';
 import fixture from '../../fixtures/true-api/world.json' with { type: 'json' };
 import { setup, T0, type Setup } from '../helpers.js';
-import { BASE, certificateFor, IMPORTER, PRODUCER, signIn, WHOLESALER } from './helpers.js';
+import { BASE, IMPORTER, PRODUCER, signIn, strictSession, WHOLESALER } from './helpers.js';
 
 const batches = fixture.batches.map((b) => batchOf(b as Parameters<typeof batchOf>[0], T0));
 const book = new CodeBook(1, batches);
@@ -221,14 +221,9 @@ describe('POST /documents/writeOff (§7.6)', () => {
 describe('strict signatures on documents', () => {
   it('verifies a detached CMS of the sender over the XML; a foreign certificate or an attached CMS is a 422', async () => {
     const s = await setup();
-    expect((await s.http.post('/__sim/scenarios').send({ scenario: { name: 'strict-documents', description: 'Strict signatures', profile: { 'true-api': { signatures: 'strict' } } } })).status).toBe(200);
-    const mine = await certificateFor(s, PRODUCER);
-    const theirs = await certificateFor(s, WHOLESALER);
-    const { uuid, data } = (await s.http.get(`${BASE}/auth/key`)).body;
-    const signed = (await signCms(Buffer.from(data, 'latin1'), { certificate: mine.cert, privateKey: mine.key })).toString('base64');
-    const token = (await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid, data: signed })).body.token;
-    const auth = `Bearer ${token}`;
-    const sig = async (xml: string, who: typeof mine, detached = true) => (await signCms(Buffer.from(xml), { certificate: who.cert, privateKey: who.key, detached })).toString('base64');
+    const [mine, theirs] = await strictSession(s, PRODUCER, WHOLESALER);
+    const auth = mine.auth;
+    const sig = async (xml: string, who: typeof mine, detached = true) => (detached ? who.detached(xml) : (await signCms(Buffer.from(xml), { certificate: who.cert.cert, privateKey: who.cert.key })).toString('base64'));
 
     const a = participantNotice({ codes: [{ code: cis(4, 'unit', 20) }] });
     const foreign = await post(s, auth, '/documents/writeOff', a.document, await sig(a.xml, theirs));

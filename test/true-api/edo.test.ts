@@ -4,12 +4,11 @@
  * acts; EAEU import notices; the registers and base64 views. Every response is checked against the contract.
  */
 import { describe, expect, it } from 'vitest';
-import { signCms } from '../../simulator/core/cms.js';
 import { CodeBook, type CodeRef } from '../../simulator/systems/true-api/codes.js';
 import { batchOf } from '../../simulator/systems/true-api/world.js';
 import fixture from '../../fixtures/true-api/world.json' with { type: 'json' };
 import { setup, T0, type Setup } from '../helpers.js';
-import { BASE, certificateFor, IMPORTER, PRE_REGISTERED, PRODUCER, signIn, WHOLESALER } from './helpers.js';
+import { BASE, IMPORTER, PRE_REGISTERED, PRODUCER, signIn, strictSession, WHOLESALER } from './helpers.js';
 
 const batches = fixture.batches.map((b) => batchOf(b as Parameters<typeof batchOf>[0], T0));
 const book = new CodeBook(1, batches);
@@ -170,6 +169,15 @@ describe('Act ПП (§7.3.2, §5.3)', () => {
     expect(over.status).toBe(400);
     expect(over.body.error_message).toBe('Лимит превышен, запросите не более 10000 документов. Получено значение 10001');
     expect((await s.http.get(`${BASE}/edo-api/outgoing-documents/nope/events/withdraw/base64`).set('Authorization', supplier)).body.error_message).toBe('Событие по идентификатору не найдено');
+    const sort = await s.http.get(`${BASE}/edo-api/outgoing-documents`).query({ sortBy: 'price' }).set('Authorization', supplier);
+    expect(sort.status).toBe(400);
+    expect(sort.body.error_message).toBe('Параметры для поиска не получены или некорректны: sortBy price: сортировка возможна по created_at, date, number, status, type');
+    expect((await s.http.get(`${BASE}/edo-api/outgoing-documents`).query({ statuses: 'x' }).set('Authorization', supplier)).status).toBe(400);
+    // Another participant sees neither side of the act.
+    const third = await signIn(s, IMPORTER);
+    expect((await s.http.get(`${BASE}/edo-api/outgoing-documents/${r.text}/base64`).set('Authorization', third)).status).toBe(404);
+    expect((await s.http.get(`${BASE}/edo-api/incoming-documents/${r.text}/base64`).set('Authorization', third)).body.error_message).toBe('Входящий документ по идентификатору не найден');
+    expect((await register(s, third, 'outgoing')).count).toBe(0);
     expect(s.violations).toEqual([]);
   });
 
@@ -296,27 +304,20 @@ describe('EAEU import notice (§7.4.1, §5.4)', () => {
 describe('strict signatures on acts and titles', () => {
   it('requires the supplier on the act and the consignee on its title', async () => {
     const s = await setup();
-    expect((await s.http.post('/__sim/scenarios').send({ scenario: { name: 'strict-acts', description: 'Strict signatures', profile: { 'true-api': { signatures: 'strict' } } } })).status).toBe(200);
-    const mine = await certificateFor(s, PRODUCER);
-    const theirs = await certificateFor(s, WHOLESALER);
-    const sig = async (xml: string, who: typeof mine, detached = true) => (await signCms(Buffer.from(xml), { certificate: who.cert, privateKey: who.key, detached })).toString('base64');
-    const strictSignIn = async (who: typeof mine) => {
-      const { uuid, data } = (await s.http.get(`${BASE}/auth/key`)).body;
-      return `Bearer ${(await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid, data: await sig(data, who, false) })).body.token}`;
-    };
-    const supplier = await strictSignIn(mine);
-    const buyer = await strictSignIn(theirs);
+    const [mine, theirs] = await strictSession(s, PRODUCER, WHOLESALER);
+    const supplier = mine.auth;
+    const buyer = theirs.auth;
     const act = await actXml(s, supplier, { codes: [cis(4, 'unit', 30)] });
-    const foreign = await formal(s, supplier, act.xml, await sig(act.xml, theirs));
+    const foreign = await formal(s, supplier, act.xml, await theirs.detached(act.xml));
     expect(foreign.status).toBe(422);
     expect(foreign.body.error_message).toBe(`Ошибка проверки подписи документа ${act.fileId}: Ошибка проверки ЭЦП: документ подписан сертификатом участника ${WHOLESALER}, а отправлен участником ${PRODUCER}`);
-    const r = await formal(s, supplier, act.xml, await sig(act.xml, mine));
+    const r = await formal(s, supplier, act.xml, await mine.detached(act.xml));
     expect(r.status, r.text).toBe(200);
     s.advance(PROCESSING);
     const title = unb64((await s.http.post(`${BASE}/edo-api/incoming-documents/${r.text}/events/approve`).set('Authorization', buyer)).text);
-    const wrong = await s.http.post(`${BASE}/edo-api/incoming-documents/${r.text}/events/approve/signature`).set('Authorization', buyer).set('Content-Type', 'text/plain').send(await sig(title, mine));
+    const wrong = await s.http.post(`${BASE}/edo-api/incoming-documents/${r.text}/events/approve/signature`).set('Authorization', buyer).set('Content-Type', 'text/plain').send(await mine.detached(title));
     expect(wrong.status).toBe(422);
-    await s.http.post(`${BASE}/edo-api/incoming-documents/${r.text}/events/approve/signature`).set('Authorization', buyer).set('Content-Type', 'text/plain').send(await sig(title, theirs)).expect(201);
+    await s.http.post(`${BASE}/edo-api/incoming-documents/${r.text}/events/approve/signature`).set('Authorization', buyer).set('Content-Type', 'text/plain').send(await theirs.detached(title)).expect(201);
     expect((await owner(s, cis(4, 'unit', 30))).ownerBin).toBe(WHOLESALER);
     expect(s.violations).toEqual([]);
   });

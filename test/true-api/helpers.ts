@@ -41,3 +41,23 @@ export async function signIn(s: Setup, bin = PRODUCER): Promise<string> {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return `Bearer ${r.body.token}`;
 }
+
+/**
+ * Switches True API to strict signatures and gives each participant a certificate of the test CA, a signed-in
+ * token (an attached CMS over the challenge) and a detached signer of documents.
+ */
+export async function strictSession(s: Setup, ...bins: string[]) {
+  const r = await s.http.post('/__sim/scenarios').send({ scenario: { name: 'strict-signatures', description: 'Strict signatures', profile: { 'true-api': { signatures: 'strict' } } } });
+  expect(r.status).toBe(200);
+  return Promise.all(
+    bins.map(async (bin) => {
+      const cert = await certificateFor(s, bin);
+      const { uuid, data } = await authKey(s);
+      const signedIn = await s.http.post(`${BASE}/auth/simpleSignIn`).send({ uuid, data: await sign(data, cert) });
+      expect(signedIn.status, signedIn.text).toBe(200);
+      /** A detached CMS of this participant over `content` (UTF-8), base64. */
+      const detached = async (content: string) => (await signCms(Buffer.from(content), { certificate: cert.cert, privateKey: cert.key, detached: true })).toString('base64');
+      return { bin, cert, auth: `Bearer ${signedIn.body.token}`, detached };
+    }),
+  );
+}

@@ -84,6 +84,10 @@ describe('export with recognition (§7.7, §5.8)', () => {
     expect(schema.body.errors[0].message).toBe('Документ не прошел валидацию по схеме: [productGroup: "milk" не входит в [shoes]; transferDate: обязательное поле в формате yyyy-MM-dd]');
     const empty = await s.http.post(`${BASE}/edo-api/shipments`).set('Authorization', auth).send({ document: b64(exportDoc([milk])), signature: '' });
     expect(empty.status).toBe(422);
+    // Another participant's export is as unknown as a made-up id.
+    expect((await s.http.get(`${BASE}/edo-api/shipments/${r.body.shipmentId}/view`).set('Authorization', producer)).status).toBe(400);
+    const notJson = await s.http.post(`${BASE}/edo-api/shipments`).set('Authorization', auth).send({ document: Buffer.from('<xml/>').toString('base64'), signature: 'c2ln' });
+    expect(notJson.body).toEqual({ errors: [{ code: '400', message: 'Документ не прошел валидацию по схеме: [document не является JSON в base64]' }] });
     const unknown = await s.http.get(`${BASE}/edo-api/shipments/00000000-0000-4000-8000-000000000000/status`).set('Authorization', auth);
     expect(unknown.status).toBe(400);
     expect(unknown.body).toEqual({ errors: [{ code: '400', message: 'Отгрузка с идентификатором 00000000-0000-4000-8000-000000000000 не найдена' }] });
@@ -147,7 +151,13 @@ describe('import with recognition (§7.8–§7.11, §5.9)', () => {
     const unknownCode = await s.http.post('/__sim/true-api/shipments').send({ receiverBin: IMPORTER, exporterInn: '100000001', exporterName: 'ОАО', senderCountryCode: '112', products: [{ cis: 'nope' }] });
     expect(unknownCode.status).toBe(404);
 
+    const badDate = await s.http.post(`${BASE}/documents/searchV2`).set('Authorization', auth).send({ documentType: 'EAS_CROSSBORDER', dateFrom: 'вчера' });
+    expect(badDate.status).toBe(422);
+    expect(badDate.body.code).toBe('422');
+
     const other = await signIn(s, PRODUCER);
+    expect((await s.http.post(`${BASE}/documents/searchV2`).set('Authorization', other).send({ documentType: 'EAS_CROSSBORDER' })).body.documentsList).toEqual([]);
+    expect((await s.http.get(`${BASE}/documents/import/shipment/${id}`).set('Authorization', other)).status).toBe(400);
     const foreign = await s.http.get(`${BASE}/documents/import/status/${id}`).set('Authorization', other);
     expect(foreign.status).toBe(400);
     expect(foreign.body).toEqual({ code: '400', description: `Документ не найден. id=${id}`, errors: `Документ не найден. id=${id}` });

@@ -367,3 +367,51 @@ export function fileFormal(s: TrueApiState, book: CodeBook, sender: Participant,
 
 /** The document with one more status change. */
 export const withStatus = (d: EdoDocument, at: number, status: EdoStatus): EdoDocument => ({ ...d, edo: { ...d.edo, changes: [...d.edo.changes, { at, status }] } });
+
+/** An EDO document by its id or its fileId (as a sender names it in correctionDocId / primaryDocId). */
+export function edoByIdOrFileId(s: TrueApiState, id: string): EdoDocument | undefined {
+  const d = pmap.get(s.documents, id) ?? pmap.get(s.documents, pmap.get(s.fileIds, id) ?? '');
+  return d && isEdo(d) ? d : undefined;
+}
+
+/** What a divergence notice or corrective document may relate to: whose, of which type, in which status. */
+const RELATED: Partial<Record<EdoType, { name: string; types: EdoType[]; side: 'receiver' | 'sender'; statuses: EdoStatus[]; step: string }>> = {
+  1005: { name: 'correctionDocId', types: [1000, 1100], side: 'receiver', statuses: [3], step: 'уведомление о расхождениях' },
+  1100: { name: 'correctionDocId', types: [1000, 1100], side: 'sender', statuses: [3, 5, 8], step: 'корректировка' },
+  1300: { name: 'primaryDocId', types: [1200, 1300], side: 'sender', statuses: [3], step: 'корректировка' },
+};
+
+/** The document a divergence notice or a corrective document is about, in a status that allows it (once everything filed is done). */
+export function relatedDocument(s: TrueApiState, f: FormalDocument, bin: string): EdoDocument | undefined {
+  const w = RELATED[f.type];
+  if (f.relatesTo === undefined || !w) return undefined;
+  const d = edoByIdOrFileId(s, f.relatesTo);
+  if (!d || !w.types.includes(d.edo.type) || (w.side === 'receiver' ? d.receiverBin : d.senderBin) !== bin) throw new SimError(HANDBOOK.RELATED_NOT_FOUND, [w.name, f.relatesTo]);
+  requireStatus(d, Infinity, w.statuses, w.step);
+  return d;
+}
+
+/** What each step is called in the refusal of a document in the wrong status. */
+export const STEP: Record<Decision, string> = { approve: 'подписание', reject: 'отклонение', withdraw: 'отзыв' };
+
+/**
+ * A title signed now (§7.1.10, §7.1.12): the document takes its status (4, 5, 16). An approval moves the act's codes
+ * and their contents to the consignee, checked again now; a withdrawn import notice puts its codes back. Codes that
+ * changed since refuse the step (400) and nothing changes.
+ */
+export function signedTitle(s: TrueApiState, book: CodeBook, id: string, decision: Decision, now: number): TrueApiState {
+  const d = pmap.get(s.documents, id) as EdoDocument;
+  const title = d.edo.titles[decision];
+  if (!title) throw new SimError(HANDBOOK.TITLE_NOT_MADE, [d.id, decision]);
+  requireStatus(d, now, [3], STEP[decision]);
+  const codes = new CodeView(book, s.codeChanges, now);
+  let effect: { errors: string[]; changes: { ref: CodeRef; event: CodeEvent }[] } = { errors: [], changes: [] };
+  if (decision === 'approve') {
+    const supplier = s.world.participants.find((p) => p.bin === d.edo.supplierBin)!;
+    effect = checkDocument(codes, supplier, { id: d.id, type: 'KZ_UPD', participant: supplier.bin, codes: d.codes, at: now, receiverBin: d.edo.consigneeBin });
+  } else if (decision === 'withdraw' && (d.edo.type === 1200 || d.edo.type === 1300)) effect = revertDocument(codes, d, now);
+  if (effect.errors.length) throw new SimError(HANDBOOK.CODES_CHANGED, [d.id, effect.errors.join(', ')]);
+  const status: EdoStatus = decision === 'approve' ? 4 : decision === 'reject' ? 5 : 16;
+  const signed = withStatus({ ...d, edo: { ...d.edo, titles: { ...d.edo.titles, [decision]: { ...title, signedAt: now } } } }, now, status);
+  return { ...s, documents: pmap.set(s.documents, d.id, signed), codeChanges: record(s.codeChanges, book, effect.changes) };
+}

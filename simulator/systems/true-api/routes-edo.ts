@@ -8,40 +8,16 @@ import { pmap } from '../../core/pmap.js';
 import type { UploadedFile } from '../../core/body.js';
 import type { Handler, SimRequest } from '../../core/system.js';
 import { documentSignatureRefusal } from './auth.js';
-import { checkDocument, readNotice } from './documents.js';
-import {
-  EDO_STATUS_ALIASES,
-  edoStatus,
-  fileFormal,
-  isEdo,
-  readFormal,
-  requireStatus,
-  revertDocument,
-  titleFileId,
-  titleXml,
-  withStatus,
-  type Decision,
-  type EdoDocument,
-  type EdoStatus,
-  type EdoType,
-  type FormalDocument,
-} from './edo.js';
+import { readNotice } from './documents.js';
+import { EDO_STATUS_ALIASES, edoByIdOrFileId, edoStatus, fileFormal, isEdo, readFormal, relatedDocument, requireStatus, signedTitle, STEP, titleFileId, titleXml, type Decision, type EdoDocument } from './edo.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
-import { CodeView, record } from './ledger.js';
 import type { Caller, TrueApiRuntime } from './routes.js';
-import type { Participant, TrueApiState } from './state.js';
+import type { Participant } from './state.js';
 
 type Req = SimRequest<Caller>;
 const callerOf = (req: Req) => (req.principal as Caller).participant;
 const unix = (ms: number) => Math.floor(ms / 1000);
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const STEP: Record<Decision, string> = { approve: 'подписание', reject: 'отклонение', withdraw: 'отзыв' };
-
-/** What the formal document is about, as the sender names it: by its id or its fileId. */
-function byIdOrFileId(s: TrueApiState, id: string): EdoDocument | undefined {
-  const d = pmap.get(s.documents, id) ?? pmap.get(s.documents, pmap.get(s.fileIds, id) ?? '');
-  return d && isEdo(d) ? d : undefined;
-}
 
 /** A multipart part as text: a field, or a file's bytes (base64 text, or the XML itself, which is encoded). */
 function partText(v: string | UploadedFile | undefined): string {
@@ -142,27 +118,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(title.xml, 'utf8'), base64: b64(title.xml), fileId: title.fileId, signerBin: signer.bin }, rt.profile(), rt.pki, rt.now());
     if (refusal) throw refusal;
     const { book } = rt.registry();
-    await rt.commit((s) => {
-      const now = rt.now();
-      const cur = pmap.get(s.documents, d.id) as EdoDocument;
-      requireStatus(cur, now, [3], STEP[decision]);
-      const codes = new CodeView(book, s.codeChanges, now);
-      let ledger = s.codeChanges;
-      if (decision === 'approve') {
-        const supplier = s.world.participants.find((p) => p.bin === cur.edo.supplierBin)!;
-        const checked = checkDocument(codes, supplier, { id: cur.id, type: 'KZ_UPD', participant: supplier.bin, codes: cur.codes, at: now, receiverBin: cur.edo.consigneeBin });
-        if (checked.errors.length) throw new SimError(HANDBOOK.CODES_CHANGED, [cur.id, checked.errors.join(', ')]);
-        ledger = record(ledger, book, checked.changes);
-      }
-      if (decision === 'withdraw' && (cur.edo.type === 1200 || cur.edo.type === 1300)) {
-        const reverted = revertDocument(codes, cur, now);
-        if (reverted.errors.length) throw new SimError(HANDBOOK.CODES_CHANGED, [cur.id, reverted.errors.join(', ')]);
-        ledger = record(ledger, book, reverted.changes);
-      }
-      const status: EdoStatus = decision === 'approve' ? 4 : decision === 'reject' ? 5 : 16;
-      const signed = withStatus({ ...cur, edo: { ...cur.edo, titles: { ...cur.edo.titles, [decision]: { ...title, signedAt: now } } } }, now, status);
-      return { state: { ...s, documents: pmap.set(s.documents, d.id, signed), codeChanges: ledger } };
-    });
+    await rt.commit((s) => ({ state: signedTitle(s, book, d.id, decision, rt.now()) }));
     return { status: 201 };
   };
 
@@ -175,22 +131,6 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
   const decisionOf = (req: Req) => String(req.params.decision) as 'approve' | 'reject';
   const withdrawSignature: Handler<Caller> = (req) => signTitle(req, own(req, 'outgoing'), 'withdraw', callerOf(req));
 
-  /** The document a divergence notice or a corrective document is about, in a status that allows it. */
-  const relatedOf = (s: TrueApiState, f: FormalDocument, p: Participant): EdoDocument | undefined => {
-    if (f.relatesTo === undefined) return undefined;
-    const name = f.type === 1300 ? 'primaryDocId' : 'correctionDocId';
-    const d = byIdOrFileId(s, f.relatesTo);
-    const wanted: Record<number, { types: EdoType[]; mine: (d: EdoDocument) => boolean; statuses: EdoStatus[]; step: string }> = {
-      1005: { types: [1000, 1100], mine: (x) => x.receiverBin === p.bin, statuses: [3], step: 'уведомление о расхождениях' },
-      1100: { types: [1000, 1100], mine: (x) => x.senderBin === p.bin, statuses: [3, 5, 8], step: 'корректировка' },
-      1300: { types: [1200, 1300], mine: (x) => x.senderBin === p.bin, statuses: [3], step: 'корректировка' },
-    };
-    const w = wanted[f.type];
-    if (!d || !w.types.includes(d.edo.type) || !w.mine(d)) throw new SimError(HANDBOOK.RELATED_NOT_FOUND, [name, f.relatesTo]);
-    requireStatus(d, Infinity, w.statuses, w.step);
-    return d;
-  };
-
   return {
     // §7.3.2 / §7.4.1 — an act, a divergence notice or an EAEU import notice, told apart by its fileId; answers the
     // document's id as text.
@@ -200,14 +140,14 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
       const content = partText(parts.content);
       const signature = partText(parts.signature);
       const f = readNotice(readFormal, content);
-      if (byIdOrFileId(rt.state(), f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
+      if (edoByIdOrFileId(rt.state(), f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
       if (f.type === 1000 || f.type === 1100) {
         const receiver = rt.state().world.participants.find((x) => x.bin === f.consigneeBin);
         if (!receiver) throw new SimError(HANDBOOK.RECEIVER_UNKNOWN, [f.consigneeBin]);
         if (!receiver.registered) throw new SimError(HANDBOOK.RECEIVER_PRE_REGISTERED);
       }
       if (f.type === 1005 && f.consigneeBin !== p.bin) throw new SimError(HANDBOOK.XML_INVALID, [`consigneeInfo: consigneeIdentificationCode ${f.consigneeBin} не совпадает с ИИН/БИН отправителя ${p.bin}`]);
-      const related = relatedOf(rt.state(), f, p);
+      const related = relatedDocument(rt.state(), f, p.bin);
       if (related && f.type === 1005 && related.edo.supplierBin !== f.supplierBin) throw new SimError(HANDBOOK.XML_INVALID, [`supplierInfo: supplierIdentificationCode ${f.supplierBin} не совпадает с поставщиком документа ${related.id}`]);
       // A divergence notice may go unsigned (§7.3.2: "регистрация без подписи"); the others need the sender's.
       if (signature || f.type !== 1005) {
@@ -219,7 +159,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
       const { doc } = await rt.commit((s, tx) => {
         if (pmap.has(s.fileIds, f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
         // Checked again here: the related document may have moved on while the signature was checked.
-        const filing = { id: tx.ids.uuid('document'), number: tx.ids.uuid('document-number'), doc: f, content: Buffer.from(content, 'base64').toString('utf8'), signature, related: relatedOf(s, f, p), forcedError };
+        const filing = { id: tx.ids.uuid('document'), number: tx.ids.uuid('document-number'), doc: f, content: Buffer.from(content, 'base64').toString('utf8'), signature, related: relatedDocument(s, f, p.bin), forcedError };
         return fileFormal(s, book, p, filing, rt.now(), rt.timings().documentProcessingMs);
       });
       return { contentType: 'text/plain', body: doc.id };

@@ -31,10 +31,11 @@ import { CONTROL_HANDBOOK } from './control/handbook.js';
 import { createControl } from './control/index.js';
 import { idIssuer } from './systems/id-issuer/index.js';
 import { mcoi } from './systems/mcoi/index.js';
+import { setmark } from './systems/setmark/index.js';
 import { trueApi } from './systems/true-api/index.js';
 
 /** The emulated systems, one line each. */
-export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer, trueApi];
+export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer, trueApi, setmark];
 
 /** The catalog of the default systems (what main.ts and the CLI check scenarios and settings against). */
 export const defaultCatalog = (): Catalog => catalogOf(SYSTEMS);
@@ -75,6 +76,8 @@ export interface AppDeps {
   security?: Partial<Security>;
   /** Called with every exchange (tests validate each one against the contract). */
   onExchange?: ExchangeHook;
+  /** Real milliseconds between runs of the systems' work on the clock (default 1000; 0: only after /__sim/clock and tick()). */
+  tickMs?: number;
 }
 
 export interface Sim {
@@ -97,6 +100,8 @@ export interface Sim {
    * answered in the envelope of the system it was for, instead of Node's bare status line.
    */
   clientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void;
+  /** Runs what has fallen due on the virtual clock now (tests call it after advancing a ManualClock). */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -159,6 +164,21 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const journal = new Journal(deps.journalSize ?? 1000);
   const limiter = new RateLimiter({ windowMs: 60_000 });
 
+  /** Each system's work on the virtual clock (tick), one run at a time: a call while one runs waits for it, then runs again. */
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = (): Promise<void> => {
+    ticking = ticking.then(async () => {
+      for (const [id, inst] of Object.entries(instances)) {
+        try {
+          await inst.tick?.();
+        } catch (err) {
+          log.error({ system: id, err }, 'tick failed');
+        }
+      }
+    });
+    return ticking;
+  };
+
   const contextOf = <S>(m: SystemModule<S>): SystemContext<S> => ({
     id: m.id,
     seed: config.seed,
@@ -177,6 +197,21 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     responseId: () => store.responseIds(m.id).uuid(),
     bodyLimit: bodyLimitOf(m),
     logError: (message, err) => log.error({ system: m.id, err }, message),
+    outbound: (e) =>
+      void journal.record({
+        at: clock.now().toISOString(),
+        system: m.id,
+        operationId: e.operationId,
+        method: 'POST',
+        path: e.url,
+        query: {},
+        direction: 'outbound',
+        requestBody: e.requestBody,
+        status: e.status,
+        outcome: e.status ? 'answered' : 'dropped',
+        responseBody: e.responseBody,
+        durationMs: e.durationMs,
+      }),
   });
 
   const instances: Record<string, SystemInstance> = {};
@@ -239,7 +274,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
 
   const control = createControl({
     clock,
-    saveClock: () => store.updateMeta({ clock: clock.snapshot() }),
+    saveClock: async () => {
+      await store.updateMeta({ clock: clock.snapshot() });
+      await tick();
+    },
     journal,
     catalog,
     systems: () =>
@@ -304,6 +342,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
   };
 
+  // While the clock runs, what falls due on it (a push to the ERP) happens within a second; a frozen clock waits for /__sim/clock.
+  const timer = Object.values(instances).some((i) => i.tick) && (deps.tickMs ?? 1000) > 0 ? setInterval(() => void tick(), deps.tickMs ?? 1000) : undefined;
+  timer?.unref();
+
   return {
     app,
     clock,
@@ -317,6 +359,11 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     activate,
     reset,
     clientError,
-    close: () => store.close(),
+    tick,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await ticking;
+      await store.close();
+    },
   };
 }

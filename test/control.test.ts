@@ -11,7 +11,7 @@ describe('GET /__sim/health', () => {
     const s = await setup();
     const res = await s.http.get('/__sim/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', systems: [{ id: 'mcoi', base: '/mcoi' }, { id: 'id-issuer', base: '/id-issuer' }, { id: 'true-api', base: '/true-api' }], seed: 1, clock: { now: new Date(T0).toISOString(), frozen: true } });
+    expect(res.body).toMatchObject({ status: 'ok', systems: [{ id: 'mcoi', base: '/mcoi' }, { id: 'id-issuer', base: '/id-issuer' }, { id: 'true-api', base: '/true-api' }, { id: 'setmark', base: '/setmark' }], seed: 1, clock: { now: new Date(T0).toISOString(), frozen: true } });
   });
 });
 
@@ -100,7 +100,7 @@ describe('GET /__sim/state/{system}', () => {
     const res = await s.http.get('/__sim/state/mcoi');
     expect(res.body).toMatchObject({ system: 'mcoi', orders: { total: 6 }, documents: { total: 5 }, rateLimits: { requestsPerMinute: 100 } });
     expect((await s.http.get('/__sim/state/mcoi')).body).toEqual(res.body);
-    expect((await s.http.get('/__sim/state/setmark')).status).toBe(404);
+    expect((await s.http.get('/__sim/state/nosuch')).status).toBe(404);
   });
 });
 
@@ -115,7 +115,7 @@ describe('contracts and docs', () => {
     expect(yaml.text).toContain('/state/mcoi/codes/{code}:'); // merged in from MCOI's control contract
     expect((await s.http.get('/__sim/openapi/mcoi.yaml')).text).toBe(readFileSync(join(PROJECT_ROOT, 'openapi', 'mcoi.yaml'), 'utf8'));
     const missing = await s.http.get('/__sim/openapi/mcoi.jsn');
-    expect([missing.status, missing.body.detail]).toEqual([404, 'no contract "mcoi.jsn" (did you mean mcoi.json? (one of: control.json, control.yaml, mcoi.json, mcoi.yaml, id-issuer.json, id-issuer.yaml, true-api.json, true-api.yaml))']);
+    expect([missing.status, missing.body.detail]).toEqual([404, 'no contract "mcoi.jsn" (did you mean mcoi.json? (one of: control.json, control.yaml, mcoi.json, mcoi.yaml, id-issuer.json, id-issuer.yaml, true-api.json, true-api.yaml, setmark.json, setmark.yaml))']);
     const ui = await s.http.get('/__sim/docs/');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');

@@ -82,7 +82,7 @@ describe('malformed scenarios are reported with the file, line and column, what 
     expect(problems(FAULT('{ system: mcoi }', '{ drop: true, status: 500 }'))).toContain('line 5, column 13: /faults/0/action: must have exactly one entry (see scenarios/README.md)');
   });
   it('a system that does not exist, with the systems there are', () => {
-    expect(problems(FAULT('{ system: mcio }'))).toEqual(['line 4, column 22: /faults/0/match/system: "mcio" is not valid: did you mean mcoi? (one of: mcoi, id-issuer, true-api)']);
+    expect(problems(FAULT('{ system: mcio }'))).toEqual(['line 4, column 22: /faults/0/match/system: "mcio" is not valid: did you mean mcoi? (one of: mcoi, id-issuer, true-api, setmark)']);
   });
   it('an operationId the system does not have ("did you mean registerOrder?")', () => {
     expect(problems(FAULT('{ system: mcoi, operation: registerOrders }'))).toEqual([

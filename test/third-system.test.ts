@@ -31,14 +31,14 @@ async function withThird(deps: Parameters<typeof setup>[0] = {}) {
 describe('a third system, declared in test/ only', () => {
   it('mounts beside the others: health lists it, its contract is served, its control route is merged', async () => {
     const s = await withThird();
-    expect((await s.http.get('/__sim/health')).body.systems.map((x: { id: string }) => x.id)).toEqual(['mcoi', 'id-issuer', 'true-api', 'third']);
+    expect((await s.http.get('/__sim/health')).body.systems.map((x: { id: string }) => x.id)).toEqual(['mcoi', 'id-issuer', 'true-api', 'setmark', 'third']);
     expect((await s.http.get('/__sim/openapi/third.json')).body.info.title).toBe('A third system (test only)');
     expect((await s.http.get('/__sim/third/items')).body.items).toEqual([{ id: 'seed-item', name: 'from the fixture', owner: 'alice' }]);
     expect((await s.http.get('/__sim/state/third')).body).toMatchObject({ system: 'third', timings: { itemReadyMs: 1000 }, rateLimits: { requestsPerMinute: 5 }, items: 1 });
     expect((await s.http.get('/__sim/journal?system=third')).status).toBe(200);
     const bad = await s.http.get('/__sim/journal?system=fourth');
     expect(bad.status).toBe(400);
-    expect(bad.body.detail).toContain('mcoi, id-issuer, true-api, third, control');
+    expect(bad.body.detail).toContain('mcoi, id-issuer, true-api, setmark, third, control');
   });
 
   it('takes the security of each operation from its contract: login is public, the rest need a token', async () => {
@@ -125,7 +125,7 @@ describe('a third system, declared in test/ only', () => {
     const schema = (await s.http.get('/__sim/scenarios/schema')).body;
     expect(schema.properties.timings.oneOf[1].properties.third.properties.itemReadyMs.type).toBe('integer');
     expect(schema.$defs['outcome-third'].properties).toHaveProperty('itemFailed');
-    expect(schema.$defs.match.properties.system.enum).toEqual(['mcoi', 'id-issuer', 'true-api', 'third']);
+    expect(schema.$defs.match.properties.system.enum).toEqual(['mcoi', 'id-issuer', 'true-api', 'setmark', 'third']);
   });
 
   it('refuses to start when a control route clashes with another (no silent overwrite)', async () => {

@@ -14,7 +14,8 @@ import type { Step } from '../core/scenario.js';
 import { HIDDEN, redact, secretsIn } from '../core/secrets.js';
 
 export function journalAsScenario(entries: Exchange[], seed: number, nowMs: number, showSecrets = false): string {
-  const calls = entries.filter((e) => e.system !== 'control');
+  // What the simulator sent by itself (pushes) is not a call a client made: it is not replayed.
+  const calls = entries.filter((e) => e.system !== 'control' && e.direction !== 'outbound');
   const steps: Step[] = [];
   /** A secret value received earlier → the capture that holds it. */
   const captured = new Map<string, string>();

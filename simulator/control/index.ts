@@ -17,7 +17,7 @@ import { findScenarios } from './scenarios.js';
 
 export interface ControlDeps {
   clock: SimClock;
-  /** Persists the clock after a change (a restart resumes virtual time). */
+  /** Persists the clock after a change (a restart resumes virtual time) and runs what fell due on it (pushes). */
   saveClock(): Promise<void>;
   journal: Journal;
   catalog: Catalog;

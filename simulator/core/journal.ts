@@ -23,6 +23,8 @@ export interface Exchange {
   /** The Authorization header as sent (the simulator holds no real secrets), so a recorded session can be replayed. */
   authorization?: string;
   requestBody?: unknown;
+  /** A request the simulator sent itself (a push to a client's server): `path` is its URL. */
+  direction?: 'outbound';
   status: number;
   outcome: Outcome;
   /** The scenario fault that shaped the answer: its rule (0-based), its action, its description. */

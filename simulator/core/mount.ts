@@ -279,7 +279,11 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
         }
         if (guardError !== undefined) throw guardError;
         const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, headers: req.headers, body: simReq.body, mediaType: read.mediaType });
-        if (!checked.ok) throw new RequestInvalid(checked.issues);
+        if (!checked.ok) {
+          const invalid = new RequestInvalid(checked.issues);
+          await instance.refused?.(op, simReq, invalid);
+          throw invalid;
+        }
         simReq.query = checked.value.query;
         simReq.params = checked.value.params;
         const out = await handler(simReq);

@@ -172,7 +172,7 @@ export function scenarioSchema(catalog: Catalog): Record<string, unknown> {
         properties: perSystem((s) => ({
           type: 'object',
           additionalProperties: false,
-          properties: Object.fromEntries(Object.entries(s.module.switches).map(([k, w]) => [k, { enum: [...w.values], description: `${w.description} Default ${w.default}; environment ${w.env}.` }])),
+          properties: Object.fromEntries(Object.entries(s.module.switches).map(([k, w]) => [k, { ...(w.pattern ? { anyOf: [{ enum: [...w.values] }, { type: 'string', maxLength: 2000, pattern: w.pattern }] } : { enum: [...w.values] }), description: `${w.description} Default ${w.default}; environment ${w.env}.` }])),
         })),
       },
       faults: { type: 'array', maxItems: 1000, items: { $ref: '#/$defs/fault' } },

@@ -58,7 +58,7 @@ export const CORE_VARIABLES: readonly Variable[] = [
 /** Every variable the simulator reads for the systems of a catalog. */
 export function variablesOf(catalog: Catalog): Variable[] {
   const switches = catalog.systems.flatMap((s) =>
-    Object.values(s.module.switches).map((w) => ({ name: w.env, default: String(w.default), meaning: `${w.values.join(' or ')}: ${w.description}` })),
+    Object.values(s.module.switches).map((w) => ({ name: w.env, default: String(w.default), meaning: `${[...w.values, ...(w.pattern ? [`a value matching ${w.pattern}`] : [])].join(' or ')}: ${w.description}` })),
   );
   return [...CORE_VARIABLES, ...switches];
 }
@@ -141,8 +141,8 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     for (const [name, w] of Object.entries(s.module.switches)) {
       const raw = env[w.env];
       if (raw === undefined || raw === '') continue;
-      const value = w.values.find((v) => String(v) === raw.trim());
-      if (value === undefined) problems.push(`${w.env}=${raw} is not a valid value (one of: ${w.values.join(', ')})`);
+      const value = w.values.find((v) => String(v) === raw.trim()) ?? (w.pattern && new RegExp(w.pattern).test(raw.trim()) ? raw.trim() : undefined);
+      if (value === undefined) problems.push(`${w.env}=${raw} is not a valid value (one of: ${w.values.join(', ')}${w.pattern ? `, or a value matching ${w.pattern}` : ''})`);
       else (profile[s.id] ??= {})[name] = value;
     }
   }

@@ -47,6 +47,8 @@ export interface TimingDecl {
 export interface SwitchDecl {
   readonly env: string;
   readonly values: readonly (string | number)[];
+  /** A switch that also takes free values (a URL): a regular expression they must match, besides `values`. */
+  readonly pattern?: string;
   readonly default: string | number;
   readonly description: string;
 }
@@ -128,6 +130,19 @@ export interface SystemContext<S> {
   readonly bodyLimit: string;
   /** Logs what only an operator needs (an unexpected error); never a client's secret. */
   logError(message: string, err: unknown): void;
+  /** Records an exchange the system made itself (a push to a client's server) in the request journal. */
+  outbound(e: OutboundExchange): void;
+}
+
+/** A request the simulator sent (SetMark's pushes to the ERP): journaled beside what clients sent, marked outbound. */
+export interface OutboundExchange {
+  operationId: string;
+  url: string;
+  requestBody: unknown;
+  /** The HTTP status the receiver answered, or 0 when none came (refused, timed out). */
+  status: number;
+  responseBody?: unknown;
+  durationMs: number;
 }
 
 export interface SystemInstance<P = unknown> {
@@ -161,6 +176,16 @@ export interface SystemInstance<P = unknown> {
   summary(): unknown;
   /** Handlers of the operations of the system's control contract. */
   controlHandlers?: Record<string, Handler>;
+  /**
+   * A request the contract refused, before it is answered with the error: what the system keeps of it (SetMark records
+   * an invalid package with status 1 when its id can be read). Must not throw for any body.
+   */
+  refused?(op: Operation, req: SimRequest<P>, err: Error): Promise<void>;
+  /**
+   * Work the system does by itself as virtual time passes (SetMark's pushes to the ERP): called after every change of
+   * the clock through the control plane, and every second while the clock runs. Never runs twice at once.
+   */
+  tick?(): Promise<void>;
 }
 
 /** Settings every system shares, resolved by the app (baseline from the environment, then a scenario's). */

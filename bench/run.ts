@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer,true-api,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,id-issuer,true-api,setmark,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -16,8 +16,9 @@ import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
 import { trueApi, trueApiAct, trueApiMillion, trueApiNotice } from './true-api.js';
+import { setmark } from './setmark.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,durability,soak').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,setmark,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -75,6 +76,16 @@ if (only.includes('true-api')) {
     [`True API 10,000-code act: registration to ownership ${a.submissionToOwnershipMs} ms < 5,000`, (a.submissionToOwnershipMs as number) < 5_000],
     [`True API 10,000-code act: peak RSS ${a.serverPeakRssMb} MB < 300`, a.serverPeakRssMb < 300],
     [`True API: a receipt after the act appends ${a.receiptAppendsBytes} bytes < 10,000`, a.receiptAppendsBytes > 0 && a.receiptAppendsBytes < 10_000],
+  );
+}
+
+if (only.includes('setmark')) {
+  const r = await setmark();
+  results.setmark = r;
+  console.log('SetMark: a package of 5,000 marks, 100 in a row, cash/validate against 1,000,000 marks (file store)', r);
+  checks.push(
+    [`SetMark 5,000-mark package accepted and processed in ${r.onePackage.processedMs} ms < 500`, r.onePackage.processedMs < 500],
+    [`SetMark cash/validate p99 ${r.validate.p99Ms} ms < 5 against ${r.stock} marks`, r.validate.p99Ms < 5 && r.stock >= 1_000_000],
   );
 }
 

@@ -55,6 +55,10 @@ interface Round {
   taShipment: string;
   taShipmentCode: string;
   taExport: string;
+  /** SetMark: a loaded package (reserved under an order the next round sells), and the id of a journal push. */
+  smPackage: number;
+  smMark: string;
+  smPush: number;
 }
 
 // True API codes of seed 1 (the server's default): the registry is derived from it.
@@ -163,6 +167,21 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   const title = await c('POST', `/true-api/edo-api/incoming-documents/${registered.body}/events/approve`, { token: buyer });
   expect(title.status).toBe(200);
   expect((await c('POST', '/__sim/clock', { body: { advanceMs: 15_000 } })).status).toBe(200); // the export accepted
+  // SetMark: the previous round's reserve is sold by its order; a new package is loaded, reserved and journaled.
+  if (prev) {
+    const sold = await c('POST', '/setmark/external/save', { body: { id: n, version: 1, inn: '7701234560', shop: 1, cash: 1, checkNumber: `R${n}`, operationType: 0, orderNumbers: [`ORDER-${prev.smMark}`] } });
+    expect(sold.body).toEqual({ id: n, success: true, message: 'OK' });
+    expect((await c('GET', `/__sim/setmark/marks/${prev.smMark}`)).body).toMatchObject({ state: 'SOLD', sale: { checkNumber: `R${n}` } });
+  }
+  const smMark = `SM-RESTART-${n}`;
+  expect((await c('PUT', '/__sim/setmark/erp', { body: { journalUrl: 'sim:erp' } })).status).toBe(200);
+  expect((await c('POST', '/setmark/erp/add_mark', { body: { id: 900 + n, version: 1, inn: '7701234560', shop: 1, operationType: 1, productType: 3, data: [{ mark: smMark }] } })).status).toBe(200);
+  expect((await c('POST', '/__sim/clock', { body: { advanceMs: 2_000 } })).status).toBe(200);
+  const reserved = await c('POST', '/setmark/external/reserve', { body: { id: n, version: 1, orderNumber: `ORDER-${smMark}`, data: [{ mark: smMark, productType: 3 }] } });
+  expect(reserved.body.success).toBe(true);
+  expect((await c('POST', '/setmark/cash/validate', { body: { id: n, version: 1, inn: '7701234560', shop: 1, cash: 2, operationType: 0, productType: 3, mark: `NO-STOCK-${n}`, strictCheck: false } })).body.result).toBe(true);
+  const pushed = await c('POST', '/__sim/setmark/push/journal');
+  expect(pushed.body.attempts).toEqual([expect.objectContaining({ delivered: true })]);
   const open = await c('GET', '/true-api/auth/key');
   expect(open.status).toBe(200);
   return {
@@ -192,6 +211,9 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     taShipment: shipment.body.shipmentId,
     taShipmentCode,
     taExport: exported.body.shipmentId,
+    smPackage: 900 + n,
+    smMark,
+    smPush: pushed.body.attempts[0].id,
   };
 }
 
@@ -209,6 +231,9 @@ async function present(s: Running, r: Round): Promise<void> {
     const state = await c('GET', `/__sim/state/mcoi/codes/${encodeURIComponent(code)}`);
     expect(state.body).toMatchObject({ status: 'APPLIED', printQualityClass: 'A', parent: r.unit });
   }
+  const sm = await c('POST', '/setmark/erp/status', { body: { id: [r.smPackage], version: 1, shop: 1 } });
+  expect(sm.body.packets[0]).toMatchObject({ id: r.smPackage, status: 3 });
+  expect((await c('GET', '/__sim/setmark/erp')).body.sink.received.map((x: { body: { id: number } }) => x.body.id)).toContain(r.smPush);
   const request = await c('GET', `/id-issuer/api/v3/identifiers/unit/requests/${r.requestId}`, { token: r.idToken });
   expect(request.status).toBe(200);
   expect(request.body.requestId).toBe(r.requestId);

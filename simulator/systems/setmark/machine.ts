@@ -215,15 +215,14 @@ const addMark: Process = (s, c, data, errors) => {
     marks = pmap.set(marks, code, m);
     return code;
   };
-  data.forEach((x, i) => {
+  for (const x of data) {
     const r = record(x);
     const code = one(r, field);
-    if (c.op !== 1 || c.productType !== TOBACCO || !Array.isArray(r.child) || !code || pmap.get(marks, code)?.packetId !== c.id) return;
-    const children = r.child.map((ch) => one(record(ch), 'child.mark', code)).filter((x): x is string => !!x);
-    const block = pmap.get(marks, code)!;
-    marks = pmap.set(marks, code, { ...block, children });
-    void i;
-  });
+    // A tobacco block's packs, once the block itself was taken.
+    if (c.op !== 1 || c.productType !== TOBACCO || !Array.isArray(r.child) || !code || pmap.get(marks, code)?.packetId !== c.id) continue;
+    const children = r.child.map((ch) => one(record(ch), 'child.mark', code)).filter((k): k is string => !!k);
+    marks = pmap.set(marks, code, { ...pmap.get(marks, code)!, children });
+  }
   return { state: { ...s, marks }, count };
 };
 
@@ -496,7 +495,8 @@ export function registerReceipt(s: SetmarkState, r: ReceiptInput, env: Env): { s
       const m = get(l.code);
       if (m) put({ ...m, hold: { cash: r.cash, operation: r.operation } });
     }
-    return { ...done(false), state: { ...journal({ ...s, marks }, rows, p), receipts: pmap.set(s.receipts, key, { shop: r.shop, cash: r.cash, checkNumber: r.checkNumber, operation: r.operation, marks: [...codes], at: env.now, open: true }) } };
+    const held = done(false);
+    return { ...held, state: { ...held.state, receipts: pmap.set(s.receipts, key, { shop: r.shop, cash: r.cash, checkNumber: r.checkNumber, operation: r.operation, marks: [...codes], at: env.now, open: true }) } };
   }
   const prior = pmap.get(s.receipts, key);
   if (prior && !prior.open && sale) {

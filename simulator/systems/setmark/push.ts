@@ -59,7 +59,11 @@ export function batchJournal(s: SetmarkState, now: number, nextId: () => number)
 /** The MRC list of every shop that has one, as a queue of packages (packageNumber of packageCount) per shop. */
 export function exportMrc(s: SetmarkState, now: number, nextId: () => number): SetmarkState {
   const byShop = new Map<number, MrcProduct[]>();
-  for (const p of pmap.values(s.mrc)) byShop.set(p.shop, [...(byShop.get(p.shop) ?? []), p]);
+  for (const p of pmap.values(s.mrc)) {
+    const list = byShop.get(p.shop);
+    if (list) list.push(p);
+    else byShop.set(p.shop, [p]);
+  }
   if (!byShop.size) return s;
   const outbox = [...s.outbox];
   let seq = s.seq;

@@ -1,8 +1,8 @@
 /**
  * SetMark benchmarks against the built server, file store:
  * - one package of 5,000 marks (the document's recommended maximum): accepted (200, fsync'd) and processed (status 3);
- * - 100 such packages in a row: throughput, peak RSS, size on disk;
- * - cash/validate latency against a stock of 1,000,000 marks (200 packages), p50 / p99 over sequential calls, with
+ * - 100 such packages in a row (BENCH_SETMARK_ROW): throughput, peak RSS, size on disk;
+ * - cash/validate latency against a stock of 1,000,000 marks (BENCH_SETMARK_PACKAGES=200), p50 / p99 over sequential calls, with
  *   GET /__sim/health measured the same way in the same run as the baseline (its ratio).
  */
 import { execSync } from 'node:child_process';
@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { peakRssMb, round, startServer, stopServer, type Server } from './lib.js';
 
 const PACKAGE = 5_000;
+/** Packages loaded in all (the stock cash/validate runs against: 200 × 5,000 = 1,000,000) and in the timed row (100). */
+const TOTAL = Number(process.env.BENCH_SETMARK_PACKAGES ?? 200);
+const ROW = Math.min(TOTAL - 1, Number(process.env.BENCH_SETMARK_ROW ?? 100));
 
 async function post(s: Server, path: string, body: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${s.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -56,11 +59,11 @@ export async function setmark() {
     await post(s, '/__sim/clock', { freeze: true });
     const first = await load(s, 1);
     const t0 = performance.now();
-    for (let p = 2; p <= 101; p++) await load(s, p);
+    for (let p = 2; p <= ROW + 1; p++) await load(s, p);
     const hundredMs = performance.now() - t0;
     const afterHundred = { peakRssMb: round(peakRssMb(s.child.pid!)), diskMb: round(Number(execSync(`du -sk ${dir}`).toString().split('\t')[0]) / 1024) };
-    for (let p = 102; p <= 200; p++) await load(s, p);
-    const code = (i: number) => `0104630074092609215${String(1 + (i % 200)).padStart(4, '0')}${String((i * 7919) % PACKAGE).padStart(6, '0')}`;
+    for (let p = ROW + 2; p <= TOTAL; p++) await load(s, p);
+    const code = (i: number) => `0104630074092609215${String(1 + (i % TOTAL)).padStart(4, '0')}${String((i * 7919) % PACKAGE).padStart(6, '0')}`;
     const validate = await latencies(2_000, async (i) => {
       const r = await post(s, '/setmark/cash/validate', { id: i, version: 1, inn: '7701234560', shop: 1, cash: 1, operationType: 0, productType: 3, mark: code(i) });
       if (r.json.result !== true) throw new Error(`validate ${code(i)}: ${JSON.stringify(r.json)}`);
@@ -71,7 +74,7 @@ export async function setmark() {
     const state = await (await fetch(`${s.base}/__sim/state/setmark`)).json();
     return {
       onePackage: { marks: PACKAGE, acceptMs: round(first.acceptMs), processedMs: round(first.processedMs) },
-      hundredPackages: { marks: 100 * PACKAGE, wallMs: Math.round(hundredMs), marksPerSecond: Math.round((100 * PACKAGE) / (hundredMs / 1000)), ...afterHundred },
+      row: { packages: ROW, marks: ROW * PACKAGE, wallMs: Math.round(hundredMs), marksPerSecond: Math.round((ROW * PACKAGE) / (hundredMs / 1000)), ...afterHundred },
       stock: state.marks.onStock,
       validate,
       health,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACTS, setup } from '../helpers.js';
-import { BASE, validate } from './helpers.js';
+import { validate } from './helpers.js';
 
 /** A small ERP: answers the statuses given in turn (the last repeats) and keeps what it got. */
 async function erp(statuses: number[]): Promise<{ url: string; got: { path: string; body: any; contentType?: string }[]; server: Server }> {

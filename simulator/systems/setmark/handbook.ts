@@ -12,6 +12,8 @@ const SIM = 'simulator-defined (the document shows no error body; Spring Boot\'s
 
 /** HTTP-level errors, rendered as Spring Boot's default error body { timestamp, status, error, message, path }. */
 export const HANDBOOK = {
+  MALFORMED_JSON: { status: 400, text: (why: string) => `JSON parse error: ${why}`, source: 'Spring\'s HttpMessageNotReadableException text' },
+  VALIDATION_FAILED: { status: 400, text: (fields: string) => `Validation failed: ${fields}`, source: SIM },
   BAD_REQUEST: { status: 400, text: (why: string) => why, source: '§2.1 "400(большая часть ошибок, включая невалидный запрос)"' },
   INVALID_PACKAGE: { status: 400, text: (id: string, why: string) => `Пакет ${id}: ${why}`, source: '§2.1 "400(большая часть ошибок, включая невалидный запрос)"; recorded with status 1 / 504 (erp/status example, package 102)' },
   INTERNAL: { status: 422, text: 'Внутренняя ошибка сервиса', source: '§2.1 "422(внутренняя ошибка сервиса)"' },

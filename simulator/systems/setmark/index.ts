@@ -58,7 +58,8 @@ export const setmark: SystemModule<SetmarkState> = {
   outcomes: {
     packageFailed: { operations: [...PACKAGE_KINDS], schema: { const: true }, description: 'The package ends in status 5 with errorCode 1000 ("Внутренняя ошибка сервиса") instead of being processed.' },
   },
-  callers: { user: 'shop number' },
+  // No authentication: a fault cannot match a user (faults match by operation, path, calls, time).
+  callers: { user: 'none (SetMark has no authentication)' },
   fixture: 'fixtures/setmark/world.json',
   worldOverlay: {
     type: 'object',
@@ -273,8 +274,9 @@ export const setmark: SystemModule<SetmarkState> = {
           const media = err.issues.find((i) => i.reason === 'mediaType');
           if (media) return spring(415, media.message, path);
           const malformed = err.issues.find((i) => i.reason === 'malformed');
-          if (malformed) return spring(400, `JSON parse error: ${malformed.message}`, path);
-          return spring(400, `Validation failed: ${err.issues.map((i) => `${i.path.replace(/^\$\.?/, '') || i.name || 'body'} ${i.message}`).join('; ')}`.slice(0, 2000), path);
+          if (malformed) return spring(400, new SimError(HANDBOOK.MALFORMED_JSON, [malformed.message]).message, path);
+          const fields = err.issues.map((i) => `${i.path.replace(/^\$\.?/, '') || i.name || 'body'} ${i.message}`).join('; ');
+          return spring(400, new SimError(HANDBOOK.VALIDATION_FAILED, [fields.slice(0, 2000)]).message, path);
         }
         ctx.logError('setmark: unexpected error', err);
         return spring(422, HANDBOOK.INTERNAL.text, path);
@@ -282,7 +284,6 @@ export const setmark: SystemModule<SetmarkState> = {
       renderStatus: (status) => spring(status, STATUS_CODES[status] ?? 'Error', '/'),
       unmatched: (method, path, allowed) =>
         allowed.length ? spring(405, new SimError(HANDBOOK.METHOD_NOT_ALLOWED, [method]).message, path, { Allow: allowed.join(', ') }) : spring(404, new SimError(HANDBOOK.NOT_FOUND, [path]).message, path),
-      who: () => ({}),
       async refused(op, req, err) {
         // An invalid package whose id can be read is recorded with status 1, so erp/status says what was wrong.
         if (!(PACKAGE_KINDS as readonly string[]).includes(op.operationId) || !(err instanceof RequestInvalid)) return;

@@ -12,7 +12,7 @@
  */
 import { pmap, type PMap } from '../../core/pmap.js';
 import { ENTITY_CODES, FIELD_MESSAGES, PACKAGE_504_EXAMPLE, PACKAGE_CODES, RESERVE, violationText } from './handbook.js';
-import { ALCOHOL, ALL_PRODUCT_TYPES, atLeast, BEER, RFID_PRODUCT_TYPES, SINCE, TOBACCO, validInn, type PackageKind, type SetmarkTimings } from './reference.js';
+import { ALCOHOL, atLeast, BEER, RFID_PRODUCT_TYPES, SINCE, TOBACCO, validInn, type PackageKind, type SetmarkTimings } from './reference.js';
 import { dateTime, dayOf, today } from './schedule.js';
 import {
   excludeKey,
@@ -25,7 +25,6 @@ import {
   type MrcPeriod,
   type MrcProduct,
   type PackageRecord,
-  type Receipt,
   type SetmarkState,
   type Violation,
 } from './state.js';
@@ -637,4 +636,3 @@ export function save(s: SetmarkState, b: Body, env: Env): SetmarkState {
   return r.state;
 }
 
-export const PRODUCT_TYPE_SET = new Set(ALL_PRODUCT_TYPES);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HANDBOOK, mcoiError, setup, USERS, withoutErrorId } from '../helpers.js';
+import { b64, HANDBOOK, mcoiError, setup, USERS, withoutErrorId } from '../helpers.js';
 
 describe('POST /api/users/authenticate', () => {
   it('issues a BEARER token valid for 30 minutes', async () => {
@@ -112,7 +112,19 @@ describe('roles (§2.4)', () => {
     const auth = await s.login('noRole');
     const res = await s.http.get('/mcoi/api/orders').set('Authorization', auth);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ globalErrors: [{ error: 'No permission for operation', errorCode: 201 }] });
+    // Byte for byte what the stage answered: no code, errorId or service.
+    expect(res.text).toBe('{"globalErrors":[{"error":"No permission for operation","errorCode":201}]}');
+    expect(Buffer.byteLength(res.text)).toBe(74);
+  });
+
+  it('answers a service provider report for an owner it does not serve in the stage form as well', async () => {
+    const s = await setup({ profile: { mcoi: { permissionDeniedStatus: 400 } } });
+    const auth = await s.login();
+    const res = await s.http.post('/mcoi/public/api/v1/doc/validation').set('Authorization', auth).send({
+      documentBody: b64({ productGroup: 'vegetableoil', businessPlaceId: 27, ownerTin: '302345678', packageType: 'UNIT', documentDate: '2026-03-02T08:00:00Z', codes: [{ code: 'x', printQualityClass: 'A' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(mcoiError(HANDBOOK.NO_PERMISSION_STAGE));
   });
 });
 

@@ -13,13 +13,17 @@ import type { PropertyName } from './reference.js';
 export interface McoiError extends HandbookEntry {
   readonly errorCode: number;
   readonly code?: string;
+  /** Rendered with `error` and `errorCode` only: no code, errorId, service or paths (the real stage's 201). */
+  readonly bare?: boolean;
 }
 
 const SIM = 'simulator-defined';
 
 export const HANDBOOK = {
   SERVICE_UNAVAILABLE: { status: 503, errorCode: 1, code: 'service-unavailable', text: 'The service is temporarily unavailable. Please try again after a few seconds', source: '§1.6 handbook row 1' },
-  NO_PERMISSION: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§1.6 example (handbook row 201: "Insufficient rights to perform the operation"); status 400 on the real stage, observed #1' },
+  NO_PERMISSION: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§1.6 example (handbook row 201: "Insufficient rights to perform the operation")' },
+  /** The same refusal as the real stage answers it (SIM_MCOI_PERMISSION_STATUS=400): 400 and only `error` and `errorCode`. */
+  NO_PERMISSION_STAGE: { status: 400, errorCode: 201, text: 'No permission for operation', bare: true, source: 'observed #1: {"globalErrors":[{"error":"No permission for operation","errorCode":201}]}' },
   UNAUTHORIZED: { status: 401, errorCode: 1001, code: 'unauthorized', text: (detail: string) => `Authorization is required for the request: ${detail}`, source: '§1.5 (401); context._cause from observed #2' },
   INCORRECT_LOGIN: { status: 401, errorCode: 1002, code: 'user-incorrect-login-or-password', text: 'Incorrect login or password', source: 'observed #2' },
   INVALID_INPUT: { status: 400, errorCode: 1003, code: 'invalid-input-parameter', text: (where: string, what: string) => `Invalid parameter ${where}: ${what}`, source: 'observed #2' },

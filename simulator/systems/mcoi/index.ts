@@ -34,6 +34,7 @@ export interface McoiEnvelopeItem {
 export function renderError(entry: McoiError, args: unknown[] = [], details: SimError['details'] = {}, errorId?: string): { status: number; body: { globalErrors: McoiEnvelopeItem[] } } {
   const e = new SimError(entry, args, details);
   const item: McoiEnvelopeItem = { error: e.message, errorCode: entry.errorCode };
+  if (entry.bare) return { status: entry.status, body: { globalErrors: [item] } };
   if (entry.code) item.code = entry.code;
   if (details.body) item.requestBodyJsonPath = details.body;
   if (details.query) item.requestQueryJsonPath = details.query;
@@ -149,13 +150,14 @@ export const mcoi: SystemModule<McoiState, User> = {
       book,
       index,
       blobs: ctx.blobs,
-      permissionStatus,
       validateSchema: (name, value) => ctx.contract.validateSchema(name, value, '$.documentBody'),
     };
 
     const render = (err: unknown): RenderedError => {
       const id = ctx.responseId();
       if (err instanceof SimError) {
+        // Every refusal for want of permission (201) answers as the profile says: §2.4's 403, or the stage's bare 400.
+        if ((err.entry as McoiError).errorCode === HANDBOOK.NO_PERMISSION.errorCode && permissionStatus() === 400) return renderError(HANDBOOK.NO_PERMISSION_STAGE);
         const r = renderError(err.entry as McoiError, [...err.args], err.details, id);
         return { ...r, headers: err.details.headers };
       }
@@ -197,7 +199,7 @@ export const mcoi: SystemModule<McoiState, User> = {
       },
       authorize(req) {
         const role = ROLE_FOR_OPERATION[req.op.operationId];
-        if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError({ ...HANDBOOK.NO_PERMISSION, status: permissionStatus() });
+        if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError(HANDBOOK.NO_PERMISSION);
       },
       rebuild: () => {
         book.rebuild();

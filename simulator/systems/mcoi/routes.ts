@@ -27,7 +27,6 @@ export interface McoiRuntime {
   book: CodeBook;
   index: McoiIndexes;
   blobs: BlobReader;
-  permissionStatus(): number;
   /** Validates a decoded documentBody against a schema of the contract (components/schemas). */
   validateSchema(name: string, value: unknown): ValidationIssue[];
 }
@@ -35,9 +34,7 @@ export interface McoiRuntime {
 type Req = SimRequest<User>;
 const userOf = (req: Req) => req.principal as User;
 
-function noPermission(rt: McoiRuntime): SimError {
-  return new SimError({ ...HANDBOOK.NO_PERMISSION, status: rt.permissionStatus() });
-}
+const noPermission = () => new SimError(HANDBOOK.NO_PERMISSION);
 
 /**
  * Runs a machine command on the latest state and commits the new one. `indexed` updates the runtime code index
@@ -101,7 +98,7 @@ function findDocumentRow(rt: McoiRuntime, req: Req): S.DocRow {
   const id = String(req.params.documentId);
   const row = documentRows(rt, user).find((r) => r.documentId === id);
   if (!row) throw new SimError(HANDBOOK.DOCUMENT_NOT_FOUND, [id], { path: 'documentId' });
-  if (!visibleTypes(user).has(row.type)) throw noPermission(rt);
+  if (!visibleTypes(user).has(row.type)) throw noPermission();
   return row;
 }
 
@@ -234,7 +231,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
       const q = req.query as { documentId?: string; productGroups?: string[]; status?: string[]; types?: string[]; dateFrom?: string; dateTo?: string; limit?: number; cursor?: string };
       const user = userOf(req);
       const allowed = visibleTypes(user);
-      if (allowed.size === 0 || (q.types ?? []).some((t) => !allowed.has(t))) throw noPermission(rt);
+      if (allowed.size === 0 || (q.types ?? []).some((t) => !allowed.has(t))) throw noPermission();
       const range = unwrap(M.checkDateRange(q.dateFrom, q.dateTo));
       const now = rt.now();
       const rows = documentRows(rt, user)

@@ -11,11 +11,22 @@ const mcoi = loadContract(join(PROJECT_ROOT, 'openapi', 'mcoi.yaml'));
 const control = loadContract(join(PROJECT_ROOT, 'openapi', 'control.yaml'));
 
 describe('contract coverage', () => {
-  it('has a handler for every MCOI operation and an operation for every handler (15 documented operations)', async () => {
+  it('has a handler for every MCOI operation and an operation for every handler (15 documented operations, 5 observed)', async () => {
     const s = await setup();
     const ops = mcoi.operations.map((o) => o.operationId).sort();
     expect(Object.keys(s.sim.systems.mcoi.handlers).sort()).toEqual(ops);
-    expect(ops).toHaveLength(15);
+    expect(ops).toHaveLength(20);
+  });
+
+  it('tags every MCOI operation documented or observed-extension, the latter exactly reference.ts EXTENSION_OPERATIONS', () => {
+    const tagged = (tag: string) =>
+      Object.values(mcoi.document.paths ?? {})
+        .flatMap((item) => Object.values(item as Record<string, { operationId?: string; tags?: string[]; 'x-sim-source'?: string }>))
+        .filter((op) => op.tags?.includes(tag));
+    const observed = tagged('observed-extension');
+    expect(observed.map((o) => o.operationId).sort()).toEqual([...R.EXTENSION_OPERATIONS].sort());
+    for (const o of observed) expect(o['x-sim-source'], o.operationId).toBe('observed');
+    expect(tagged('documented')).toHaveLength(15);
   });
 
   it('has a control-plane operation for every control handler, including those systems add', async () => {
@@ -42,6 +53,7 @@ describe('contract coverage', () => {
       ['ReportStatus', R.REPORT_STATUSES],
       ['DocumentStatus', R.DOCUMENT_STATUSES],
       ['DocumentType', R.DOCUMENT_TYPES],
+      ['PackageType', R.PACKAGE_TYPES],
       ['PrintQualityClass', Object.keys(R.PRINT_QUALITY_CLASSES)],
       ['CountryCode', R.COUNTRY_CODES],
     ];

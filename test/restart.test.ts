@@ -35,6 +35,10 @@ interface Round {
   validationId: string;
   aggregationId: string;
   unit: string;
+  /** A pallet (its SSCC in the AI (00) form) holding `unit`; the previous round's pallet dissolved in this one ('' in the first). */
+  pallet: string;
+  palletId: string;
+  disaggregationId: string;
   requestId: number;
   idToken: string;
   /** True API: a GET /auth/key challenge left open (the next round signs in with it), a token, an invoice, a certificate. */
@@ -122,6 +126,19 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     body: { documentBody: b64({ businessPlaceId: 27, documentDate: '2026-03-02T08:00:00+05:00', aggregationUnits: [{ unitSerialNumber: unit, aggregationUnitCapacity: 10, aggregationItemsCount: 4, codes }] }) },
   });
   expect(aggregation.status).toBe(200);
+  const pallet = `00${sscc(100 + n)}`;
+  const palletDoc = await c('POST', '/mcoi/public/api/v1/doc/aggregation', {
+    token,
+    body: { documentBody: b64({ businessPlaceId: 27, documentDate: '2026-03-02T08:00:00+05:00', aggregationUnits: [{ unitSerialNumber: pallet, aggregationUnitCapacity: 1, aggregationItemsCount: 1, codes: [unit] }] }) },
+  });
+  expect(palletDoc.status).toBe(200);
+  let disaggregationId = '';
+  if (prev) {
+    // The previous round's pallet, known after the restart only from the rebuilt package index, is dissolved now.
+    const dissolved = await c('POST', '/mcoi/public/api/v1/doc/transport-code-disaggregation', { token, body: { documentBody: b64({ businessDatetime: '2026-03-02T09:00:00Z', codes: [prev.pallet] }) } });
+    expect(dissolved.status).toBe(200);
+    disaggregationId = dissolved.body.documentId;
+  }
   const request = await c('POST', '/id-issuer/api/v3/identifiers/unit/requests', {
     token: 'sim-token-user-test-pl',
     body: {
@@ -194,6 +211,9 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     validationId: validation.body.documentId,
     aggregationId: aggregation.body.documentId,
     unit,
+    pallet,
+    palletId: palletDoc.body.documentId,
+    disaggregationId,
     requestId: request.body.requestId,
     idToken: minted.body.token,
     taOpenKey: open.body.uuid,
@@ -226,7 +246,11 @@ async function present(s: Running, r: Round): Promise<void> {
   const again = await c('GET', `/mcoi/api/codes?orderId=${r.orderId}&gtin=${GTIN}&quantity=4`, { token });
   expect(again.body).toEqual({ packId: r.packId, codes: r.codes });
   expect((await c('GET', `/mcoi/api/utilisation/${r.reportId}`, { token })).body.reportStatus).toBe('SUCCESS');
-  for (const id of [r.validationId, r.aggregationId]) expect((await c('GET', `/mcoi/public/api/v1/doc/storage/docs/${id}`, { token })).body.status).toBe('SUCCESS');
+  for (const id of [r.validationId, r.aggregationId, r.palletId, r.disaggregationId].filter(Boolean)) expect((await c('GET', `/mcoi/public/api/v1/doc/storage/docs/${id}`, { token })).body.status).toBe('SUCCESS');
+  // A pallet stays formed until the next round dissolves it: the effect of a disaggregation survives a restart.
+  const pallet = (await c('POST', '/mcoi/public/api/cod/nested-codes/owner-check', { token, body: { codes: [r.pallet] } })).body.results[0];
+  if (pallet.status === 'APPLIED') expect(pallet).toMatchObject({ packageType: 'BOX_LV_2', children: [r.unit] });
+  else expect(pallet).toMatchObject({ status: 'DISAGGREGATED', children: [] });
   for (const code of r.codes) {
     const state = await c('GET', `/__sim/state/mcoi/codes/${encodeURIComponent(code)}`);
     expect(state.body).toMatchObject({ status: 'APPLIED', printQualityClass: 'A', parent: r.unit });
@@ -255,6 +279,9 @@ describe('restart, then mutate (file store, real process)', () => {
     s = await startServer(env);
     for (const r of rounds) await present(s, r);
     rounds.push(await round(s, 3, rounds[1]));
+    await present(s, rounds[2]);
+    const dissolved = await call(violations, s.base, 'POST', '/mcoi/public/api/cod/nested-codes/owner-check', { token: (await call(violations, s.base, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken, body: { codes: rounds.map((r) => r.pallet) } });
+    expect(dissolved.body.results.map((x: { status: string }) => x.status)).toEqual(['DISAGGREGATED', 'DISAGGREGATED', 'APPLIED']);
     const owner = (await call(violations, s.base, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken;
     const all = await call(violations, s.base, 'GET', '/mcoi/api/orders', { token: owner });
     expect(all.body.orderInfos).toHaveLength(6 + 3); // the six orders of the default world, then one per round

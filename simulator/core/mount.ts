@@ -253,7 +253,8 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
     const handler = instance.handlers[op.operationId];
     if (!handler) throw new Error(`${m.id}: contract operation ${op.operationId} has no handler`);
     if (op.secured && !instance.authenticate) throw new Error(`${m.id}: the contract secures ${op.operationId} but the system has no authenticate`);
-    router[op.method](op.expressPath, async (req: Request, res: Response) => {
+    router[op.method](op.expressPath, async (req: Request, res: Response, next: NextFunction) => {
+      if (instance.offered && !instance.offered(op)) return next();
       res.locals.op = op;
       const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params: req.params as Record<string, unknown>, body: undefined, headers: req.headers, ip: req.ip ?? '' };
       try {
@@ -303,7 +304,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
   }
   router.use((req: Request, res: Response) => {
     const path = req.path;
-    const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o).map((o) => o.method.toUpperCase());
+    const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o && (instance.offered?.(o) ?? true)).map((o) => o.method.toUpperCase());
     void send(res, instance.unmatched(req.method, path, allowed));
   });
   // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.

@@ -168,6 +168,11 @@ export interface SystemInstance<P = unknown> {
    * (True API: 406 with an empty body). Absent, or undefined returned: the response is sent anyway.
    */
   notAcceptable?(op: Operation, req: SimRequest<P>): RenderedError | undefined;
+  /**
+   * Whether an operation of the contract is served now (absent: all are). An operation not offered answers as a path
+   * no operation has, before anything else: a profile switch can make a system as strict as its document.
+   */
+  offered?(op: Operation): boolean;
   /** Error for a path below the base that no operation has (`allowed` non-empty → 405). */
   unmatched(method: string, path: string, allowed: string[]): RenderedError;
   /** Rebuilds runtime indexes from the store (after open, reset, scenario, a rolled-back write). */

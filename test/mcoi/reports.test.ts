@@ -1,34 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GS } from '../../simulator/core/gs1.js';
 import { b64, HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
+import { aggregation as report, applied, docStatus, errorsOf, postDoc, SSCC, statusOfCode, unit, utilisation, utilise } from './helpers.js';
 
 const GTIN = '04899215122371';
-const SSCC = (n: number) => {
-  const body = `0307797292${String(n).padStart(7, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(body[16 - i]) * (i % 2 === 0 ? 3 : 1);
-  return body + ((10 - (sum % 10)) % 10);
-};
 
-const utilisation = (sntins: string[], over: Record<string, unknown> = {}) => ({ sntins, businessPlaceId: 27, releaseType: 'PRODUCTION', ...over });
-
-async function utilise(s: Setup, auth: string, body: unknown, productGroup = 'vegetableoil') {
-  return s.http.post('/mcoi/api/utilisation').query({ productGroup }).set('Authorization', auth).send(body as object);
-}
 async function reportStatus(s: Setup, auth: string, id: string) {
   return (await s.http.get(`/mcoi/api/utilisation/${id}`).set('Authorization', auth)).body;
-}
-async function errorsOf(s: Setup, auth: string, id: string, q: Record<string, unknown> = {}) {
-  return (await s.http.get(`/mcoi/public/api/v1/doc/storage/errors/${id}`).query(q).set('Authorization', auth)).body.documentErrors;
-}
-async function statusOfCode(s: Setup, code: string) {
-  return (await s.http.get(`/__sim/state/mcoi/codes/${encodeURIComponent(code)}`)).body;
-}
-async function docStatus(s: Setup, auth: string, id: string) {
-  return (await s.http.get(`/mcoi/public/api/v1/doc/storage/docs/${id}`).set('Authorization', auth)).body.status;
-}
-async function postDoc(s: Setup, auth: string, kind: 'validation' | 'aggregation', report: unknown, extra: Record<string, unknown> = {}) {
-  return s.http.post(`/mcoi/public/api/v1/doc/${kind}`).set('Authorization', auth).send({ documentBody: b64(report), ...extra });
 }
 
 describe('POST /api/utilisation (§4.1)', () => {
@@ -237,16 +215,6 @@ describe('POST /public/api/v1/doc/validation (§4.3)', () => {
 });
 
 describe('POST /public/api/v1/doc/aggregation (§4.4)', () => {
-  const unit = (serial: string, codes: string[], over: Record<string, unknown> = {}) => ({ unitSerialNumber: serial, aggregationUnitCapacity: 10, aggregationItemsCount: codes.length, codes, ...over });
-  const report = (units: unknown[], over: Record<string, unknown> = {}) => ({ businessPlaceId: 27, documentDate: '2026-03-02T08:00:00+05:00', aggregationUnits: units, ...over });
-
-  async function applied(s: Setup, auth: string, n: number) {
-    const { codes } = await readyCodes(s, auth, n);
-    await utilise(s, auth, utilisation(codes));
-    s.advance(2_000);
-    return codes;
-  }
-
   it('packs applied codes (without their crypto tail) and nests packages formed in the same report', async () => {
     const s = await setup();
     const auth = await s.login();
@@ -307,5 +275,85 @@ describe('POST /public/api/v1/doc/aggregation (§4.4)', () => {
     const dup = await postDoc(s, auth, 'aggregation', report([unit(SSCC(1), [codes[1]])]));
     s.advance(2_000);
     expect((await errorsOf(s, await s.login(), dup.body.documentId))[0]).toMatchObject({ errorCode: 'unit-already-exists', propertyValue: SSCC(1) });
+  });
+
+  it('takes the SSCC in its AI (00) form too: check digit verified, the form sent stored and echoed, both forms one package (observed #25)', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const codes = await applied(s, auth, 3);
+    const ai = `00${SSCC(1)}`;
+    const broken = `00${SSCC(2).slice(0, 17)}${(Number(SSCC(2)[17]) + 1) % 10}`;
+    const res = await postDoc(s, auth, 'aggregation', report([unit(ai, [codes[0]]), unit(broken, [codes[1]])]));
+    s.advance(2_000);
+    expect((await errorsOf(s, auth, res.body.documentId)).map((e: { errorCode: string; propertyValue: string }) => [e.errorCode, e.propertyValue])).toEqual([['invalid-unit-serial-number', broken]]);
+    const ok = await postDoc(s, auth, 'aggregation', report([unit(ai, [codes[0], codes[1]])]));
+    s.advance(2_000);
+    expect(await docStatus(s, auth, ok.body.documentId)).toBe('SUCCESS');
+    expect((await statusOfCode(s, codes[0])).parent).toBe(ai);
+    // The 18-digit form names the same package: it cannot be formed again, and it nests by either form.
+    const again = await postDoc(s, auth, 'aggregation', report([unit(SSCC(1), [codes[2]]), unit(SSCC(3), [SSCC(1)], { aggregationUnitCapacity: 1 })]));
+    s.advance(2_000);
+    expect((await errorsOf(s, auth, again.body.documentId)).map((e: { errorCode: string }) => e.errorCode)).toEqual(['unit-already-exists']);
+    const pallet = await postDoc(s, auth, 'aggregation', report([unit(`00${SSCC(3)}`, [SSCC(1)], { aggregationUnitCapacity: 1 })]));
+    s.advance(2_000);
+    expect(await docStatus(s, auth, pallet.body.documentId)).toBe('SUCCESS');
+    expect((await s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({ codes: [ai] })).body.results[0].packageData).toEqual({ packageType: 'BOX_LV_1', parentCode: `00${SSCC(3)}`, children: [codes[0], codes[1]].map((c) => c.split(GS)[0]) });
+  });
+
+  it('caps a package by its type: BOX_LV_1 1500, BOX_LV_2 500, GROUP 200 (observed #11)', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const codes = await applied(s, auth, 2);
+    const res = await postDoc(s, auth, 'aggregation', report([
+      unit(SSCC(1), [codes[0]], { aggregationUnitCapacity: 1501 }),
+      unit(SSCC(2), [codes[1]], { aggregationUnitCapacity: 1500 }),
+      unit(SSCC(3), [SSCC(2)], { aggregationUnitCapacity: 501 }),
+    ]));
+    s.advance(2_000);
+    expect((await errorsOf(s, auth, res.body.documentId)).map((e: { errorCode: string; propertyValue: string; errorTags: object }) => [e.errorCode, e.propertyValue, e.errorTags])).toEqual([
+      ['capacity-over-limit', SSCC(1), { packageType: 'BOX_LV_1', maxCapacity: 1500 }],
+      ['capacity-over-limit', SSCC(3), { packageType: 'BOX_LV_2', maxCapacity: 500 }],
+    ]);
+  });
+
+  it('forms a GROUP from an applied group code holding UNIT codes, and refuses a UNIT code, a code not applied or an SSCC inside', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const orderId = await registerOrder(s, auth, {}, [
+      { gtin: GTIN, quantity: 4, serialNumberType: 'OPERATOR', cisType: 'UNIT' },
+      { gtin: '04815617815628', quantity: 3, serialNumberType: 'OPERATOR', cisType: 'GROUP' },
+    ]);
+    s.advance(3_000);
+    const units = (await s.http.get('/mcoi/api/codes').query({ orderId, gtin: GTIN, quantity: 4 }).set('Authorization', auth)).body.codes as string[];
+    const groups = (await s.http.get('/mcoi/api/codes').query({ orderId, gtin: '04815617815628', quantity: 3 }).set('Authorization', auth)).body.codes as string[];
+    await utilise(s, auth, utilisation([...units, groups[0], groups[1]]));
+    s.advance(2_000);
+    const res = await postDoc(s, auth, 'aggregation', report([
+      unit(groups[0].split(GS)[0], [units[0], units[1]], { aggregationUnitCapacity: 201 }),
+      unit(groups[1], [units[2], SSCC(9)]),
+      unit(units[3], []),
+      unit(groups[2], []),
+    ]));
+    s.advance(2_000);
+    expect((await errorsOf(s, auth, res.body.documentId)).map((e: { errorCode: string; propertyValue: string }) => [e.errorCode, e.propertyValue])).toEqual([
+      ['capacity-over-limit', groups[0].split(GS)[0]],
+      ['invalid-package-type', SSCC(9)],
+      ['invalid-package-type', units[3]],
+      ['invalid-code-status', groups[2]],
+    ]);
+    const ok = await postDoc(s, auth, 'aggregation', report([unit(groups[0], [units[0], units[1]], { aggregationUnitCapacity: 200 }), unit(SSCC(1), [groups[0].split(GS)[0]])]));
+    s.advance(2_000);
+    expect(await docStatus(s, auth, ok.body.documentId)).toBe('SUCCESS');
+    expect((await statusOfCode(s, units[0])).parent).toBe(groups[0]);
+    const check = await s.http.post('/mcoi/public/api/cod/nested-codes/owner-check').set('Authorization', auth).send({ codes: [groups[0]] });
+    expect(check.body.results[0]).toMatchObject({ packageType: 'GROUP', parentCode: SSCC(1), children: [units[0], units[1]].map((c) => c.split(GS)[0]) });
+  });
+
+  it('refuses more than 200 packages in one report with 400 (observed #11)', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const res = await postDoc(s, auth, 'aggregation', report(Array.from({ length: 201 }, (_, i) => unit(SSCC(i + 1), ['x']))));
+    expect(res.status).toBe(400);
+    expect(withoutErrorId(res.body)).toEqual(mcoiError(HANDBOOK.AGGREGATION_UNITS_LIMIT, [200, 201], { body: '$.documentBody.aggregationUnits' }));
   });
 });

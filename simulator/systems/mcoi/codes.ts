@@ -5,11 +5,19 @@
  */
 import { pmap } from '../../core/pmap.js';
 import { MissingBlob, type BlobReader } from '../../core/store.js';
-import type { CodeView, ResolvedCode } from './machine.js';
+import type { CodeView, Found, ResolvedCode } from './machine.js';
 import { codeStatus } from './machine.js';
-import { cryptoTail, decodeOperatorSerial, formatCode, operatorSerial, parseCode } from './generate.js';
+import { cryptoTail, decodeOperatorSerial, formatCode, operatorSerial, parseCode, SSCC_SHAPE, ssccOf } from './generate.js';
 import type { McoiTimings } from './reference.js';
 import { blobKey, type DocBlob, type Effect, type Mark, type McoiState, type Order, type SerialsBlob, type SubOrder, type Unit } from './state.js';
+
+/** One event in a code's life. */
+export interface CodeEvent {
+  at: string;
+  status?: string;
+  event: string;
+  by?: string;
+}
 
 export class CodeBook implements CodeView {
   private subs = new Map<number, { orderId: string; sub: number }>();
@@ -44,7 +52,7 @@ export class CodeBook implements CodeView {
     }
     const docs = [...pmap.values(s.documents)].sort((a, b) => a.seq - b.seq);
     for (const d of docs) {
-      if (d.outcome === 'SUCCESS') this.apply(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
+      if (d.outcome !== 'ERROR') this.apply(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
       else if (!this.blobs.has(blobKey.doc(d.documentId))) throw new MissingBlob(blobKey.doc(d.documentId));
     }
   }
@@ -109,8 +117,34 @@ export class CodeBook implements CodeView {
     return { ref, order: at.order, sub: at.sub, status, mark, cryptoOk };
   }
 
-  unit(serial: string): Unit | undefined {
-    return this.units.get(serial);
+  unit(key: string): Unit | undefined {
+    return this.units.get(key);
+  }
+
+  /** An SSCC package's parent is kept on it; a GROUP or SET package is a code, whose mark keeps the parent. */
+  parentOf(unit: Unit): string | undefined {
+    if (unit.packageType !== 'GROUP' && unit.packageType !== 'SET') return unit.parent;
+    const r = this.resolve(unit.key);
+    return 'missing' in r ? undefined : r.mark?.parent;
+  }
+
+  /** The identification code of a code (01<GTIN>21<serial>, without the verification code). */
+  identity(seq: number, index: number): string {
+    const at = this.locate(seq);
+    return at ? `01${at.sub.gtin}21${this.serialOf(at.sub, index)}` : '';
+  }
+
+  /** What a package holds now (its contents that did not move elsewhere or leave it): codes by identity, packages by serial. */
+  contents(unit: Unit): string[] {
+    if (unit.disaggregatedBy) return [];
+    const out: string[] = [];
+    for (const c of unit.children) {
+      if ('unit' in c) {
+        const child = this.units.get(c.unit);
+        if (child && child.parent === unit.serial) out.push(child.serial);
+      } else if (this.marks.get(c.ref[0])?.get(c.ref[1])?.parent === unit.serial) out.push(this.identity(c.ref[0], c.ref[1]));
+    }
+    return out;
   }
 
   serialTaken(gtin: string, serial: string): boolean {
@@ -132,8 +166,13 @@ export class CodeBook implements CodeView {
         for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { appliedBy: docId, appliedAt: at });
       } else if (e.kind === 'validate') {
         for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { validatedBy: docId, validatedAt: at, printQualityClass: e.classes[i / 2] });
-      } else {
-        for (const u of e.units) this.units.set(u.serial, { serial: u.serial, orgId, docId, createdAt: at, capacity: u.capacity, codes: u.codes });
+      } else if (e.kind === 'aggregate') {
+        for (const u of e.units) {
+          // Blobs written before packages had keys and types name 18-digit SSCCs only.
+          const key = u.key ?? ssccOf(u.serial) ?? u.serial;
+          const packageType = u.packageType ?? (u.children.some((c) => 'unit' in c) ? 'BOX_LV_2' : 'BOX_LV_1');
+          this.units.set(key, { serial: u.serial, key, packageType, orgId, docId, createdAt: at, capacity: u.capacity, codes: u.codes, children: u.children });
+        }
         for (const u of e.units) {
           for (const c of u.children) {
             if ('unit' in c) {
@@ -142,19 +181,34 @@ export class CodeBook implements CodeView {
             } else Object.assign(this.mark(c.ref[0], c.ref[1]), { parent: u.serial, aggregatedBy: docId, aggregatedAt: at });
           }
         }
+      } else {
+        for (const key of e.units) {
+          const u = this.units.get(key);
+          if (!u) continue;
+          // Only what is still inside: a code moved to another package since (shouldBeUnbundled) stays there.
+          for (const c of u.children) {
+            if ('unit' in c) {
+              const child = this.units.get(c.unit);
+              if (child?.parent === u.serial) delete child.parent;
+            } else {
+              const m = this.marks.get(c.ref[0])?.get(c.ref[1]);
+              if (m?.parent === u.serial) {
+                delete m.parent;
+                Object.assign(m, { disaggregatedBy: docId, disaggregatedAt: at });
+              }
+            }
+          }
+          Object.assign(u, { disaggregatedBy: docId, disaggregatedAt: at });
+        }
       }
     }
   }
 
-  /** Everything known about one code, for the control plane. */
-  describe(code: string): undefined | Record<string, unknown> {
-    const r = this.resolve(code);
-    if ('missing' in r) return undefined;
-    const s = this.state();
+  /** What happened to a code, oldest first (the control plane's code view, and code information's codeHistory). */
+  history(r: ResolvedCode): CodeEvent[] {
     const t = this.timings();
     const { order, sub, ref, mark } = r;
-    const serial = this.serialOf(sub, ref.index);
-    const history: { at: string; status?: string; event: string; by?: string }[] = [];
+    const history: CodeEvent[] = [];
     const iso = (ms: number) => new Date(ms).toISOString();
     history.push({ at: iso(order.createdAt + t.orderReadyMs), status: 'EMITTED', event: 'generated in sub-order', by: order.orderId });
     const pack = sub.packs.find((p) => ref.index >= p.from && ref.index < p.from + p.quantity);
@@ -162,8 +216,29 @@ export class CodeBook implements CodeView {
     else if (sub.closedAt !== undefined) history.push({ at: iso(sub.closedAt), status: 'CANCELLED', event: 'sub-order closed before unloading' });
     if (mark?.validatedBy) history.push({ at: iso(mark.validatedAt!), event: `print quality ${mark.printQualityClass} validated`, by: mark.validatedBy });
     if (mark?.appliedBy) history.push({ at: iso(mark.appliedAt!), status: 'APPLIED', event: 'utilisation report', by: mark.appliedBy });
-    if (mark?.aggregatedBy) history.push({ at: iso(mark.aggregatedAt!), event: `aggregated into ${mark.parent}`, by: mark.aggregatedBy });
-    history.sort((a, b) => a.at.localeCompare(b.at));
+    if (mark?.aggregatedBy) history.push({ at: iso(mark.aggregatedAt!), event: mark.parent ? `aggregated into ${mark.parent}` : 'aggregated', by: mark.aggregatedBy });
+    if (mark?.disaggregatedBy) history.push({ at: iso(mark.disaggregatedAt!), event: 'its package was disaggregated', by: mark.disaggregatedBy });
+    return history.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** A code or a package as a client names it (with or without GS and verification code; an SSCC of 18 or 20 digits). */
+  lookup(code: string): Found | undefined {
+    if (SSCC_SHAPE.test(code)) {
+      const unit = this.units.get(ssccOf(code) ?? code);
+      return unit && { sent: code, unit };
+    }
+    const r = this.resolve(code);
+    if ('missing' in r || !r.cryptoOk) return undefined;
+    return { sent: code, code: r, unit: this.units.get(this.identity(r.ref.seq, r.ref.index)) };
+  }
+
+  /** Everything known about one code, for the control plane. */
+  describe(code: string): undefined | Record<string, unknown> {
+    const r = this.resolve(code);
+    if ('missing' in r) return undefined;
+    const s = this.state();
+    const { order, sub, ref, mark } = r;
+    const serial = this.serialOf(sub, ref.index);
     const owner = s.world.organizations.find((o) => o.id === order.orgId);
     return {
       code: formatCode(sub.gtin, serial, this.cryptoOf(sub, ref.index, serial)),
@@ -177,7 +252,7 @@ export class CodeBook implements CodeView {
       indexInSubOrder: ref.index,
       ...(mark?.printQualityClass ? { printQualityClass: mark.printQualityClass } : {}),
       ...(mark?.parent ? { parent: mark.parent } : {}),
-      history,
+      history: this.history(r),
     };
   }
 

@@ -10,7 +10,7 @@
  * decodeOperatorSerial(key, s);              // { seq: 7, index: 0 }
  * formatCode('04899215122371', s, cryptoTail(key, '04899215122371', s));
  */
-import { GS, SERIAL_ALPHABET } from '../../core/gs1.js';
+import { GS, isValidSscc, SERIAL_ALPHABET } from '../../core/gs1.js';
 import { hash32, permute64, unpermute64 } from '../../core/random.js';
 import { LIMITS } from './reference.js';
 
@@ -122,4 +122,26 @@ export function parseCode(code: string): ParsedCode | null {
 /** The world's code key: derived from the seed once, stored with the world, so codes survive restarts. */
 export function codeKeyFor(seed: number): number {
   return hash32(seed, 'mcoi-codes');
+}
+
+/**
+ * The 18-digit SSCC of a unitSerialNumber given as 18 digits (§4.4 example) or in its GS1 AI (00) form of 20
+ * (observed #25: "the form ASL wants"), with a valid check digit in both; undefined otherwise.
+ */
+export function ssccOf(s: string): string | undefined {
+  const digits = s.length === 20 && s.startsWith('00') ? s.slice(2) : s;
+  return isValidSscc(digits) ? digits : undefined;
+}
+
+/** Anything shaped like an SSCC (18 digits, or 20 starting with the AI 00), valid or not. */
+export const SSCC_SHAPE = /^(00)?\d{18}$/;
+
+/**
+ * The key a package is known by, whatever form names it: an SSCC without its AI, a GROUP or SET code without its
+ * verification code (01<GTIN>21<serial>). Undefined for what can name no package.
+ */
+export function unitKeyOf(s: string): string | undefined {
+  if (SSCC_SHAPE.test(s)) return ssccOf(s) ?? s;
+  const p = parseCode(s);
+  return p ? `01${p.gtin}21${p.serial}` : undefined;
 }

@@ -47,6 +47,7 @@ export const HANDBOOK = {
   ORDER_CODES_LIMIT: { status: 400, errorCode: 1112, code: 'order-codes-limit', text: (max: number, got: number) => `The number of codes in one order is limited to ${max} (got ${got})`, source: '§1.4' },
   SUB_ORDER_CODES_LIMIT: { status: 400, errorCode: 1113, code: 'sub-order-codes-limit', text: (max: number, gtin: string, got: number) => `The number of codes in one sub-order is limited to ${max} (GTIN ${gtin}: ${got})`, source: '§1.4' },
   REPORT_CODES_LIMIT: { status: 400, errorCode: 1114, code: 'report-codes-limit', text: (max: number, got: number) => `The number of codes in one report is limited to ${max} (got ${got})`, source: '§1.4' },
+  AGGREGATION_UNITS_LIMIT: { status: 400, errorCode: 1116, code: 'aggregation-units-limit', text: (max: number, got: number) => `The number of packages formed by one aggregation report is limited to ${max} (got ${got})`, source: 'observed #11 (200 units per aggregation report)' },
   EMPTY_REPORT: { status: 400, errorCode: 1115, code: 'empty-report', text: 'The report contains no codes', source: SIM },
 
   INVALID_GTIN: { status: 400, errorCode: 1120, code: 'invalid-gtin', text: (gtin: string) => `GTIN ${gtin} is not a valid 14-digit GTIN (check digit)`, source: SIM },
@@ -115,7 +116,9 @@ export const DOC_ERRORS = {
   UNIT_NOT_FOUND: { propertyName: 'CODE', errorCode: 'unit-not-found', text: () => 'nested package was never formed', source: SIM },
   CAPACITY_EXCEEDED: { propertyName: 'AGGREGATION_UNIT', errorCode: 'capacity-exceeded', text: (cap: number, n: number) => `${n} nested packages exceed the planned capacity ${cap}`, source: '§4.4 note on aggregationItemsCount' },
   ITEMS_COUNT_MISMATCH: { propertyName: 'AGGREGATION_UNIT', errorCode: 'items-count-mismatch', text: (n: number, codes: number) => `aggregationItemsCount ${n} differs from the ${codes} codes given`, source: '§4.4' },
-  INVALID_UNIT_SERIAL_NUMBER: { propertyName: 'AGGREGATION_UNIT', errorCode: 'invalid-unit-serial-number', text: () => 'unitSerialNumber must be an 18-digit SSCC with a valid check digit', source: SIM },
+  INVALID_UNIT_SERIAL_NUMBER: { propertyName: 'AGGREGATION_UNIT', errorCode: 'invalid-unit-serial-number', text: () => 'unitSerialNumber must be an SSCC with a valid check digit (18 digits, or 20 with the AI 00) or the code of a GROUP or SET package', source: 'simulator-defined; the AI (00) form from observed #25' },
+  CAPACITY_OVER_LIMIT: { propertyName: 'AGGREGATION_UNIT', errorCode: 'capacity-over-limit', text: (type: string, max: number, cap: number) => `a ${type} package holds at most ${max} (planned capacity ${cap})`, source: 'observed #11 (GROUP 200, SET 200, BOX_LV_1 1500, BOX_LV_2 500)' },
+  UNIT_DISAGGREGATED: { propertyName: 'CODE', errorCode: 'unit-disaggregated', text: () => 'the package was disaggregated; an SSCC is not reused (GS1 General Specifications)', source: SIM },
   UNIT_ALREADY_EXISTS: { propertyName: 'AGGREGATION_UNIT', errorCode: 'unit-already-exists', text: () => 'a package with this unitSerialNumber was already formed', source: SIM },
   INVALID_PRODUCTION_DATE: { propertyName: 'PRODUCTION_DATE', errorCode: 'invalid-production-date', text: () => 'the production date cannot be greater than the current system date/time', source: '§4.1 note on productionDate' },
   INVALID_EXPIRATION_DATE: { propertyName: 'EXPIRATION_DATE', errorCode: 'invalid-expiration-date', text: () => 'the expiration date cannot be less than the current system date/time', source: '§4.1 note on expirationDate' },

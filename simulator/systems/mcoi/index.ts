@@ -13,7 +13,7 @@ import { McoiIndexes } from './indexes.js';
 import { codeKeyFor } from './generate.js';
 import { CONTROL_ERRORS, HANDBOOK, type McoiError } from './handbook.js';
 import { orderStatus, reportStatus, type McoiOutcome } from './machine.js';
-import { LIMITS, ORG_KINDS, PRODUCT_GROUPS, ROLE_FOR_OPERATION, ROLES, TIMINGS, type McoiTimings } from './reference.js';
+import { EXTENSION_OPERATIONS, LIMITS, ORG_KINDS, PRODUCT_GROUPS, ROLE_FOR_OPERATION, ROLES, TIMINGS, type McoiTimings } from './reference.js';
 import { createHandlers, type McoiRuntime } from './routes.js';
 import type { McoiState, User } from './state.js';
 import { buildWorld, type WorldFixture } from './world.js';
@@ -62,11 +62,17 @@ export const mcoi: SystemModule<McoiState, User> = {
       default: 403,
       description: 'The HTTP status of a missing role: 403 as §2.4 says, or 400 as the real stage answers.',
     },
+    extensions: {
+      env: 'SIM_MCOI_EXTENSIONS',
+      values: ['on', 'off'],
+      default: 'on',
+      description: 'The operations real clients call beyond v1.1.17 (README "beyond the document"): served, or off for the 404 of a strictly documented server.',
+    },
   },
   outcomes: {
     orderRejected: { operations: ['registerOrder'], schema: { type: 'string', minLength: 1, maxLength: 1000 }, description: 'Every sub-order REJECTED with this reason.' },
     reportError: {
-      operations: ['registerUtilisation', 'registerValidation', 'registerAggregation'],
+      operations: ['registerUtilisation', 'registerValidation', 'registerAggregation', 'registerDisaggregation'],
       description: 'The report ends ERROR with these errors (storage/errors).',
       schema: {
         type: 'array',
@@ -79,6 +85,27 @@ export const mcoi: SystemModule<McoiState, User> = {
           properties: { propertyName: { type: 'string' }, propertyValue: { type: 'string' }, errorCode: { type: 'string' }, errorTags: { type: 'object' } },
         },
       },
+    },
+    partiallyProcessed: {
+      operations: ['registerValidation', 'registerAggregation', 'registerDisaggregation'],
+      description:
+        'The document ends PARTIALLY_PROCESSED (observed #12): the codes at these positions (0-based, in the order the report names them) get these errors, the others take effect. Only for a report that passes every check; utilisation reports have no such status (§6.9).',
+      schema: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['at', 'errorCode'],
+          properties: { at: { type: 'integer', minimum: 0, maximum: 29_999 }, errorCode: { type: 'string', minLength: 1 }, propertyName: { type: 'string' }, errorTags: { type: 'object' } },
+        },
+      },
+    },
+    notInStorageForMs: {
+      operations: ['registerUtilisation', 'registerValidation', 'registerAggregation', 'registerDisaggregation'],
+      description: 'Document storage answers 404 for the new document for this many ms of virtual time (observed #8: clients poll through it).',
+      schema: { type: 'integer', minimum: 1, maximum: 86_400_000 },
     },
   },
   callers: { user: 'login', organization: "TIN of the caller's organization" },
@@ -187,6 +214,7 @@ export const mcoi: SystemModule<McoiState, User> = {
       who: (user) => ({ user: user?.login, organization: user ? ctx.state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
       // Authentication is rate-limited per login (observed: 100 requests a minute per user).
       rateKey: (req) => (req.principal ? undefined : `login:${typeof (req.body as { login?: unknown } | undefined)?.login === 'string' ? (req.body as { login: string }).login : req.ip}`),
+      offered: (op) => !EXTENSION_OPERATIONS.includes(op.operationId) || ctx.profile('extensions') === 'on',
       unmatched: (method, path, allowed) =>
         allowed.length ? { ...renderError(HANDBOOK.METHOD_NOT_ALLOWED, [method, allowed.join(', ')]), headers: { Allow: allowed.join(', ') } } : renderError(HANDBOOK.PATH_NOT_FOUND, [method, path]),
       authenticate(req) {

@@ -7,13 +7,15 @@
  * if (r.ok) state = r.value.state;
  */
 import { fail, ok, type ErrorLocation, type Result, SimError } from '../../core/errors.js';
-import { CSET82, isValidGtin14, isValidSscc } from '../../core/gs1.js';
+import { CSET82, isValidGtin14 } from '../../core/gs1.js';
+import { parseCode, SSCC_SHAPE, ssccOf, unitKeyOf } from './generate.js';
 import type { IdSource } from '../../core/ids.js';
 import { pmap } from '../../core/pmap.js';
 import { DOC_ERRORS, HANDBOOK, type DocError, type DocErrorKey, type McoiHandbookKey } from './handbook.js';
 import {
   ACCEPTABLE_PRINT_QUALITY,
   LIMITS,
+  PACKAGE_CAPACITY,
   RESTRICTED_KINDS,
   RESTRICTED_RELEASE_METHODS,
   type BufferStatus,
@@ -21,16 +23,30 @@ import {
   type DocumentStatus,
   type McoiTimings,
   type OrderStatus,
+  type PackageType,
   type ProductGroup,
   type ReleaseMethodType,
 } from './reference.js';
-import type { CodeRef, DocBlob, DocMeta, Effect, Mark, McoiState, Order, Organization, ReportDocType, SubOrder, Unit, User } from './state.js';
+import type { AggregateUnit, CodeRef, DocBlob, DocMeta, Effect, Mark, McoiState, Order, Organization, ReportDocType, SubOrder, Unit, User } from './state.js';
 
 export interface CodeView {
   resolve(code: string): ResolvedCode | { missing: DocErrorKey };
-  unit(serial: string): Unit | undefined;
+  /** A package by its key (generate.ts unitKeyOf). */
+  unit(key: string): Unit | undefined;
+  /** The serial of the package a package is nested in, if any. */
+  parentOf(unit: Unit): string | undefined;
+  /** A code or package as a client names it; undefined when it was never issued or formed. */
+  lookup(code: string): Found | undefined;
   /** True when a serial of this GTIN was already issued (SELF_MADE or OPERATOR). */
   serialTaken(gtin: string, serial: string): boolean;
+}
+
+/** A code or package found by code information or an owner check: as sent, and what it is. */
+export interface Found {
+  sent: string;
+  code?: ResolvedCode;
+  /** The package it names (an SSCC), or forms (a GROUP or SET code). */
+  unit?: Unit;
 }
 
 export interface ResolvedCode {
@@ -47,6 +63,10 @@ export interface ResolvedCode {
 export interface McoiOutcome {
   orderRejected?: string;
   reportError?: { propertyName?: string; propertyValue?: string; errorCode: string; errorTags?: Record<string, unknown> }[];
+  /** The codes at these positions of the report fail; the others take effect; the document is PARTIALLY_PROCESSED. */
+  partiallyProcessed?: { at: number; errorCode: string; propertyName?: string; errorTags?: Record<string, unknown> }[];
+  /** Document storage answers 404 for the new document for this long (observed #8). */
+  notInStorageForMs?: number;
 }
 
 /** The lookups a transition makes without scanning the world (indexes.ts). */
@@ -126,7 +146,7 @@ export function codeStatus(o: Order, s: SubOrder, index: number, mark: Mark | un
   return subOrderStatus(o, s, now, t) === 'CLOSED' ? 'CANCELLED' : 'EMITTED';
 }
 
-export function reportStatus(d: DocMeta, now: number, t: McoiTimings): 'IN_PROCESS' | 'SUCCESS' | 'ERROR' {
+export function reportStatus(d: DocMeta, now: number, t: McoiTimings): 'IN_PROCESS' | DocMeta['outcome'] {
   return now - d.createdAt < t.documentProcessingMs ? 'IN_PROCESS' : d.outcome;
 }
 
@@ -389,13 +409,13 @@ interface ReportOwner {
 }
 
 /** ownerTin is filled only in a service provider's report (§4.3, §4.4): the owner must have outsourced to it. */
-export function reportOwner(s: McoiState, user: User, ownerTin: string | undefined, env: Env): Result<ReportOwner, SimError> {
+export function reportOwner(s: McoiState, user: User, ownerTin: string | undefined, env: Env, at = '$.documentBody.ownerTin'): Result<ReportOwner, SimError> {
   const me = orgOf(s, user.orgId) as Organization;
   if (ownerTin === undefined || ownerTin === me.tin) return ok({ owner: me });
   const owner = orgByTin(s, ownerTin);
-  if (!owner) return errAt('OWNER_NOT_FOUND', { body: '$.documentBody.ownerTin' }, ownerTin);
+  if (!owner) return errAt('OWNER_NOT_FOUND', { body: at }, ownerTin);
   const serves = me.kinds.includes('SERVICE_PROVIDER') && env.orders.outsourcedTo(s, me.tin, owner.id).length > 0;
-  if (!serves) return errAt('OWNER_NOT_SERVED', { body: '$.documentBody.ownerTin' });
+  if (!serves) return errAt('OWNER_NOT_SERVED', { body: at });
   return ok({ owner, agent: me });
 }
 
@@ -461,8 +481,10 @@ function recordReport(
   body: unknown,
   errors: ErrorList,
   effects: Effect[],
+  partial = false,
 ): ReportOutcome {
   for (const e of env.forced?.reportError ?? []) errors.addGiven(e);
+  const outcome = !errors.items.length ? 'SUCCESS' : partial ? 'PARTIALLY_PROCESSED' : 'ERROR';
   const doc: DocMeta = {
     documentId: env.ids.uuid('document'),
     type,
@@ -470,18 +492,36 @@ function recordReport(
     orgId: owners.owner.id,
     login: user.login,
     createdAt: env.now,
-    outcome: errors.items.length ? 'ERROR' : 'SUCCESS',
+    outcome,
     errorCount: errors.items.length,
   };
+  if (env.forced?.notInStorageForMs) doc.hiddenUntil = env.now + env.forced.notInStorageForMs;
   if (owners.agent) doc.agentOrgId = owners.agent.id;
   if (extra.productGroup !== undefined) doc.productGroup = extra.productGroup;
   if (extra.productionOrderId !== undefined) doc.productionOrderId = extra.productionOrderId;
   if (errors.items.length) doc.rejectReason = errors.reasons;
-  const blob: DocBlob = { body, errors: errors.items, effects: errors.items.length ? [] : effects };
+  const blob: DocBlob = { body, errors: errors.items, effects: outcome === 'ERROR' ? [] : effects };
   return { state: { ...s, documents: pmap.set(s.documents, doc.documentId, doc), nextDocSeq: s.nextDocSeq + 1 }, doc, blob };
 }
 
 const flatRefs = (rs: ResolvedCode[]) => rs.flatMap((r) => [r.ref.seq, r.ref.index]);
+
+/**
+ * A scenario's partial processing (observed #12), once the report passed every check: the codes at the forced
+ * positions of `codes` fail with the given errors. Positions past the end are ignored; the failed positions, or
+ * undefined when none failed (the report is then processed as usual).
+ */
+function forcePartial(errors: ErrorList, codes: string[], env: Env): Set<number> | undefined {
+  const forced = env.forced?.partiallyProcessed;
+  if (!forced || errors.items.length) return undefined;
+  const failed = new Set<number>();
+  for (const f of forced) {
+    if (f.at >= codes.length || failed.has(f.at)) continue;
+    failed.add(f.at);
+    errors.addGiven({ propertyName: f.propertyName ?? 'CODE', propertyValue: codes[f.at], errorCode: f.errorCode, errorTags: f.errorTags });
+  }
+  return failed.size ? failed : undefined;
+}
 
 function productCountry(s: McoiState, gtin: string): string | undefined {
   return s.world.products.find((c) => c.gtin === gtin)?.manufacturerCountry;
@@ -560,7 +600,8 @@ export function registerValidation(s: McoiState, user: User, input: ValidationRe
   const seen = new Set<string>();
   const good: ResolvedCode[] = [];
   const classes: string[] = [];
-  for (const { code, printQualityClass } of input.codes) {
+  const positions: number[] = [];
+  for (const [at, { code, printQualityClass }] of input.codes.entries()) {
     const r = resolveFor(code, who.value, seen, errors, env);
     if (!r) continue;
     if (r.order.productGroup !== input.productGroup) errors.add('INVALID_PRODUCT_GROUP', code, { productGroup: r.order.productGroup }, r.order.productGroup);
@@ -570,12 +611,24 @@ export function registerValidation(s: McoiState, user: User, input: ValidationRe
     else {
       good.push(r);
       classes.push(printQualityClass);
+      positions.push(at);
     }
   }
+  const failed = forcePartial(errors, input.codes.map((c) => c.code), env);
+  const kept = (_: unknown, i: number) => !failed?.has(positions[i]);
   return ok(
-    recordReport(s, env, 'VALIDATION', who.value, user, { productGroup: input.productGroup, productionOrderId: input.productionOrderId }, input, errors, [
-      { kind: 'validate', refs: flatRefs(good), classes },
-    ]),
+    recordReport(
+      s,
+      env,
+      'VALIDATION',
+      who.value,
+      user,
+      { productGroup: input.productGroup, productionOrderId: input.productionOrderId },
+      input,
+      errors,
+      [{ kind: 'validate', refs: flatRefs(good.filter(kept)), classes: classes.filter(kept) }],
+      failed !== undefined,
+    ),
   );
 }
 
@@ -597,12 +650,33 @@ export interface AggregationReportInput {
   aggregationUnits: AggregationUnitInput[];
 }
 
-/** §4.4: one or more packages, possibly several levels at once; nested items are applied codes or earlier units. */
+/** The package a unitSerialNumber forms: an SSCC, or an applied GROUP or SET code of the owner (with its kind). */
+function packageOf(serial: string, owners: ReportOwner, errors: ErrorList, env: Env): { key: string; kind: 'SSCC' | 'GROUP' | 'SET' } | undefined {
+  const sscc = ssccOf(serial);
+  if (sscc) return { key: sscc, kind: 'SSCC' };
+  if (SSCC_SHAPE.test(serial) || !parseCode(serial)) {
+    errors.add('INVALID_UNIT_SERIAL_NUMBER', serial, {});
+    return undefined;
+  }
+  const r = resolveFor(serial, owners, new Set(), errors, env);
+  if (!r) return undefined;
+  if (r.sub.cisType === 'UNIT') errors.add('INVALID_PACKAGE_TYPE', serial, { cisType: r.sub.cisType }, r.sub.cisType);
+  else if (r.status !== 'APPLIED') errors.add('INVALID_CODE_STATUS', serial, { status: r.status }, r.status, 'APPLIED');
+  else return { key: unitKeyOf(serial)!, kind: r.sub.cisType };
+  return undefined;
+}
+
+/**
+ * §4.4: one or more packages, possibly several levels at once; nested items are applied codes or earlier packages.
+ * A package is an SSCC (BOX_LV_1 holding codes, BOX_LV_2 holding packages) or a GROUP or SET code holding UNIT
+ * codes; each type has its most (observed #11).
+ */
 export function registerAggregation(s: McoiState, user: User, input: AggregationReportInput, env: Env): Result<ReportOutcome, SimError> {
   const who = reportOwner(s, user, input.ownerTin, env);
   if (!who.ok) return who;
   const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
   if (!place.ok) return place;
+  if (input.aggregationUnits.length > LIMITS.unitsPerAggregation) return errAt('AGGREGATION_UNITS_LIMIT', { body: '$.documentBody.aggregationUnits' }, LIMITS.unitsPerAggregation, input.aggregationUnits.length);
   const count = checkCount(
     input.aggregationUnits.reduce((n, u) => n + u.codes.length, 0),
     '$.documentBody.aggregationUnits',
@@ -610,18 +684,23 @@ export function registerAggregation(s: McoiState, user: User, input: Aggregation
   if (!count.ok) return count;
   const errors = new ErrorList();
   const seen = new Set<string>();
-  const formedHere = new Set(input.aggregationUnits.map((u) => u.unitSerialNumber));
+  const formedHere = new Set(input.aggregationUnits.map((u) => ssccOf(u.unitSerialNumber)).filter((k) => k !== undefined));
   const nestedHere = new Set<string>();
-  const units: Extract<Effect, { kind: 'aggregate' }>['units'] = [];
+  const units: (AggregateUnit & { positions: number[] })[] = [];
   let productGroup: string | undefined;
+  let at = 0;
   for (const u of input.aggregationUnits) {
     const unbundle = u.shouldBeUnbundled ?? input.shouldBeUnbundled ?? false;
-    let unitOk = true;
-    if (!isValidSscc(u.unitSerialNumber)) {
-      errors.add('INVALID_UNIT_SERIAL_NUMBER', u.unitSerialNumber, {});
-      unitOk = false;
-    } else if (env.codes.unit(u.unitSerialNumber)) {
+    const pkg = packageOf(u.unitSerialNumber, who.value, errors, env);
+    let unitOk = pkg !== undefined;
+    if (pkg && env.codes.unit(pkg.key)) {
       errors.add('UNIT_ALREADY_EXISTS', u.unitSerialNumber, {});
+      unitOk = false;
+    }
+    const type: Exclude<PackageType, 'UNIT'> = !pkg || pkg.kind === 'SSCC' ? (u.codes.some((c) => SSCC_SHAPE.test(c)) ? 'BOX_LV_2' : 'BOX_LV_1') : pkg.kind;
+    const most = PACKAGE_CAPACITY[type];
+    if (pkg && u.aggregationUnitCapacity > most) {
+      errors.add('CAPACITY_OVER_LIMIT', u.unitSerialNumber, { packageType: type, maxCapacity: most }, type, most, u.aggregationUnitCapacity);
       unitOk = false;
     }
     if (u.aggregationItemsCount > u.aggregationUnitCapacity) {
@@ -632,15 +711,23 @@ export function registerAggregation(s: McoiState, user: User, input: Aggregation
       errors.add('ITEMS_COUNT_MISMATCH', u.unitSerialNumber, { aggregationItemsCount: u.aggregationItemsCount, codes: u.codes.length }, u.aggregationItemsCount, u.codes.length);
       unitOk = false;
     }
-    const children: ({ ref: number[] } | { unit: string })[] = [];
+    const children: AggregateUnit['children'] = [];
+    const positions: number[] = [];
+    const holdsUnits = pkg !== undefined && pkg.kind !== 'SSCC';
     for (const code of u.codes) {
-      if (/^\d{18}$/.test(code)) {
-        const nested = env.codes.unit(code);
-        if (!nested && !formedHere.has(code)) errors.add('UNIT_NOT_FOUND', code, {});
-        else if (nestedHere.has(code) || (nested?.parent && !unbundle)) errors.add('CODE_ALREADY_AGGREGATED', code, { parent: nested?.parent ?? '' }, nested?.parent ?? 'another package');
+      const here = at++;
+      if (SSCC_SHAPE.test(code)) {
+        const key = ssccOf(code) ?? code;
+        const nested = env.codes.unit(key);
+        if (holdsUnits) errors.add('INVALID_PACKAGE_TYPE', code, { packageType: type }, 'an SSCC package');
+        else if (!nested && !formedHere.has(key)) errors.add('UNIT_NOT_FOUND', code, {});
+        else if (nested?.disaggregatedBy) errors.add('UNIT_DISAGGREGATED', code, {});
+        else if (nested && nested.orgId !== who.value.owner.id) errors.add('INVALID_CODE_OWNER', code, {});
+        else if (nestedHere.has(key) || (nested?.parent && !unbundle)) errors.add('CODE_ALREADY_AGGREGATED', code, { parent: nested?.parent ?? '' }, nested?.parent ?? 'another package');
         else {
-          nestedHere.add(code);
-          children.push({ unit: code });
+          nestedHere.add(key);
+          children.push({ unit: key });
+          positions.push(here);
         }
         continue;
       }
@@ -648,12 +735,103 @@ export function registerAggregation(s: McoiState, user: User, input: Aggregation
       if (!r) continue;
       productGroup ??= r.order.productGroup;
       if (r.status !== 'APPLIED') errors.add('INVALID_CODE_STATUS', code, { status: r.status }, r.status, 'APPLIED');
+      else if (holdsUnits && r.sub.cisType !== 'UNIT') errors.add('INVALID_PACKAGE_TYPE', code, { cisType: r.sub.cisType }, r.sub.cisType);
       else if (r.mark?.parent && !unbundle) errors.add('CODE_ALREADY_AGGREGATED', code, { parent: r.mark.parent }, r.mark.parent);
-      else children.push({ ref: [r.ref.seq, r.ref.index] });
+      else {
+        children.push({ ref: [r.ref.seq, r.ref.index] });
+        positions.push(here);
+      }
     }
-    if (unitOk) units.push({ serial: u.unitSerialNumber, capacity: u.aggregationUnitCapacity, codes: u.codes, children });
+    if (unitOk && pkg) units.push({ serial: u.unitSerialNumber, key: pkg.key, packageType: type, capacity: u.aggregationUnitCapacity, codes: u.codes, children, positions });
   }
-  return ok(recordReport(s, env, 'AGGREGATION', who.value, user, { productGroup, productionOrderId: input.productionOrderId }, input, errors, [{ kind: 'aggregate', units }]));
+  const failed = forcePartial(errors, input.aggregationUnits.flatMap((u) => u.codes), env);
+  const formed: AggregateUnit[] = units.map(({ positions, ...u }) => ({ ...u, children: u.children.filter((_, i) => !failed?.has(positions[i])) }));
+  return ok(recordReport(s, env, 'AGGREGATION', who.value, user, { productGroup, productionOrderId: input.productionOrderId }, input, errors, [{ kind: 'aggregate', units: formed }], failed !== undefined));
+}
+
+export interface DisaggregationInput {
+  businessDatetime: string;
+  codes: string[];
+  tin?: string;
+  businessPlaceId?: number;
+  childCodes?: string[];
+}
+
+/**
+ * POST doc/transport-code-disaggregation (observed #27, not in v1.1.17): each named package (an SSCC, or a GROUP or
+ * SET code) is dissolved and its contents lose their parent. A package nested in another is refused (the outer one
+ * goes first); a dissolved SSCC is never formed again.
+ */
+export function registerDisaggregation(s: McoiState, user: User, input: DisaggregationInput, env: Env): Result<ReportOutcome, SimError> {
+  const who = reportOwner(s, user, input.tin, env, '$.documentBody.tin');
+  if (!who.ok) return who;
+  if (input.businessPlaceId !== undefined) {
+    const place = checkPlace(s, who.value.owner, input.businessPlaceId, '$.documentBody.businessPlaceId');
+    if (!place.ok) return place;
+  }
+  const count = checkCount(input.codes.length, '$.documentBody.codes');
+  if (!count.ok) return count;
+  const errors = new ErrorList();
+  const seen = new Set<string>();
+  const keys: string[] = [];
+  const positions: number[] = [];
+  for (const [at, code] of input.codes.entries()) {
+    const key = unitKeyOf(code);
+    const unit = key === undefined ? undefined : env.codes.unit(key);
+    if (!unit) errors.add('UNIT_NOT_FOUND', code, {});
+    else if (seen.has(unit.key)) errors.add('DUPLICATE_CODE', code, {});
+    else if (unit.orgId !== who.value.owner.id) errors.add('INVALID_CODE_OWNER', code, {});
+    else if (unit.disaggregatedBy) errors.add('UNIT_DISAGGREGATED', code, {});
+    else {
+      const parent = env.codes.parentOf(unit);
+      if (parent) errors.add('CODE_ALREADY_AGGREGATED', code, { parent }, parent);
+      else {
+        keys.push(unit.key);
+        positions.push(at);
+      }
+    }
+    if (unit) seen.add(unit.key);
+  }
+  const failed = forcePartial(errors, input.codes, env);
+  const units = keys.filter((_, i) => !failed?.has(positions[i]));
+  return ok(recordReport(s, env, 'DISAGGREGATION', who.value, user, {}, input, errors, [{ kind: 'disaggregate', units }], failed !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code information and owner checks (observed #28–#30, not in v1.1.17)
+
+export interface CodeLookup {
+  found: Found[];
+  /** Codes of another owner (observed #29). */
+  forbiddenCodes: string[];
+  /** Codes never issued, packages never formed. */
+  missingCodes: string[];
+}
+
+/** Sorts the codes a client asks about into its own, another owner's, and unknown, in the order asked. */
+export function lookupCodes(s: McoiState, user: User, codes: string[], view: CodeView): CodeLookup {
+  const out: CodeLookup = { found: [], forbiddenCodes: [], missingCodes: [] };
+  for (const code of codes) {
+    const f = view.lookup(code);
+    if (!f) out.missingCodes.push(code);
+    else if (f.code ? !canSeeOrder(s, user, f.code.order) : f.unit!.orgId !== user.orgId) out.forbiddenCodes.push(code);
+    else out.found.push(f);
+  }
+  return out;
+}
+
+/** An owner check names the caller's own organization (or none): another's TIN is refused (errorCode 201). */
+export function checkOwnerTin(s: McoiState, user: User, ownerTin: string | undefined): Result<true, SimError> {
+  if (ownerTin !== undefined && ownerTin !== orgOf(s, user.orgId)?.tin) return errAt('NO_PERMISSION', { body: '$.ownerTin' });
+  return ok(true);
+}
+
+/** The codes a report names, in its order (GET storage/docs/{id}/codes, observed #26). */
+export function reportCodes(type: ReportDocType, body: unknown): string[] {
+  if (type === 'UTILISATION') return (body as UtilisationInput).sntins;
+  if (type === 'VALIDATION') return (body as ValidationReportInput).codes.map((c) => c.code);
+  if (type === 'AGGREGATION') return (body as AggregationReportInput).aggregationUnits.flatMap((u) => u.codes);
+  return (body as DisaggregationInput).codes;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,15 @@ export type ReleaseType = (typeof RELEASE_TYPES)[number];
 export const CIS_TYPES = ['UNIT', 'GROUP', 'SET'] as const;
 export type CisType = (typeof CIS_TYPES)[number];
 
+/**
+ * Package types seen in real responses (observed #13) and the most each may hold (observed #11, the capacities real
+ * clients state). An SSCC package holding codes is BOX_LV_1, one holding packages BOX_LV_2; a GROUP or SET code may
+ * nest consumer units (UNIT codes).
+ */
+export const PACKAGE_TYPES = ['UNIT', 'GROUP', 'SET', 'BOX_LV_1', 'BOX_LV_2'] as const;
+export type PackageType = (typeof PACKAGE_TYPES)[number];
+export const PACKAGE_CAPACITY: Record<Exclude<PackageType, 'UNIT'>, number> = { GROUP: 200, SET: 200, BOX_LV_1: 1500, BOX_LV_2: 500 };
+
 /** §6.5 */
 export const SERIAL_NUMBER_TYPES = ['SELF_MADE', 'OPERATOR'] as const;
 
@@ -76,8 +85,11 @@ export const REPORT_STATUSES = ['IN_PROCESS', 'SUCCESS', 'ERROR'] as const;
 export const DOCUMENT_STATUSES = ['CREATED', 'VALIDATING', 'IN_PROCESS', 'PARTIALLY_PROCESSED', 'SUCCESS', 'ERROR'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
-/** §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL). */
-export const DOCUMENT_TYPES = ['WITHDRAWAL', 'AGGREGATION', 'UTILISATION', 'IMPORT', 'VALIDATION', 'TYPOGRAPHIC', 'ORDER', 'INVOICE'] as const;
+/**
+ * §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL), and DISAGGREGATION for
+ * the observed transport-code-disaggregation (not in v1.1.17; the real type name is not known).
+ */
+export const DOCUMENT_TYPES = ['WITHDRAWAL', 'AGGREGATION', 'UTILISATION', 'IMPORT', 'VALIDATION', 'TYPOGRAPHIC', 'ORDER', 'INVOICE', 'DISAGGREGATION'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** §6.15: letter → numeric class. D and F do not give reliable scanning. */
@@ -112,6 +124,11 @@ export const LIMITS = {
   codesPerSubOrder: 100_000,
   subOrdersPerOrder: 10,
   codesPerReport: 30_000,
+  /** Packages formed by one aggregation report (observed #11: "200 units per aggregation report"). */
+  unitsPerAggregation: 200,
+  /** Codes in one code-information request and in one owner check (observed #30). */
+  codesPerInfoRequest: 1000,
+  codesPerOwnerCheck: 100,
   requestsPerMinute: 100,
   /** §3.2, §3.3, §5.1: "default 100". */
   defaultPageSize: 100,
@@ -157,7 +174,19 @@ export const ROLE_FOR_OPERATION: Record<string, Role | 'BY_DOCUMENT_TYPE' | null
   getDocument: 'BY_DOCUMENT_TYPE',
   getDocumentJson: 'BY_DOCUMENT_TYPE',
   getDocumentErrors: 'BY_DOCUMENT_TYPE',
+  getDocumentCodes: 'BY_DOCUMENT_TYPE',
+  registerDisaggregation: 'DOC_CREATOR_AGGREGATION',
+  // Code information reads what the caller's organization owns; any user of it may ask.
+  getCodesInfo: null,
+  ownerCheck: null,
+  ownerCheckUnversioned: null,
 };
+
+/**
+ * Operations real clients call that v1.1.17 does not list (observed #26–#30), served unless SIM_MCOI_EXTENSIONS=off.
+ * The contract tags them `observed-extension` with `x-sim-source: observed`; a test keeps both lists equal.
+ */
+export const EXTENSION_OPERATIONS: readonly string[] = ['getDocumentCodes', 'registerDisaggregation', 'getCodesInfo', 'ownerCheck', 'ownerCheckUnversioned'];
 
 /** Which role lets a user see documents of a type (§2.4 "Document creator, specifying the corresponding type"). */
 export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {
@@ -165,6 +194,7 @@ export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {
   UTILISATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
   VALIDATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
   AGGREGATION: 'DOC_CREATOR_AGGREGATION',
+  DISAGGREGATION: 'DOC_CREATOR_AGGREGATION',
 };
 
 /** Kinds of participant (UOT) an organization can be; §3.1 restricts Wholesale and Retail. */

@@ -9,7 +9,7 @@ import { HANDBOOK } from './handbook.js';
 import * as M from './machine.js';
 import { LIMITS, ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js';
 import * as S from './serialize.js';
-import { blobKey, type DocBlob, type McoiState, type Order, type User } from './state.js';
+import { blobKey, type DocBlob, type McoiState, type Order, type ReportDocType, type User } from './state.js';
 import type { CodeBook } from './codes.js';
 import type { McoiIndexes } from './indexes.js';
 import { pmap } from '../../core/pmap.js';
@@ -85,7 +85,8 @@ function documentRows(rt: McoiRuntime, user: User): S.DocRow[] {
   const now = rt.now();
   const t = rt.timings();
   const rows: S.DocRow[] = [];
-  for (const d of rt.index.visibleDocuments(s, user.orgId)) if (M.canSeeDocument(user, d)) rows.push(S.reportRow(d, now, t));
+  // A document a scenario keeps out of storage for a while is not found there yet (observed #8).
+  for (const d of rt.index.visibleDocuments(s, user.orgId)) if (M.canSeeDocument(user, d) && !(d.hiddenUntil! > now)) rows.push(S.reportRow(d, now, t));
   for (const o of visibleOrders(rt, s, user)) {
     const contractorId = o.contractor ? M.orgByTin(s, o.contractor.tin)?.id : undefined;
     rows.push(S.orderRow(o, now, t, contractorId));
@@ -259,7 +260,7 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
     getDocumentErrors: (req) => {
       const row = findDocumentRow(rt, req);
       const q = req.query as { propertyName?: string; limit?: number; lastIndex?: number };
-      const processed = row.status === 'SUCCESS' || row.status === 'ERROR';
+      const processed = row.status !== 'IN_PROCESS';
       const all = row.type === 'ORDER' ? M.orderErrors(pmap.get(rt.state().orders, row.documentId)!, rt.now(), rt.timings()) : processed ? rt.blobs.require<DocBlob>(blobKey.doc(row.documentId)).errors : [];
       const list = all
         .filter((e) => q.propertyName === undefined || e.propertyName === q.propertyName)
@@ -267,7 +268,82 @@ export function createHandlers(rt: McoiRuntime): Record<string, Handler<User>> {
         .slice(0, q.limit ?? LIMITS.defaultErrorPageSize);
       return { body: S.documentErrors(list) };
     },
+
+    // Beyond the document: what real clients call (observed #26–#30; README "beyond the document").
+    getDocumentCodes: (req) => {
+      const row = findDocumentRow(rt, req);
+      const q = req.query as { limit?: number; lastIndex?: number };
+      return { body: S.documentCodes(documentCodes(rt, row, (q.lastIndex ?? -1) + 1, q.limit ?? LIMITS.defaultErrorPageSize)) };
+    },
+
+    registerDisaggregation: async (req) => {
+      const body = decodeReport(rt, req, 'DisaggregationReport') as M.DisaggregationInput;
+      const r = await registerReport(rt, (s, tx) => M.registerDisaggregation(s, userOf(req), body, rt.env(tx, req.forced)));
+      return { body: { documentId: r.doc.documentId } };
+    },
+
+    getCodesInfo: (req) => {
+      const { codes, addCodeHistory } = req.body as { codes: string[]; addCodeHistory?: boolean };
+      const found = M.lookupCodes(rt.state(), userOf(req), codes, rt.book);
+      const ctx = viewContext(rt);
+      return { body: { results: found.found.map((f) => S.codeInfo(f, ctx, addCodeHistory === true)), forbiddenCodes: found.forbiddenCodes, missingCodes: found.missingCodes } };
+    },
+
+    ownerCheck: (req) => ownerCheck(rt, req),
+    ownerCheckUnversioned: (req) => ownerCheck(rt, req),
   };
+}
+
+function ownerCheck(rt: McoiRuntime, req: Req) {
+  const { codes, ownerTin } = req.body as { codes: string[]; ownerTin?: string };
+  unwrap(M.checkOwnerTin(rt.state(), userOf(req), ownerTin));
+  const found = M.lookupCodes(rt.state(), userOf(req), codes, rt.book);
+  const ctx = viewContext(rt);
+  return { body: { results: found.found.map((f) => S.ownerCheckItem(f, ctx)), forbiddenCodes: found.forbiddenCodes, missingCodes: found.missingCodes } };
+}
+
+function viewContext(rt: McoiRuntime): S.CodeViewContext {
+  const bodies = new Map<string, M.UtilisationInput | undefined>();
+  return {
+    state: rt.state(),
+    book: rt.book,
+    t: rt.timings(),
+    utilisation: (id) => {
+      if (!bodies.has(id)) bodies.set(id, rt.blobs.require<DocBlob>(blobKey.doc(id)).body as M.UtilisationInput);
+      return bodies.get(id);
+    },
+  };
+}
+
+/**
+ * The codes of a stored document from position `from`, at most `limit`: a report's as it names them, each SUCCESS or
+ * ERROR with its own errors (in an ERROR report every code is ERROR: it is processed only in its entirety, §4.1); an
+ * order's as generated, sub-order after sub-order. None while the document is in process.
+ */
+function documentCodes(rt: McoiRuntime, row: S.DocRow, from: number, limit: number): S.DocCode[] {
+  if (row.status === 'IN_PROCESS') return [];
+  const out: S.DocCode[] = [];
+  if (row.type === 'ORDER') {
+    const order = pmap.get(rt.state().orders, row.documentId)!;
+    let base = 0;
+    for (const sub of order.subOrders) {
+      const n = M.availableCodes(order, sub, rt.now(), rt.timings());
+      const lo = Math.max(from - base, 0);
+      const hi = Math.min(n, from + limit - base);
+      if (hi > lo) rt.book.codes(sub, lo, hi).forEach((code, i) => out.push({ index: base + lo + i, code, status: 'SUCCESS', errorCodes: [] }));
+      base += n;
+    }
+    return out;
+  }
+  const blob = rt.blobs.require<DocBlob>(blobKey.doc(row.documentId));
+  const failed = new Map<string, string[]>();
+  for (const e of blob.errors) if (e.propertyValue !== undefined) failed.set(e.propertyValue, [...(failed.get(e.propertyValue) ?? []), e.errorCode]);
+  const codes = M.reportCodes(row.type as ReportDocType, blob.body);
+  for (let i = from; i < Math.min(codes.length, from + limit); i++) {
+    const own = failed.get(codes[i]) ?? [];
+    out.push({ index: i, code: codes[i], status: row.status === 'ERROR' || own.length ? 'ERROR' : 'SUCCESS', errorCodes: own });
+  }
+  return out;
 }
 
 
@@ -288,7 +364,7 @@ function registerReport(rt: McoiRuntime, cmd: (s: McoiState, tx: Tx) => ReturnTy
       return v;
     },
     (v) => {
-      if (v.doc.outcome === 'SUCCESS') rt.book.apply(v.doc.documentId, v.doc.orgId, v.doc.createdAt, v.blob.effects);
+      if (v.doc.outcome !== 'ERROR') rt.book.apply(v.doc.documentId, v.doc.orgId, v.doc.createdAt, v.blob.effects);
       rt.index.addDocument(v.doc);
     },
   );

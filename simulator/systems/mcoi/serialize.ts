@@ -11,7 +11,9 @@ import {
   subOrderStatus,
   unloaded,
 } from './machine.js';
-import type { DocMeta, Order, SubOrder } from './state.js';
+import type { CodeBook } from './codes.js';
+import type { Found, UtilisationInput } from './machine.js';
+import type { DocMeta, McoiState, Order, SubOrder, Unit } from './state.js';
 import type { DocError } from './handbook.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -140,4 +142,96 @@ export function documentErrors(errors: DocError[]) {
       return out;
     }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Observed extensions (not in v1.1.17): their shapes are those real clients read (observed #26–#31).
+
+/** What the code-information views read besides the code itself. */
+export interface CodeViewContext {
+  state: McoiState;
+  book: CodeBook;
+  t: McoiTimings;
+  /** The utilisation report that applied a code (its production data), by document id. */
+  utilisation(docId: string): UtilisationInput | undefined;
+}
+
+/** Names are localised objects {en, ru, uz} (observed #31); the world keeps one name, given in all three. */
+const localised = (name: string) => ({ en: name, ru: name, uz: name });
+
+function orgInfo(s: McoiState, orgId: number): { tin: string; name: string } {
+  const o = s.world.organizations.find((x) => x.id === orgId);
+  return { tin: o?.tin ?? '', name: o?.name ?? '' };
+}
+
+/** A package's status: APPLIED while it holds its contents, DISAGGREGATED once dissolved (observed #13, a client's labels). */
+const unitStatus = (u: Unit) => (u.disaggregatedBy ? 'DISAGGREGATED' : 'APPLIED');
+
+/** One result of POST /public/api/cod/public/codes: codeData, productData, packageData, markingData, turnoverData (observed #28, #31). */
+export function codeInfo(f: Found, ctx: CodeViewContext, withHistory: boolean) {
+  const { state: s, book } = ctx;
+  if (!f.code) {
+    const u = f.unit!;
+    const owner = orgInfo(s, u.orgId);
+    const parent = book.parentOf(u);
+    return {
+      codeData: { code: f.sent, status: unitStatus(u) },
+      packageData: { packageType: u.packageType, ...(parent ? { parentCode: parent } : {}), children: book.contents(u) },
+      markingData: { issuerInfo: { issuerTin: owner.tin, issuerName: localised(owner.name) }, emissionDate: iso(u.createdAt) },
+      turnoverData: { ownerInfo: { ownerTin: owner.tin, ownerName: localised(owner.name) } },
+    };
+  }
+  const { order, sub, ref, mark, status } = f.code;
+  const card = s.world.products.find((p) => p.gtin === sub.gtin);
+  const issuer = orgInfo(s, order.orgId);
+  const applied = mark?.appliedBy ? ctx.utilisation(mark.appliedBy) : undefined;
+  const productData: Record<string, unknown> = { gtin: sub.gtin, name: localised(card?.name ?? ''), productGroup: order.productGroup };
+  if (card) productData.manufacturerCountry = card.manufacturerCountry;
+  if (applied?.productionDate !== undefined) productData.productionDate = applied.productionDate;
+  if (applied?.expirationDate !== undefined) productData.expirationDate = applied.expirationDate;
+  if (applied?.seriesNumber !== undefined) productData.productSeries = applied.seriesNumber;
+  const packageData: Record<string, unknown> = { packageType: f.unit ? f.unit.packageType : sub.cisType };
+  if (mark?.parent) packageData.parentCode = mark.parent;
+  if (f.unit) packageData.children = book.contents(f.unit);
+  const out: Record<string, unknown> = {
+    codeData: { code: f.sent, status, gtin: sub.gtin, serialNumber: book.serialOf(sub, ref.index) },
+    productData,
+    packageData,
+    markingData: { issuerInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) }, emissionDate: iso(order.createdAt + ctx.t.orderReadyMs) },
+    turnoverData: { ownerInfo: { ownerTin: issuer.tin, ownerName: localised(issuer.name) } },
+  };
+  if (withHistory) {
+    out.codeHistory = book.history(f.code).map((e) => ({ eventDate: e.at, ...(e.status ? { eventChangedCodeStatus: e.status } : {}), ...(e.by ? { eventSourceId: e.by } : {}), description: e.event }));
+  }
+  return out;
+}
+
+/** One result of POST nested-codes/owner-check: the code, its package type, status, issuer, parent and children (observed #30). */
+export function ownerCheckItem(f: Found, ctx: CodeViewContext) {
+  const { state: s, book } = ctx;
+  const u = f.unit;
+  const issuer = orgInfo(s, f.code ? f.code.order.orgId : u!.orgId);
+  const parent = f.code ? f.code.mark?.parent : book.parentOf(u!);
+  const out: Record<string, unknown> = {
+    code: f.sent,
+    packageType: u ? u.packageType : f.code!.sub.cisType,
+    status: f.code ? f.code.status : unitStatus(u!),
+    issuerShortInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) },
+  };
+  if (f.code) out.productGroup = f.code.order.productGroup;
+  if (parent) out.parentCode = parent;
+  out.children = u ? book.contents(u) : [];
+  return out;
+}
+
+/** One line of GET storage/docs/{id}/codes: the code as the document names it and how it was processed. */
+export interface DocCode {
+  index: number;
+  code: string;
+  status: 'SUCCESS' | 'ERROR';
+  errorCodes: string[];
+}
+
+export function documentCodes(codes: DocCode[]) {
+  return { codes: codes.map((c) => ({ index: c.index, code: c.code, status: c.status, ...(c.errorCodes.length ? { errorCodes: c.errorCodes } : {}) })) };
 }

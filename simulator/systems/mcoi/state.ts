@@ -3,7 +3,7 @@
  */
 import type { Sessions } from '../../core/auth.js';
 import type { PMap } from '../../core/pmap.js';
-import type { CisType, OrgKind, ProductGroup, ReleaseMethodType, Role } from './reference.js';
+import type { CisType, OrgKind, PackageType, ProductGroup, ReleaseMethodType, Role } from './reference.js';
 import type { DocError } from './handbook.js';
 
 export interface Organization {
@@ -81,7 +81,8 @@ export interface Order {
   subOrders: SubOrder[];
 }
 
-export type ReportDocType = 'UTILISATION' | 'VALIDATION' | 'AGGREGATION';
+/** DISAGGREGATION: POST doc/transport-code-disaggregation (an observed extension, not in v1.1.17). */
+export type ReportDocType = 'UTILISATION' | 'VALIDATION' | 'AGGREGATION' | 'DISAGGREGATION';
 
 export interface DocMeta {
   documentId: string;
@@ -96,9 +97,12 @@ export interface DocMeta {
   productGroup?: string;
   productionOrderId?: string;
   createdAt: number;
-  outcome: 'SUCCESS' | 'ERROR';
+  /** PARTIALLY_PROCESSED only when a scenario forces it (observed #12): the codes without errors took effect. */
+  outcome: 'SUCCESS' | 'ERROR' | 'PARTIALLY_PROCESSED';
   errorCount: number;
   rejectReason?: string[];
+  /** Until then document storage answers 404 for it, as the real storage does right after a post (observed #8). */
+  hiddenUntil?: number;
 }
 
 export interface McoiState {
@@ -121,7 +125,20 @@ export interface CodeRef {
 export type Effect =
   | { kind: 'apply'; refs: number[] }
   | { kind: 'validate'; refs: number[]; classes: string[] }
-  | { kind: 'aggregate'; units: { serial: string; capacity: number; codes: string[]; children: ({ ref: number[] } | { unit: string })[] }[] };
+  | { kind: 'aggregate'; units: AggregateUnit[] }
+  /** Packages (by key) whose contents leave them. */
+  | { kind: 'disaggregate'; units: string[] };
+
+/** A package formed by an aggregation report; `key`/`packageType` are absent in blobs written before they existed. */
+export interface AggregateUnit {
+  serial: string;
+  key?: string;
+  packageType?: PackageType;
+  capacity: number;
+  codes: string[];
+  /** A marking code by its position, or a nested package by its key. */
+  children: ({ ref: number[] } | { unit: string })[];
+}
 
 export interface DocBlob {
   /** The source document as registered (§5.3). */
@@ -145,16 +162,26 @@ export interface Mark {
   parent?: string;
   aggregatedBy?: string;
   aggregatedAt?: number;
+  disaggregatedBy?: string;
+  disaggregatedAt?: number;
 }
 
+/** A package: an SSCC (BOX_LV_1, BOX_LV_2) or a GROUP or SET marking code that nests codes. */
 export interface Unit {
+  /** As the report gave it (18 or 20 digits, a code with or without its verification code). */
   serial: string;
+  key: string;
+  packageType: PackageType;
   orgId: number;
   docId: string;
   createdAt: number;
   capacity: number;
   codes: string[];
+  children: AggregateUnit['children'];
+  /** The serial of the package this one is nested in (SSCC packages; a GROUP's parent is on its code's mark). */
   parent?: string;
+  disaggregatedBy?: string;
+  disaggregatedAt?: number;
 }
 
 export const blobKey = {

@@ -719,7 +719,7 @@ export function registerAggregation(s: McoiState, user: User, input: Aggregation
       if (SSCC_SHAPE.test(code)) {
         const key = ssccOf(code) ?? code;
         const nested = env.codes.unit(key);
-        if (holdsUnits) errors.add('INVALID_PACKAGE_TYPE', code, { packageType: type }, 'an SSCC package');
+        if (holdsUnits) errors.add('INVALID_PACKAGE_TYPE', code, { packageType: type }, 'SSCC');
         else if (!nested && !formedHere.has(key)) errors.add('UNIT_NOT_FOUND', code, {});
         else if (nested?.disaggregatedBy) errors.add('UNIT_DISAGGREGATED', code, {});
         else if (nested && nested.orgId !== who.value.owner.id) errors.add('INVALID_CODE_OWNER', code, {});

@@ -7,4 +7,7 @@ export const CONTROL_HANDBOOK = {
   UNKNOWN_SYSTEM: { status: 404, text: (id: string, valid: string) => `no system "${id}" is mounted (${valid})`, source: 'simulator-defined' },
   UNKNOWN_CONTRACT: { status: 404, text: (f: string, valid: string) => `no contract "${f}" (${valid})`, source: 'simulator-defined' },
   UNKNOWN_SCENARIO: { status: 404, text: (n: string) => `no scenario named ${JSON.stringify(n)} under scenarios/ (GET /__sim/scenarios lists them)`, source: 'simulator-defined' },
+  UNKNOWN_VIEW: { status: 404, text: (system: string, view: string, valid: string) => `${system} has no view "${view}" (its views: ${valid})`, source: 'simulator-defined' },
+  UNKNOWN_ROW: { status: 404, text: (system: string, view: string, id: string) => `no ${view} ${JSON.stringify(id)} in ${system} (or the view has no detail)`, source: 'simulator-defined' },
+  UNKNOWN_CODE: { status: 404, text: (system: string, code: string) => `${system} knows no code ${JSON.stringify(code)} (or has no code lookup)`, source: 'simulator-defined' },
 } as const satisfies Handbook;

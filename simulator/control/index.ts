@@ -7,9 +7,9 @@ import { suggest, type Catalog } from '../core/catalog.js';
 import { inTimeRange, TIME_RANGE, type SimClock } from '../core/clock.js';
 import type { RenderedError } from '../core/errors.js';
 import { problem, RequestInvalid, SimError } from '../core/errors.js';
-import type { Journal } from '../core/journal.js';
+import { journalMatch, type Exchange, type Journal } from '../core/journal.js';
 import { checkScenario, scenarioSchema, ScenarioInvalid, type Scenario } from '../core/scenario.js';
-import type { Handler, SystemInstance } from '../core/system.js';
+import type { CodeTimeline, Credential, Handler, SystemInstance, View, ViewRow } from '../core/system.js';
 import { redact, redactAuthorization } from '../core/secrets.js';
 import { journalAsScenario } from './export.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
@@ -21,7 +21,7 @@ export interface ControlDeps {
   saveClock(): Promise<void>;
   journal: Journal;
   catalog: Catalog;
-  systems: () => { id: string; title: string; base: string; summary(): unknown }[];
+  systems: () => { id: string; title: string; base: string; summary(): unknown; views?: Record<string, View>; timeline?(code: string): CodeTimeline | undefined; credentials: Credential[] }[];
   seed: () => number;
   reset(seed?: number): Promise<void>;
   activate(scenario: Scenario): Promise<void>;
@@ -53,8 +53,41 @@ export function renderControlError(err: unknown, logError: (message: string, err
   return problem(500, 'Internal Server Error', 'the simulator failed to handle this request; see its log');
 }
 
+/** A journal entry as views show it: passwords, tokens and Authorization hidden unless SIM_JOURNAL_SECRETS=show. */
+function shownEntry(e: Exchange, showSecrets: boolean): Exchange {
+  if (showSecrets) return e;
+  return { ...e, ...(e.authorization ? { authorization: redactAuthorization(e.authorization) } : {}), requestBody: redact(e.requestBody), responseBody: redact(e.responseBody) };
+}
+
+/** The rows of a view that contain `text` in a cell (any case) and have `status`, counted, with one page of them. */
+function page(rows: Iterable<ViewRow>, q: { q?: string; status?: string; offset?: number; limit?: number }): { total: number; rows: ViewRow[] } {
+  const text = q.q?.toLowerCase();
+  const from = q.offset ?? 0;
+  const to = from + (q.limit ?? 50);
+  const out: ViewRow[] = [];
+  let total = 0;
+  for (const r of rows) {
+    if (q.status !== undefined && r.status !== q.status) continue;
+    if (text && !Object.values(r.cells).some((c) => c !== null && String(c).toLowerCase().includes(text)) && !r.id.toLowerCase().includes(text)) continue;
+    if (total >= from && total < to) out.push(r);
+    total++;
+  }
+  return { total, rows: out };
+}
+
 export function createControl(d: ControlDeps): SystemInstance {
   const schema = scenarioSchema(d.catalog);
+  const systemOf = (id: string) => {
+    const sys = d.systems().find((s) => s.id === id);
+    if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [id, suggest(id, d.catalog.ids)]);
+    return sys;
+  };
+  const viewOf = (system: string, name: string) => {
+    const sys = systemOf(system);
+    const v = sys.views?.[name];
+    if (!v) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_VIEW, [system, name, Object.keys(sys.views ?? {}).join(', ') || 'none']);
+    return v;
+  };
   const handlers: Record<string, Handler> = {
     getHealth: () => ({
       body: {
@@ -89,11 +122,34 @@ export function createControl(d: ControlDeps): SystemInstance {
       const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
       const entries = d.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
       if (format === 'scenario') return { body: journalAsScenario(entries, d.seed(), d.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };
-      // Passwords, tokens and Authorization headers stay hidden unless SIM_JOURNAL_SECRETS=show.
-      const shown = d.showSecrets
-        ? entries
-        : entries.map((e) => ({ ...e, ...(e.authorization ? { authorization: redactAuthorization(e.authorization) } : {}), requestBody: redact(e.requestBody), responseBody: redact(e.responseBody) }));
-      return { body: { entries: shown } };
+      return { body: { entries: entries.map((e) => shownEntry(e, d.showSecrets)) } };
+    },
+    // Server-sent events: the newest entries that pass the filter, then each new one as it is recorded, until the
+    // client goes away. Every event's data is one journal entry as GET /__sim/journal shows it.
+    streamJournal: (req) => {
+      const q = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number };
+      const fits = (e: Exchange) => journalMatch(e, q);
+      return {
+        contentType: 'text/event-stream',
+        headers: { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
+        stream: (res) =>
+          new Promise<void>((resolve) => {
+            const send = (e: Exchange) => res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(shownEntry(e, d.showSecrets))}\n\n`);
+            res.write(': the simulator journal, live\n\n');
+            for (const e of d.journal.list({ ...q, limit: q.limit ?? 50 })) send(e);
+            const off = d.journal.subscribe((e) => {
+              if (fits(e)) send(e);
+            });
+            // A comment every 15 s keeps proxies from closing an idle stream.
+            const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+            beat.unref();
+            res.on('close', () => {
+              off();
+              clearInterval(beat);
+              resolve();
+            });
+          }),
+      };
     },
     listScenarios: () => {
       const { scenarios, invalid } = findScenarios(d.catalog);
@@ -123,6 +179,38 @@ export function createControl(d: ControlDeps): SystemInstance {
       const sys = d.systems().find((s) => s.id === id);
       if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [id, suggest(id, d.catalog.ids)]);
       return { body: sys.summary() };
+    },
+    getCredentials: () => ({ body: { systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base, credentials: s.credentials })) } }),
+    listViews: (req) => {
+      const sys = systemOf(String(req.params.system));
+      return {
+        body: {
+          system: sys.id,
+          codeLookup: sys.timeline !== undefined,
+          views: Object.entries(sys.views ?? {}).map(([name, v]) => ({ name, title: v.title, columns: v.columns, ...(v.statuses ? { statuses: [...v.statuses] } : {}), detail: v.detail !== undefined })),
+        },
+      };
+    },
+    listViewRows: (req) => {
+      const v = viewOf(String(req.params.system), String(req.params.view));
+      const q = req.query as { q?: string; status?: string; offset?: number; limit?: number };
+      const { total, rows } = page(v.rows(), q);
+      return { body: { total, offset: q.offset ?? 0, rows } };
+    },
+    getViewRow: (req) => {
+      const system = String(req.params.system);
+      const name = String(req.params.view);
+      const id = String(req.params.id);
+      const detail = viewOf(system, name).detail?.(id);
+      if (!detail) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_ROW, [system, name, id]);
+      return { body: detail };
+    },
+    getTimeline: (req) => {
+      const sys = systemOf(String(req.params.system));
+      const code = String((req.query as { code: string }).code);
+      const t = sys.timeline?.(code);
+      if (!t) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_CODE, [sys.id, code]);
+      return { body: t };
     },
     getContract: (req) => {
       const name = String(req.params.file);

@@ -44,6 +44,16 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** Whether an exchange passes a journal filter (the list and the live tail use one rule). */
+export function journalMatch(e: Exchange, f: JournalFilter): boolean {
+  return (
+    (f.system === undefined || e.system === f.system) &&
+    (f.method === undefined || e.method === f.method.toUpperCase()) &&
+    (f.status === undefined || e.status === f.status) &&
+    (f.operationId === undefined || e.operationId === f.operationId)
+  );
+}
+
 const MAX_BODY_CHARS = 4096;
 
 /**
@@ -65,6 +75,13 @@ export function clip(body: unknown, wire?: string | number): unknown {
 export class Journal {
   private readonly entries: Exchange[] = [];
   private seq = 0;
+  private readonly listeners = new Set<(e: Exchange) => void>();
+
+  /** Calls `fn` with every exchange recorded from now on (the dashboard's live tail); returns the unsubscribe. */
+  subscribe(fn: (e: Exchange) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   constructor(private readonly capacity = 1000) {}
 
@@ -73,6 +90,13 @@ export class Journal {
     const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody, sizes.request), responseBody: clip(e.responseBody, sizes.response) };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    for (const fn of this.listeners) {
+      try {
+        fn(entry);
+      } catch {
+        // A listener (a dashboard tail whose client went away) never fails the exchange it hears of.
+      }
+    }
     return entry;
   }
 
@@ -82,13 +106,7 @@ export class Journal {
   }
 
   list(f: JournalFilter = {}): Exchange[] {
-    const out = this.entries.filter(
-      (e) =>
-        (f.system === undefined || e.system === f.system) &&
-        (f.method === undefined || e.method === f.method.toUpperCase()) &&
-        (f.status === undefined || e.status === f.status) &&
-        (f.operationId === undefined || e.operationId === f.operationId),
-    );
+    const out = this.entries.filter((e) => journalMatch(e, f));
     return f.limit === undefined ? out : out.slice(-f.limit);
   }
 

@@ -96,6 +96,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly callers: { readonly user: string; readonly organization?: string };
   /** The default world's fixture file (JSON), read and handed to initialWorld. */
   readonly fixture: string;
+  /** The credentials of the default world (published in the README), as the dashboard's overview lists them. */
+  credentials?(fixture: unknown): Credential[];
   /** JSON Schema of a scenario's `world.<id>` overlay. */
   readonly worldOverlay: object;
   /** The default world; `nowMs` lets fixtures place history relative to the moment the world is made. */
@@ -145,6 +147,58 @@ export interface OutboundExchange {
   durationMs: number;
 }
 
+/** How a client of the default world signs in: who, with what secret (if any), and what that caller may do. */
+export interface Credential {
+  user: string;
+  secret?: string;
+  note: string;
+}
+
+/** A cell of a dashboard table: text, a number, a flag, or nothing. */
+export type Cell = string | number | boolean | null;
+
+/** One entity in a dashboard table: its id (for its detail), its cells by column key, its status when it has one. */
+export interface ViewRow {
+  id: string;
+  cells: Record<string, Cell>;
+  status?: string;
+}
+
+/** An entity in full: its fields, and tables of what belongs to it (an order's sub-orders, a document's errors). */
+export interface ViewDetail {
+  title: string;
+  fields: Record<string, Cell>;
+  sections: { title: string; columns: ViewColumn[]; rows: ViewRow[] }[];
+  /** Codes in it whose timeline can be opened. */
+  codes?: string[];
+}
+
+export interface ViewColumn {
+  key: string;
+  title: string;
+}
+
+/**
+ * A table of the world the dashboard shows (orders, documents, packages...). The control plane filters (a text that
+ * any cell contains, a status) and pages it on the server; `rows` yields every entity, newest first.
+ */
+export interface View {
+  title: string;
+  columns: ViewColumn[];
+  /** The statuses an entity may have: the choices of the status filter. */
+  statuses?: readonly string[];
+  rows(): Iterable<ViewRow>;
+  detail?(id: string): ViewDetail | undefined;
+}
+
+/** What happened to one code, oldest first, as the dashboard's code lookup draws it. */
+export interface CodeTimeline {
+  code: string;
+  status: string;
+  fields: Record<string, Cell>;
+  events: { at: string; event: string; status?: string; by?: string }[];
+}
+
 export interface SystemInstance<P = unknown> {
   /** One handler per contract operationId; the coverage test compares both sets. */
   handlers: Record<string, Handler<P>>;
@@ -173,6 +227,10 @@ export interface SystemInstance<P = unknown> {
    * no operation has, before anything else: a profile switch can make a system as strict as its document.
    */
   offered?(op: Operation): boolean;
+  /** The dashboard's tables of this system's world, by name (GET /__sim/state/{system}/views). */
+  views?: Record<string, View>;
+  /** A code looked up as a client would send it (with or without GS and crypto tail); undefined when unknown. */
+  timeline?(code: string): CodeTimeline | undefined;
   /** Error for a path below the base that no operation has (`allowed` non-empty → 405). */
   unmatched(method: string, path: string, allowed: string[]): RenderedError;
   /** Rebuilds runtime indexes from the store (after open, reset, scenario, a rolled-back write). */

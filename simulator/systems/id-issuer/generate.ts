@@ -7,7 +7,7 @@
  * @example
  * for (const chunk of csvChunks(ctx, 'Full')) out.write(chunk); // lines like "PWPW" + "0K7R2M9QX1ZTB" + "H4N8D2C"
  */
-import { hash32, permute64 } from '../../core/random.js';
+import { hash32, permute64, unpermute64 } from '../../core/random.js';
 import type { Format } from './reference.js';
 import type { UnitRequest } from './state.js';
 
@@ -80,4 +80,24 @@ export function* csvChunks(c: IdentifierContext, format: Format, linesPerChunk =
 
 export function uiKeyFor(seed: number): number {
   return hash32(seed, 'id-issuer-ui');
+}
+
+/** The (requestId, index) a 13-character serial was made from, or undefined for one this issuer never wrote. */
+export function decodeSerial(key: number, serial: string): { requestId: number; index: number } | undefined {
+  if (serial.length !== SERIAL_LENGTH) return undefined;
+  const v = [...serial].map((ch) => B32.indexOf(ch));
+  if (v.some((x) => x < 0)) return undefined;
+  let bits = BigInt(v[0] & 15) << 60n;
+  for (let i = 1; i < SERIAL_LENGTH; i++) bits |= BigInt(v[i]) << BigInt(55 - 5 * (i - 1));
+  const hi = Number(bits >> 32n);
+  const lo = Number(bits & 0xffffffffn);
+  if ((v[0] >> 4) !== (lo & 1)) return undefined;
+  const [requestId, index] = unpermute64(key, hi, lo);
+  return { requestId, index };
+}
+
+/** The first `n` identifiers of a request, as the CSV lists them (without the line ends). */
+export function firstIdentifiers(c: IdentifierContext, format: Format, n: number): string[] {
+  const first = csvChunks({ ...c, request: { ...c.request, reqQuantity: Math.min(n, c.request.reqQuantity) } }, format, n).next();
+  return first.done ? [] : first.value.toString('ascii').split('\n').filter(Boolean);
 }

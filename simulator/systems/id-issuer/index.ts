@@ -13,6 +13,7 @@ import { CONTROL_ERRORS, HANDBOOK, type ProblemEntry } from './handbook.js';
 import { identifierStatus, requestStatus, type IdIssuerOutcome } from './machine.js';
 import { REJECTION_REASONS, TIMINGS, type IdIssuerTimings } from './reference.js';
 import { RequestIndex } from './indexes.js';
+import { createViews } from './views.js';
 import { createHandlers, type IdIssuerRuntime } from './routes.js';
 import type { IdIssuerState, Token, User } from './state.js';
 import { buildWorld, type WorldFixture } from './world.js';
@@ -60,6 +61,8 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   },
   callers: { user: 'e-mail' },
   fixture: 'fixtures/id-issuer/world.json',
+  credentials: (fixture) =>
+    ((fixture as { tokens?: { token: string; user: string }[] }).tokens ?? []).map((t) => ({ user: t.user, secret: t.token, note: 'Authorization: Bearer <token> (more from POST /__sim/id-issuer/tokens)' })),
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
@@ -167,8 +170,12 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
       return t;
     };
 
+    const shown = createViews({ state: ctx.state, now: () => ctx.clock.nowMs(), timings });
+
     return {
       handlers: createHandlers(rt),
+      views: shown.views,
+      timeline: shown.timeline,
       render,
       renderStatus: (status) => problem({ ...HANDBOOK.UPSTREAM_STATUS, status, title: STATUS_CODES[status] ?? 'Error' }, [status, STATUS_CODES[status] ?? 'Error']),
       who: (user) => ({ user: user?.email }),

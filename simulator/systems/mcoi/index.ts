@@ -15,6 +15,7 @@ import { CONTROL_ERRORS, HANDBOOK, type McoiError } from './handbook.js';
 import { orderStatus, reportStatus, type McoiOutcome } from './machine.js';
 import { EXTENSION_OPERATIONS, LIMITS, ORG_KINDS, PRODUCT_GROUPS, ROLE_FOR_OPERATION, ROLES, TIMINGS, type McoiTimings } from './reference.js';
 import { createHandlers, type McoiRuntime } from './routes.js';
+import { createViews } from './views.js';
 import type { McoiState, User } from './state.js';
 import { buildWorld, type WorldFixture } from './world.js';
 
@@ -110,6 +111,8 @@ export const mcoi: SystemModule<McoiState, User> = {
   },
   callers: { user: 'login', organization: "TIN of the caller's organization" },
   fixture: 'fixtures/mcoi/world.json',
+  credentials: (fixture) =>
+    (fixture as WorldFixture).users.map((u) => ({ user: u.login, secret: u.password, note: `POST /api/users/authenticate; organization ${u.orgId}; roles ${u.roles.join(', ') || 'none'}` })),
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
@@ -203,8 +206,12 @@ export const mcoi: SystemModule<McoiState, User> = {
       return renderError(HANDBOOK.INTERNAL, [], {}, id);
     };
 
+    const shown = createViews({ state: ctx.state, book, blobs: ctx.blobs, now: () => ctx.clock.nowMs(), timings });
+
     return {
       handlers: createHandlers(rt),
+      views: shown.views,
+      timeline: shown.timeline,
       render,
       renderStatus: (status) => {
         if (status === 503) return renderError(HANDBOOK.SERVICE_UNAVAILABLE);

@@ -13,6 +13,7 @@ import { CONTROL_ERRORS, HANDBOOK } from './handbook.js';
 import { findMark, num, onStock, refusePackage, registerReceipt, type Env, type Profile } from './machine.js';
 import { afterAttempt, batchJournal, duePushes, exportMrc, pushId, send, SINK } from './push.js';
 import { ALL_PRODUCT_TYPES, atLeast, PACKAGE_KINDS, PRODUCT_TYPES, SINCE, SWITCHES, TIMINGS, type PackageKind, type SetmarkTimings } from './reference.js';
+import { createViews } from './views.js';
 import { createHandlers, issuesAsFields } from './routes.js';
 import { journalTimestamp, nextFire, parseCron } from './schedule.js';
 import type { Attempt, Mark, PushKind, SetmarkState } from './state.js';
@@ -61,6 +62,7 @@ export const setmark: SystemModule<SetmarkState> = {
   // No authentication: a fault cannot match a user (faults match by operation, path, calls, time).
   callers: { user: 'none (SetMark has no authentication)' },
   fixture: 'fixtures/setmark/world.json',
+  credentials: (fixture) => ((fixture as { shops?: { shop: number; inn: string; name: string }[] }).shops ?? []).map((sh) => ({ user: `shop ${sh.shop}`, note: `no authentication: packages and checks name the shop (INN ${sh.inn}, ${sh.name})` })),
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
@@ -242,6 +244,8 @@ export const setmark: SystemModule<SetmarkState> = {
       };
     };
 
+    const shown = createViews({ state: ctx.state, now: () => ctx.clock.nowMs() });
+
     const markView = (m: Mark) => {
       const now = ctx.clock.nowMs();
       const s = ctx.state();
@@ -265,6 +269,8 @@ export const setmark: SystemModule<SetmarkState> = {
     };
 
     return {
+      views: shown.views,
+      timeline: shown.timeline,
       handlers,
       render(err, op) {
         const path = pathOf(op);

@@ -15,6 +15,7 @@ import { CodeBook, PACKAGE_TYPE, type Batch, type CodeRef } from './codes.js';
 import { pemOfPrivateKey, pkcs12Of, TestPki } from './pki.js';
 import { Directory } from './serialize.js';
 import { CODE_STATUSES, isValidBin, PACKAGE_TYPES, PRODUCT_GROUP_NAMES, ROLES, TIMINGS, type TrueApiTimings } from './reference.js';
+import { createViews } from './views.js';
 import { createHandlers, type Caller, type TrueApiRuntime } from './routes.js';
 import { createDocumentHandlers, fileReceipt, type ReceiptInput } from './routes-documents.js';
 import { createEdoHandlers } from './routes-edo.js';
@@ -118,6 +119,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   },
   callers: { user: 'participant BIN' },
   fixture: 'fixtures/true-api/world.json',
+  credentials: (fixture) =>
+    (fixture as WorldFixture).participants.map((p) => ({ user: p.bin, note: `GET /auth/key, then POST /auth/simpleSignIn with inn ${p.bin} and any data (signatures lenient); ${p.name}` })),
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
@@ -228,6 +231,35 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       registry: registryOf,
     };
 
+    /** Everything known about one code (the control plane's code view and the dashboard's timeline); undefined when unknown. */
+    const codeState = (code: string) => {
+      const { book, codes } = registryOf();
+      const r = book.find(code);
+      if (!r) return undefined;
+      const parent = codes.parent(r);
+      const now = codes.state(r);
+      return {
+        cis: book.cis(r),
+        emitted: book.emitted(r),
+        printed: book.withTail(r),
+        gtin: book.gtinOf(r),
+        productGroup: r.batch.productGroup,
+        packageType: PACKAGE_TYPE[r.level],
+        status: now.status,
+        producerBin: r.batch.producerBin,
+        ownerBin: now.ownerBin,
+        emissionType: now.emissionType,
+        emittedAt: new Date(r.batch.emittedAt).toISOString(),
+        producedAt: new Date(r.batch.producedAt).toISOString(),
+        parent: parent ? book.emitted(parent) : null,
+        children: codes.children(r).map((c) => book.emitted(c)),
+        batch: r.batch.id,
+        ...(now.lastDocId ? { lastDocId: now.lastDocId } : {}),
+        history: historyOf(codes, r),
+      };
+    };
+    const shown = createViews({ state: ctx.state, now: () => ctx.clock.nowMs(), codeState });
+
     const render = (err: unknown, _op?: unknown, req?: SimRequest<Caller>): RenderedError => {
       if (err instanceof SimError) {
         const r = renderTrueApiError(err.entry as TrueApiError, [...err.args]);
@@ -239,6 +271,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     };
 
     return {
+      views: shown.views,
+      timeline: shown.timeline,
       handlers: { ...createHandlers(rt), ...createDocumentHandlers(rt), ...createEdoHandlers(rt), ...createShipmentHandlers(rt) },
       render,
       renderStatus(status) {
@@ -299,32 +333,9 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
       controlHandlers: {
         getTrueApiCodeState: (req) => {
           const code = String(req.params.code);
-          const { book, codes } = registryOf();
-          const r = book.find(code);
-          if (!r) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
-          const parent = codes.parent(r);
-          const now = codes.state(r);
-          return {
-            body: {
-              cis: book.cis(r),
-              emitted: book.emitted(r),
-              printed: book.withTail(r),
-              gtin: book.gtinOf(r),
-              productGroup: r.batch.productGroup,
-              packageType: PACKAGE_TYPE[r.level],
-              status: now.status,
-              producerBin: r.batch.producerBin,
-              ownerBin: now.ownerBin,
-              emissionType: now.emissionType,
-              emittedAt: new Date(r.batch.emittedAt).toISOString(),
-              producedAt: new Date(r.batch.producedAt).toISOString(),
-              parent: parent ? book.emitted(parent) : null,
-              children: codes.children(r).map((c) => book.emitted(c)),
-              batch: r.batch.id,
-              ...(now.lastDocId ? { lastDocId: now.lastDocId } : {}),
-              history: historyOf(codes, r),
-            },
-          };
+          const body = codeState(code);
+          if (!body) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
+          return { body };
         },
         // §5.10 — a receipt from a fiscal operator: a sale withdraws the codes, a return puts them back in circulation.
         createTrueApiReceipt: async (req) => {

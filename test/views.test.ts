@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { registerOrder, readyCodes, setup, USERS } from './helpers.js';
+
+describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
+  it('lists each system\'s views and whether it looks codes up', async () => {
+    const s = await setup();
+    for (const [system, views] of [['mcoi', ['orders', 'documents']], ['id-issuer', ['requests']], ['true-api', ['documents']], ['setmark', ['packages', 'stock', 'journal']]] as const) {
+      const res = await s.http.get(`/__sim/state/${system}/views`);
+      expect(res.status).toBe(200);
+      expect(res.body.codeLookup).toBe(true);
+      expect(res.body.views.map((v: { name: string }) => v.name)).toEqual(views);
+    }
+    const bad = await s.http.get('/__sim/state/mcoi/views/ordres');
+    expect(bad.status).toBe(404);
+    expect(bad.body.detail).toBe('mcoi has no view "ordres" (its views: orders, documents)');
+  });
+
+  it('filters MCOI orders by status and text and pages them on the server, newest first', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const a = await registerOrder(s, auth);
+    s.advance(5_000);
+    const b = await registerOrder(s, auth, { poNumber: 'PO-77' });
+    const created = await s.http.get('/__sim/state/mcoi/views/orders').query({ status: 'CREATED' });
+    expect(created.body).toMatchObject({ total: 1, offset: 0, rows: [{ id: b, status: 'CREATED' }] });
+    const ready = await s.http.get('/__sim/state/mcoi/views/orders').query({ status: 'READY', q: a.slice(0, 8).toUpperCase() });
+    expect(ready.body.rows.map((r: { id: string }) => r.id)).toEqual([a]);
+    const all = await s.http.get('/__sim/state/mcoi/views/orders').query({ limit: 2, offset: 1 });
+    expect(all.body.total).toBe(8); // the six orders of the default world and these two
+    expect(all.body.rows).toHaveLength(2);
+    expect(all.body.rows[0].id).toBe(a);
+  });
+
+  it('shows an order with its sub-orders, packs and codes, and a code\'s timeline', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const { orderId, codes, packId } = await readyCodes(s, auth, 3);
+    const detail = await s.http.get(`/__sim/state/mcoi/views/orders/${orderId}`);
+    expect(detail.body.fields).toMatchObject({ status: 'READY', owner: '301234567' });
+    expect(detail.body.sections[0].rows[0].cells).toMatchObject({ gtin: '04899215122371', quantity: 3, status: 'EXHAUSTED', unloaded: 3 });
+    expect(detail.body.sections[1].rows[0].id).toBe(packId);
+    expect(detail.body.codes).toEqual(codes);
+    const t = await s.http.get('/__sim/state/mcoi/timeline').query({ code: codes[0].split('\u001d')[0] });
+    expect(t.body).toMatchObject({ code: codes[0], status: 'RECEIVED' });
+    expect(t.body.events.map((e: { status?: string }) => e.status)).toEqual(['EMITTED', 'RECEIVED']);
+    const unknown = await s.http.get('/__sim/state/mcoi/timeline').query({ code: 'nope' });
+    expect(unknown.status).toBe(404);
+    expect((await s.http.get('/__sim/state/mcoi/views/orders/nope')).status).toBe(404);
+  });
+
+  it('looks an ID-issuer identifier up by decoding it back to its request', async () => {
+    const s = await setup();
+    const { create } = await import('./id-issuer/helpers.js');
+    const id = await create(s, { processImmediately: true });
+    s.advance(60_000);
+    const detail = await s.http.get(`/__sim/state/id-issuer/views/requests/${id}`);
+    expect(detail.status).toBe(200);
+    const ui = detail.body.codes[2];
+    const t = await s.http.get('/__sim/state/id-issuer/timeline').query({ code: ui });
+    expect(t.body).toMatchObject({ code: ui, fields: { requestId: id, index: 2 } });
+    expect(t.body.events[0]).toMatchObject({ event: 'request created', status: 'New' });
+    expect((await s.http.get('/__sim/state/id-issuer/timeline').query({ code: `${ui.slice(0, -1)}0` })).status).toBe(404);
+  });
+
+  it('shows SetMark packages and marks and True API documents of the default world', async () => {
+    const s = await setup();
+    const stock = await s.http.get('/__sim/state/setmark/views/stock').query({ limit: 1 });
+    expect(stock.body.total).toBeGreaterThan(0);
+    const mark = stock.body.rows[0].id;
+    expect((await s.http.get('/__sim/state/setmark/timeline').query({ code: mark })).body).toMatchObject({ code: mark });
+    expect((await s.http.get('/__sim/state/true-api/views/documents')).status).toBe(200);
+  });
+
+  it('lists the default world\'s credentials per system', async () => {
+    const s = await setup();
+    const res = await s.http.get('/__sim/credentials');
+    const mcoi = res.body.systems.find((x: { id: string }) => x.id === 'mcoi');
+    expect(mcoi).toMatchObject({ base: '/mcoi' });
+    expect(mcoi.credentials).toContainEqual(expect.objectContaining({ user: USERS.main.login, secret: USERS.main.password }));
+    expect(res.body.systems.map((x: { id: string }) => x.id)).toEqual(['mcoi', 'id-issuer', 'true-api', 'setmark']);
+  });
+
+  it('is locked by SIM_CONTROL_TOKEN like every control route', async () => {
+    const s = await setup({ security: { control: { enabled: true, token: 't0ken' } } });
+    expect((await s.http.get('/__sim/state/mcoi/views')).status).toBe(401);
+    expect((await s.http.get('/__sim/credentials')).status).toBe(401);
+    expect((await s.http.get('/__sim/state/mcoi/views').set('Authorization', 'Bearer t0ken')).status).toBe(200);
+  });
+});

@@ -110,6 +110,11 @@ api -X POST "$BASE_URL/__sim/clock" -d '{"advanceMs":3000}' >/dev/null
 CODES=$(api "$BASE_URL/mcoi/api/codes?orderId=$ORDER&gtin=04899215122371&quantity=5" -H "Authorization: Bearer $TOKEN" | json '.codes.length')
 [ "$CODES" = "5" ] || { echo "FAIL: unloaded $CODES codes"; exit 1; }
 echo "unloaded $CODES codes"
+# The dashboard ships in the image: its page and script load, and its views show the order.
+curl -fsS "$BASE_URL/__sim/ui/" | grep -q '<script type="module" src="app.js">' || { echo "FAIL: no dashboard at /__sim/ui/"; exit 1; }
+curl -fsS -o /dev/null "$BASE_URL/__sim/ui/app.js"
+[ "$(api "$BASE_URL/__sim/state/mcoi/views/orders?q=$ORDER" | json '.total')" = "1" ] || { echo "FAIL: the dashboard's order view does not show $ORDER"; exit 1; }
+echo "dashboard served"
 
 log "SIGTERM"
 t0=$(date +%s%N)

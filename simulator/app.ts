@@ -315,7 +315,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   app.set('trust proxy', false);
   app.use(hostGuard(security.allowedHosts));
   app.use('/__sim', controlGuard(security.control));
-  app.get('/', (_req, res) => res.redirect(302, '/__sim/docs/'));
+  app.get('/', (_req, res) => res.redirect(302, '/__sim/ui/'));
+  // The dashboard's files (HTML, one script, one style sheet): no data in them; everything they show comes from the
+  // control routes, under the same guard as any client.
+  app.use('/__sim/ui', express.static(join(ROOT, 'ui'), { index: 'index.html', redirect: true, maxAge: 0, setHeaders: (res) => res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'") }));
   // The emulated systems first, the control plane last, in the definition selector.
   const urls = [...catalog.ids, 'control'].map((id) => ({ url: `/__sim/openapi/${id}.json`, name: id }));
   app.use(

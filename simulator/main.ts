@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
     lifecycle.info(
       { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
-      `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
+      `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
     );
   });
 

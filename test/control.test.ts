@@ -130,10 +130,17 @@ describe('contracts and docs', () => {
 });
 
 describe('GET /', () => {
-  it('redirects to the docs', async () => {
+  it('redirects to the dashboard, whose page, script and style sheet are served with a strict CSP', async () => {
     const s = await setup();
     const res = await s.http.get('/');
-    expect([res.status, res.headers.location]).toEqual([302, '/__sim/docs/']);
+    expect([res.status, res.headers.location]).toEqual([302, '/__sim/ui/']);
+    for (const [path, type] of [['/__sim/ui/', 'text/html'], ['/__sim/ui/app.js', 'text/javascript'], ['/__sim/ui/style.css', 'text/css']]) {
+      const file = await s.http.get(path);
+      expect(file.status, path).toBe(200);
+      expect(file.headers['content-type'], path).toContain(type);
+      expect(file.headers['content-security-policy'], path).toContain("default-src 'self'");
+    }
+    expect((await s.http.get('/__sim/ui/nothing.js')).status).toBe(404);
   });
 });
 

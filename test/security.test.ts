@@ -49,7 +49,9 @@ describe('a control-plane token (SIM_CONTROL_TOKEN)', () => {
       expect((await s.http[method](path).set('Authorization', 'Bearer wrong-token-of-32-characters-xx').send({})).status, path).toBe(401);
     }
     expect((await s.http.post('/__sim/reset').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
-    for (const path of ['/__sim/health', '/__sim/docs/', '/__sim/openapi/mcoi.json']) expect((await s.http.get(path)).status, path).toBe(200);
+    // The dashboard's files hold no data: they load, then every call they make needs the token.
+    for (const path of ['/__sim/health', '/__sim/docs/', '/__sim/openapi/mcoi.json', '/__sim/ui/', '/__sim/ui/app.js']) expect((await s.http.get(path)).status, path).toBe(200);
+    for (const path of ['/__sim/credentials', '/__sim/state/mcoi/views', '/__sim/journal/stream']) expect((await s.http.get(path)).status, path).toBe(401);
     expect((await s.http.post('/mcoi/api/users/authenticate').send(USERS.main)).status).toBe(200);
   });
 
@@ -65,7 +67,7 @@ describe('the control plane switched off (SIM_CONTROL=off)', () => {
   it('answers health only', async () => {
     const s = await setup({ security: { control: { enabled: false } } });
     expect((await s.http.get('/__sim/health')).status).toBe(200);
-    for (const [method, path] of [['post', '/__sim/reset'], ['get', '/__sim/journal'], ['get', '/__sim/docs/'], ['post', '/__sim/clock'], ['get', '/__sim/state/mcoi/codes/x']] as const) {
+    for (const [method, path] of [['post', '/__sim/reset'], ['get', '/__sim/journal'], ['get', '/__sim/docs/'], ['get', '/__sim/ui/'], ['post', '/__sim/clock'], ['get', '/__sim/state/mcoi/codes/x']] as const) {
       const res = await s.http[method](path);
       expect([res.status, res.body.detail], path).toEqual([404, 'the control plane is switched off (SIM_CONTROL=off): only /__sim/health answers']);
     }

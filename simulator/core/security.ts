@@ -4,7 +4,8 @@
  *   name (a container's) — or one the operator lists (SIM_ALLOWED_HOSTS; `*` for any): a web page cannot reach the
  *   simulator through a rebound DNS name.
  * - **The control plane** (/__sim): switched off entirely but for health (SIM_CONTROL=off); or locked with a bearer
- *   token (SIM_CONTROL_TOKEN) for every route but health and the docs (with the contracts they show); and whatever
+ *   token (SIM_CONTROL_TOKEN) for every route but health, the docs (with the contracts they show) and the dashboard's
+ *   static files (which ask for the token and send it with every call they make); and whatever
  *   changes state takes JSON only and no foreign Origin, so no cross-site form or script can reset a world.
  *
  * @example
@@ -64,7 +65,8 @@ export function controlGuard(access: ControlAccess): RequestHandler {
     const path = req.path;
     if (path === '/health') return next();
     if (!access.enabled) return answer(res, problem(404, 'Not Found', 'the control plane is switched off (SIM_CONTROL=off): only /__sim/health answers'));
-    const docs = path === '/docs' || path.startsWith('/docs/') || path.startsWith('/openapi/');
+    // The docs, the contracts they show and the dashboard's static files hold no data of the world.
+    const docs = path === '/docs' || path.startsWith('/docs/') || path.startsWith('/openapi/') || path === '/ui' || path.startsWith('/ui/');
     if (access.token && !docs) {
       const m = /^\s*bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
       if (!m || !sameSecret(m[1], access.token)) {

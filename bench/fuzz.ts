@@ -157,6 +157,12 @@ function caseArb(contract: Contract, base: string, op: Operation, tokens: string
 function send(port: number, c: Case): Promise<{ status: number; type?: string }> {
   return new Promise((resolve) => {
     const req = httpRequest({ host: '127.0.0.1', port, method: c.method, path: c.path, headers: { ...c.headers, ...(c.body ? { 'content-length': String(c.body.length) } : {}) } }, (res) => {
+      // An event stream (the journal's live tail) never ends by itself: its status and type are the answer.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] });
+        res.destroy();
+        return;
+      }
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] }));
       res.on('error', () => resolve({ status: 0 }));

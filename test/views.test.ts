@@ -87,3 +87,62 @@ describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
     expect((await s.http.get('/__sim/state/mcoi/views').set('Authorization', 'Bearer t0ken')).status).toBe(200);
   });
 });
+
+describe('GET /__sim/journal/stream (server-sent events)', () => {
+  it('sends the newest entries that pass the filter, then each new one, secrets hidden; stops when the client goes', async () => {
+    const { createApp } = await import('../simulator/app.js');
+    const { contractHook } = await import('./helpers.js');
+    const sim = await createApp({ store: { kind: 'memory' }, onExchange: contractHook().hook });
+    const server = sim.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    try {
+      await fetch(`${base}/mcoi/api/users/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(USERS.main) });
+      await fetch(`${base}/__sim/clock`);
+      const abort = new AbortController();
+      const res = await fetch(`${base}/__sim/journal/stream?system=mcoi`, { signal: abort.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const events: { path: string; requestBody: unknown; system: string }[] = [];
+      let buffer = '';
+      const next = async () => {
+        for (;;) {
+          const cut = buffer.indexOf('\n\n');
+          if (cut >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = block.split('\n').find((l) => l.startsWith('data: '));
+            if (data) return JSON.parse(data.slice(6));
+            continue;
+          }
+          const { value, done } = await reader.read();
+          if (done) throw new Error('stream ended');
+          buffer += value;
+        }
+      };
+      events.push(await next());
+      expect(events[0]).toMatchObject({ system: 'mcoi', path: '/api/users/authenticate', requestBody: { login: USERS.main.login, password: '***' } });
+      await fetch(`${base}/__sim/health`); // control: filtered out
+      await fetch(`${base}/mcoi/api/orders`);
+      events.push(await next());
+      expect(events[1]).toMatchObject({ system: 'mcoi', path: '/api/orders', status: 401 });
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await sim.close();
+    }
+  });
+});
+
+describe('dashboard routes refuse bad input in problem details', () => {
+  it('an unknown system, a limit over 500, a missing code', async () => {
+    const s = await setup();
+    expect((await s.http.get('/__sim/state/mcio/views')).body.detail).toMatch(/no system "mcio" is mounted/);
+    expect((await s.http.get('/__sim/state/mcoi/views/orders').query({ limit: 501 })).status).toBe(400);
+    expect((await s.http.get('/__sim/state/mcoi/views/orders').query({ q: 'x'.repeat(201) })).status).toBe(400);
+    expect((await s.http.get('/__sim/state/mcoi/timeline')).status).toBe(400);
+  });
+});

@@ -103,12 +103,25 @@ function page(title, ...content) {
 
 // ------------------------------------------------------------------------------------------------ the clock in the header
 
+// The header clock ticks in the page: a running virtual clock moves at real speed, so it is read from the control
+// plane only when a page loads or an action changes it (polling would fill the journal with the dashboard's calls).
+let shownClock; // { nowMs, frozen, readAt }
+
+function drawClock() {
+  if (!shownClock) return;
+  const ms = shownClock.frozen ? shownClock.nowMs : shownClock.nowMs + (performance.now() - shownClock.readAt);
+  const now = new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const el = document.getElementById('clock-now');
+  el.textContent = now;
+  el.setAttribute('datetime', now);
+  document.getElementById('clock-state').textContent = shownClock.frozen ? '(frozen)' : '(running)';
+}
+
 async function refreshClock() {
   try {
     const c = await api('/clock');
-    document.getElementById('clock-now').textContent = c.now;
-    document.getElementById('clock-now').setAttribute('datetime', c.now);
-    document.getElementById('clock-state').textContent = c.frozen ? '(frozen)' : '(running)';
+    shownClock = { nowMs: c.nowMs, frozen: c.frozen, readAt: performance.now() };
+    drawClock();
     return c;
   } catch (e) {
     say(`Clock: ${e.message}`, true);
@@ -438,6 +451,7 @@ async function route() {
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   try {
+    if (parts.length && (parts[0] !== 'journal' || !shownClock)) await refreshClock();
     if (parts[0] === 'system' && parts.length >= 4) await detailPage(parts[1], parts[2], parts[3]);
     else if (parts[0] === 'system') await systemPage(parts[1], parts[2], params);
     else if (parts[0] === 'code') await codePage(parts[1], params.get('code') ?? '');
@@ -453,13 +467,12 @@ async function start() {
   const nav = document.getElementById('nav');
   const journal = nav.lastElementChild;
   for (const s of health.systems) journal.before(h('li', {}, h('a', { href: `#/system/${s.id}` }, s.id)));
-  await refreshClock();
   window.addEventListener('hashchange', () => {
     say('');
     route();
   });
   await route();
-  setInterval(refreshClock, 5_000);
+  setInterval(drawClock, 1_000);
 }
 
 start();

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer,true-api,setmark,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,id-issuer,true-api,setmark,dashboard,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -17,8 +17,9 @@ import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
 import { trueApi, trueApiAct, trueApiMillion, trueApiNotice } from './true-api.js';
 import { setmark } from './setmark.js';
+import { dashboard } from './dashboard.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,setmark,durability,soak').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,setmark,dashboard,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -87,6 +88,13 @@ if (only.includes('setmark')) {
     [`SetMark 5,000-mark package accepted and processed in ${r.onePackage.processedMs} ms < 500`, r.onePackage.processedMs < 500],
     [`SetMark cash/validate p99 ${r.validate.p99Ms} ms < 5 against ${r.stock} marks`, r.validate.p99Ms < 5],
   );
+}
+
+if (only.includes('dashboard')) {
+  const r = await dashboard();
+  results.dashboard = r;
+  console.log('Dashboard views against a SetMark stock of many marks (file store)', r);
+  checks.push([`dashboard: the first page of a ${r.marks}-mark table p99 ${r.firstPage.p99Ms} ms < 100`, r.firstPage.p99Ms < 100], [`dashboard: a filter over every mark p99 ${r.noMatch.p99Ms} ms < 500`, r.noMatch.p99Ms < 500]);
 }
 
 if (only.includes('durability')) {

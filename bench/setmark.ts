@@ -16,7 +16,7 @@ const PACKAGE = 5_000;
 const TOTAL = Number(process.env.BENCH_SETMARK_PACKAGES ?? 200);
 const ROW = Math.min(TOTAL - 1, Number(process.env.BENCH_SETMARK_ROW ?? 100));
 
-async function post(s: Server, path: string, body: unknown): Promise<{ status: number; json: any }> {
+export async function post(s: Server, path: string, body: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${s.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
@@ -26,7 +26,7 @@ const marks = (p: number) => Array.from({ length: PACKAGE }, (_, i) => ({ mark: 
 const pkg = (p: number) => ({ id: p, version: 1, inn: '7701234560', shop: 1, operationType: 1, productType: 3, data: marks(p) });
 
 /** Sends a package and waits (virtual time) until erp/status says it is processed; the wall time of both. */
-async function load(s: Server, p: number, body = pkg(p)): Promise<{ acceptMs: number; processedMs: number }> {
+export async function load(s: Server, p: number, body = pkg(p)): Promise<{ acceptMs: number; processedMs: number }> {
   const t0 = performance.now();
   const r = await post(s, '/setmark/erp/add_mark', body);
   if (r.status !== 200) throw new Error(`add_mark ${r.status}`);
@@ -42,7 +42,7 @@ function percentile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-async function latencies(n: number, call: (i: number) => Promise<void>): Promise<{ p50Ms: number; p99Ms: number }> {
+export async function latencies(n: number, call: (i: number) => Promise<void>): Promise<{ p50Ms: number; p99Ms: number }> {
   const xs: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();

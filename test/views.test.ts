@@ -15,6 +15,18 @@ describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
     expect(bad.body.detail).toBe('mcoi has no view "ordres" (its views: orders, documents)');
   });
 
+  it('counts every view as its pages list it (an unfiltered page stops early and takes the view\'s own count)', async () => {
+    const s = await setup();
+    for (const system of ['mcoi', 'id-issuer', 'true-api', 'setmark']) {
+      for (const { name } of (await s.http.get(`/__sim/state/${system}/views`)).body.views as { name: string }[]) {
+        const first = (await s.http.get(`/__sim/state/${system}/views/${name}`).query({ limit: 1 })).body;
+        let seen = 0;
+        for (let offset = 0; offset < first.total + 500; offset += 500) seen += (await s.http.get(`/__sim/state/${system}/views/${name}`).query({ limit: 500, offset })).body.rows.length;
+        expect(seen, `${system} ${name}`).toBe(first.total);
+      }
+    }
+  });
+
   it('filters MCOI orders by status and text and pages them on the server, newest first', async () => {
     const s = await setup();
     const auth = await s.login();

@@ -59,20 +59,25 @@ function shownEntry(e: Exchange, showSecrets: boolean): Exchange {
   return { ...e, ...(e.authorization ? { authorization: redactAuthorization(e.authorization) } : {}), requestBody: redact(e.requestBody), responseBody: redact(e.responseBody) };
 }
 
-/** The rows of a view that contain `text` in a cell (any case) and have `status`, counted, with one page of them. */
-function page(rows: Iterable<ViewRow>, q: { q?: string; status?: string; offset?: number; limit?: number }): { total: number; rows: ViewRow[] } {
+/**
+ * The rows of a view that contain `text` in a cell (any case) and have `status`, counted, with one page of them.
+ * Unfiltered, a view that counts itself is read only up to the page's last row.
+ */
+function page(view: View, q: { q?: string; status?: string; offset?: number; limit?: number }): { total: number; rows: ViewRow[] } {
   const text = q.q?.toLowerCase();
   const from = q.offset ?? 0;
   const to = from + (q.limit ?? 50);
   const out: ViewRow[] = [];
+  const counted = !text && q.status === undefined ? view.count?.() : undefined;
   let total = 0;
-  for (const r of rows) {
+  for (const r of view.rows()) {
+    if (counted !== undefined && total >= to) return { total: counted, rows: out };
     if (q.status !== undefined && r.status !== q.status) continue;
     if (text && !Object.values(r.cells).some((c) => c !== null && String(c).toLowerCase().includes(text)) && !r.id.toLowerCase().includes(text)) continue;
     if (total >= from && total < to) out.push(r);
     total++;
   }
-  return { total, rows: out };
+  return { total: counted ?? total, rows: out };
 }
 
 export function createControl(d: ControlDeps): SystemInstance {
@@ -194,7 +199,7 @@ export function createControl(d: ControlDeps): SystemInstance {
     listViewRows: (req) => {
       const v = viewOf(String(req.params.system), String(req.params.view));
       const q = req.query as { q?: string; status?: string; offset?: number; limit?: number };
-      const { total, rows } = page(v.rows(), q);
+      const { total, rows } = page(v, q);
       return { body: { total, offset: q.offset ?? 0, rows } };
     },
     getViewRow: (req) => {

@@ -188,6 +188,8 @@ export interface View {
   /** The statuses an entity may have: the choices of the status filter. */
   statuses?: readonly string[];
   rows(): Iterable<ViewRow>;
+  /** How many rows there are, without making them: an unfiltered page then stops at its last row. */
+  count?(): number;
   detail?(id: string): ViewDetail | undefined;
 }
 

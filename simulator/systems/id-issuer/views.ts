@@ -51,6 +51,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'createdAt', title: 'Created' },
     ],
     statuses: REQUEST_STATUSES,
+    count: () => pmap.size(d.state().requests),
     *rows() {
       const s = d.state();
       const now = d.now();

@@ -36,6 +36,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'createdAt', title: 'Registered' },
     ],
     statuses: ORDER_STATUSES,
+    count: () => pmap.size(d.state().orders),
     *rows() {
       const s = d.state();
       const now = d.now();
@@ -104,6 +105,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'createdAt', title: 'Registered' },
     ],
     statuses: DOCUMENT_STATUSES,
+    count: () => pmap.size(d.state().documents),
     *rows() {
       const s = d.state();
       const now = d.now();

@@ -30,6 +30,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'receivedAt', title: 'Received' },
     ],
     statuses: PACKAGE_STATUSES,
+    count: () => pmap.size(d.state().packages),
     *rows() {
       const now = d.now();
       for (const [key, r] of [...pmap.entries(d.state().packages)].sort(([, a], [, b]) => b.receivedAt - a.receivedAt)) {
@@ -65,6 +66,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'packetId', title: 'Package' },
     ],
     statuses: MARK_STATES,
+    count: () => pmap.size(d.state().marks),
     *rows() {
       const now = d.now();
       for (const m of pmap.values(d.state().marks)) yield { id: m.code, status: m.state, cells: { code: m.code, productType: m.productType, shop: m.shop, status: m.state, onStock: onStock(m, now), packetId: m.packetId } };
@@ -81,6 +83,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'errorCode', title: 'errorCode' },
       { key: 'message', title: 'Message' },
     ],
+    count: () => pmap.size(d.state().violations),
     *rows() {
       for (const v of [...pmap.values(d.state().violations)].sort((a, b) => b.seq - a.seq)) yield { id: String(v.seq), cells: { seq: v.seq, at: iso(v.at), shop: v.shop, cash: v.cash, excise: v.excise, errorCode: v.errorCode, message: v.message } };
     },

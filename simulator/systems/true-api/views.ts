@@ -30,6 +30,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'receivedAt', title: 'Received' },
     ],
     statuses: DOCUMENT_STATUSES,
+    count: () => pmap.size(d.state().documents),
     *rows() {
       const now = d.now();
       for (const x of [...pmap.values(d.state().documents)].sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : -1))) {

@@ -4,7 +4,7 @@ import { registerOrder, readyCodes, setup, USERS } from './helpers.js';
 describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
   it('lists each system\'s views and whether it looks codes up', async () => {
     const s = await setup();
-    for (const [system, views] of [['mcoi', ['orders', 'documents']], ['id-issuer', ['requests']], ['true-api', ['documents']], ['setmark', ['packages', 'stock', 'journal']]] as const) {
+    for (const [system, views] of [['mcoi', ['orders', 'documents']], ['id-issuer', ['requests']], ['true-api', ['documents', 'codes']], ['setmark', ['packages', 'stock', 'journal']]] as const) {
       const res = await s.http.get(`/__sim/state/${system}/views`);
       expect(res.status).toBe(200);
       expect(res.body.codeLookup).toBe(true);
@@ -15,16 +15,20 @@ describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
     expect(bad.body.detail).toBe('mcoi has no view "ordres" (its views: orders, documents)');
   });
 
-  it('counts every view as its pages list it (an unfiltered page stops early and takes the view\'s own count)', async () => {
+  it('counts every view as its rows list it (an unfiltered page stops early and takes the view\'s own count)', async () => {
     const s = await setup();
-    for (const system of ['mcoi', 'id-issuer', 'true-api', 'setmark']) {
-      for (const { name } of (await s.http.get(`/__sim/state/${system}/views`)).body.views as { name: string }[]) {
-        const first = (await s.http.get(`/__sim/state/${system}/views/${name}`).query({ limit: 1 })).body;
-        let seen = 0;
-        for (let offset = 0; offset < first.total + 500; offset += 500) seen += (await s.http.get(`/__sim/state/${system}/views/${name}`).query({ limit: 500, offset })).body.rows.length;
-        expect(seen, `${system} ${name}`).toBe(first.total);
+    for (const [system, instance] of Object.entries(s.sim.systems)) {
+      for (const [name, v] of Object.entries(instance.views ?? {})) {
+        let rows = 0;
+        for (const _ of v.rows()) rows++;
+        expect(v.count?.(), `${system} ${name}`).toBe(rows);
       }
     }
+    // Over HTTP: the pages of a view list exactly its total.
+    const first = (await s.http.get('/__sim/state/setmark/views/stock').query({ limit: 1 })).body;
+    let seen = 0;
+    for (let offset = 0; offset < first.total; offset += 7) seen += (await s.http.get('/__sim/state/setmark/views/stock').query({ limit: 7, offset })).body.rows.length;
+    expect(seen).toBe(first.total);
   });
 
   it('filters MCOI orders by status and text and pages them on the server, newest first', async () => {
@@ -81,6 +85,20 @@ describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
     const mark = stock.body.rows[0].id;
     expect((await s.http.get('/__sim/state/setmark/timeline').query({ code: mark })).body).toMatchObject({ code: mark });
     expect((await s.http.get('/__sim/state/true-api/views/documents')).status).toBe(200);
+  });
+
+  it('lists True API\'s registry codes page by page, each one a code its timeline knows', async () => {
+    const s = await setup();
+    const meta = (await s.http.get('/__sim/state/true-api/views')).body.views.find((v: { name: string }) => v.name === 'codes');
+    expect(meta).toMatchObject({ codeColumn: 'cis', detail: false });
+    const page = (await s.http.get('/__sim/state/true-api/views/codes').query({ limit: 3, offset: 10 })).body;
+    expect(page.total).toBeGreaterThan(13);
+    for (const r of page.rows) {
+      const t = (await s.http.get('/__sim/state/true-api/timeline').query({ code: r.cells.cis })).body;
+      expect(t).toMatchObject({ code: r.cells.cis, status: r.status, fields: { ownerBin: r.cells.owner } });
+    }
+    const introduced = (await s.http.get('/__sim/state/true-api/views/codes').query({ status: 'INTRODUCED', limit: 1 })).body;
+    expect(introduced.rows[0].status).toBe('INTRODUCED');
   });
 
   it('lists the default world\'s credentials per system', async () => {

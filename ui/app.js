@@ -79,7 +79,8 @@ function badge(status) {
   return status === undefined || status === null ? '—' : h('span', { class: `badge s-${String(status).toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }, String(status));
 }
 
-function table(caption, columns, rows, { link, statusKey = 'status' } = {}) {
+/** A table of rows; `link` makes the first cell open the row, `code` makes a column's cells open their timelines. */
+function table(caption, columns, rows, { link, code, statusKey = 'status' } = {}) {
   const head = h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.title)));
   const body = rows.map((r) =>
     h(
@@ -88,7 +89,9 @@ function table(caption, columns, rows, { link, statusKey = 'status' } = {}) {
       columns.map((c, i) => {
         const v = r.cells[c.key];
         const content = c.key === statusKey && v !== null && v !== undefined ? badge(v) : fmt(v);
-        return i === 0 && link ? h('td', {}, h('a', { href: link(r) }, content)) : h('td', {}, content);
+        if (i === 0 && link) return h('td', {}, h('a', { href: link(r) }, content));
+        if (code && c.key === code.column && typeof v === 'string' && v) return h('td', {}, h('a', { href: `#/code/${code.system}${qs({ code: v })}` }, content));
+        return h('td', {}, content);
       }),
     ),
   );
@@ -286,7 +289,10 @@ async function systemPage(system, viewName, params) {
     `${system}: ${view.title}`,
     tabs,
     filters,
-    table(view.title, view.columns, data.rows, { link: view.detail ? (r) => `#/system/${system}/${view.name}/${encodeURIComponent(r.id)}` : undefined }),
+    table(view.title, view.columns, data.rows, {
+      link: view.detail ? (r) => `#/system/${system}/${view.name}/${encodeURIComponent(r.id)}` : undefined,
+      code: view.codeColumn ? { system, column: view.codeColumn } : undefined,
+    }),
     pager,
     lookup,
   );

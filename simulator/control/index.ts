@@ -192,7 +192,7 @@ export function createControl(d: ControlDeps): SystemInstance {
         body: {
           system: sys.id,
           codeLookup: sys.timeline !== undefined,
-          views: Object.entries(sys.views ?? {}).map(([name, v]) => ({ name, title: v.title, columns: v.columns, ...(v.statuses ? { statuses: [...v.statuses] } : {}), detail: v.detail !== undefined })),
+          views: Object.entries(sys.views ?? {}).map(([name, v]) => ({ name, title: v.title, columns: v.columns, ...(v.statuses ? { statuses: [...v.statuses] } : {}), ...(v.codeColumn ? { codeColumn: v.codeColumn } : {}), detail: v.detail !== undefined })),
         },
       };
     },

@@ -187,6 +187,8 @@ export interface View {
   columns: ViewColumn[];
   /** The statuses an entity may have: the choices of the status filter. */
   statuses?: readonly string[];
+  /** The column whose cells are codes the system's timeline knows (the dashboard links them to it). */
+  codeColumn?: string;
   rows(): Iterable<ViewRow>;
   /** How many rows there are, without making them: an unfiltered page then stops at its last row. */
   count?(): number;

@@ -66,6 +66,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'packetId', title: 'Package' },
     ],
     statuses: MARK_STATES,
+    codeColumn: 'code',
     count: () => pmap.size(d.state().marks),
     *rows() {
       const now = d.now();
@@ -83,6 +84,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       { key: 'errorCode', title: 'errorCode' },
       { key: 'message', title: 'Message' },
     ],
+    codeColumn: 'excise',
     count: () => pmap.size(d.state().violations),
     *rows() {
       for (const v of [...pmap.values(d.state().violations)].sort((a, b) => b.seq - a.seq)) yield { id: String(v.seq), cells: { seq: v.seq, at: iso(v.at), shop: v.shop, cash: v.cash, excise: v.excise, errorCode: v.errorCode, message: v.message } };

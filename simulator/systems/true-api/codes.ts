@@ -51,7 +51,7 @@ export interface Batch {
 }
 
 export type Level = 'unit' | 'block' | 'box';
-const LEVELS: Level[] = ['unit', 'block', 'box'];
+export const LEVELS: readonly Level[] = ['unit', 'block', 'box'];
 export const PACKAGE_TYPE: Record<Level, PackageType> = { unit: 'UNIT', block: 'LEVEL1', box: 'LEVEL2' };
 
 /** One code of the registry: its batch, level and position. */

@@ -258,7 +258,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
         history: historyOf(codes, r),
       };
     };
-    const shown = createViews({ state: ctx.state, now: () => ctx.clock.nowMs(), codeState });
+    const shown = createViews({ state: ctx.state, now: () => ctx.clock.nowMs(), codeState, registry: registryOf });
 
     const render = (err: unknown, _op?: unknown, req?: SimRequest<Caller>): RenderedError => {
       if (err instanceof SimError) {

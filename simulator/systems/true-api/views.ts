@@ -5,12 +5,16 @@
 import { pmap } from '../../core/pmap.js';
 import type { CodeTimeline, View } from '../../core/system.js';
 import { documentStatus } from './documents.js';
-import { DOCUMENT_STATUSES } from './reference.js';
+import { CodeBook, LEVELS, PACKAGE_TYPE } from './codes.js';
+import type { CodeView } from './ledger.js';
+import { CODE_STATUSES, DOCUMENT_STATUSES } from './reference.js';
 import type { TrueApiState } from './state.js';
 
 export interface ViewDeps {
   state(): TrueApiState;
   now(): number;
+  /** The code registry of the committed world and the ledger's view of it now. */
+  registry(): { book: CodeBook; codes: CodeView };
   /** The control plane's view of one code (GET /__sim/state/true-api/codes/{code}). */
   codeState(code: string): { cis: string; status: string; gtin: string; productGroup: string; packageType: string; ownerBin: string; parent: string | null; history: { status: string; at: string; participant: string; docId?: string; docType?: string }[] } | undefined;
 }
@@ -53,8 +57,40 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       };
     },
   };
+  /** The registry's codes, batch after batch, packs then blocks then boxes: made as read, never stored. */
+  const codes: View = {
+    title: 'Codes',
+    columns: [
+      { key: 'cis', title: 'Code' },
+      { key: 'gtin', title: 'GTIN' },
+      { key: 'packageType', title: 'Package' },
+      { key: 'status', title: 'Status' },
+      { key: 'owner', title: 'Owner BIN' },
+      { key: 'batch', title: 'Batch' },
+    ],
+    statuses: Object.keys(CODE_STATUSES),
+    codeColumn: 'cis',
+    count: () => {
+      const { book } = d.registry();
+      return d.state().world.batches.reduce((n, b) => n + book.total(b), 0);
+    },
+    *rows() {
+      const { book, codes: ledger } = d.registry();
+      for (const batch of d.state().world.batches) {
+        for (const level of LEVELS) {
+          const n = book.size(batch, level);
+          for (let index = 0; index < n; index++) {
+            const r = { batch, level, index };
+            const now = ledger.state(r);
+            const cis = book.emitted(r);
+            yield { id: cis, status: now.status, cells: { cis, gtin: book.gtinOf(r), packageType: PACKAGE_TYPE[level], status: now.status, owner: now.ownerBin, batch: batch.id } };
+          }
+        }
+      }
+    },
+  };
   return {
-    views: { documents },
+    views: { documents, codes },
     timeline(code) {
       const c = d.codeState(code);
       if (!c) return undefined;

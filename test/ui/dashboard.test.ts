@@ -157,6 +157,14 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium (puppeteer-core)', () => {
       await page.waitForSelector('table tbody tr td a, table tbody tr td');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot(page, '8-phone-setmark-stock');
+      // A code in a table opens its timeline (True API's registry).
+      await page.goto(`${s.base}/__sim/ui/#/system/true-api/codes`);
+      await page.waitForSelector('table tbody td a');
+      const code = await page.$eval('table tbody td a', (a) => a.textContent);
+      await page.click('table tbody td a');
+      await page.waitForSelector('ol.timeline li');
+      expect(await page.$eval('h1', (x) => x.textContent)).toBe(`Code ${code}`);
+      await shot(page, '9-phone-true-api-code');
     } finally {
       await page.close();
       await s.close();

@@ -179,12 +179,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
     },
     getScenarioSchema: () => ({ body: schema }),
-    getSystemState: (req) => {
-      const id = String(req.params.system);
-      const sys = d.systems().find((s) => s.id === id);
-      if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [id, suggest(id, d.catalog.ids)]);
-      return { body: sys.summary() };
-    },
+    getSystemState: (req) => ({ body: systemOf(String(req.params.system)).summary() }),
     getCredentials: () => ({ body: { systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base, credentials: s.credentials })) } }),
     listViews: (req) => {
       const sys = systemOf(String(req.params.system));

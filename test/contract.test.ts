@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadContract } from '../simulator/core/openapi.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { HANDBOOK } from '../simulator/systems/mcoi/handbook.js';
-import { renderError } from '../simulator/systems/mcoi/index.js';
+import { renderError } from '../simulator/systems/mcoi/envelope.js';
 import * as R from '../simulator/systems/mcoi/reference.js';
 import { setup } from './helpers.js';
 

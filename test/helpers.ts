@@ -9,7 +9,7 @@ import type { ExchangeHook } from '../simulator/core/mount.js';
 import type { Contract } from '../simulator/core/openapi.js';
 import { ManualClock } from '../simulator/core/clock.js';
 import { HANDBOOK, type McoiError } from '../simulator/systems/mcoi/handbook.js';
-import { renderError } from '../simulator/systems/mcoi/index.js';
+import { renderError } from '../simulator/systems/mcoi/envelope.js';
 
 /** A Monday morning in 2026: after the fixtures' 2025 history, before the examples' 2028 expiration date. */
 export const T0 = Date.parse('2026-03-02T09:00:00.000Z');

@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import { suggest, type Catalog } from '../core/catalog.js';
 import { inTimeRange, TIME_RANGE, type SimClock } from '../core/clock.js';
+import type { Envelope } from '../core/envelope.js';
 import type { RenderedError } from '../core/errors.js';
 import { problem, RequestInvalid, SimError } from '../core/errors.js';
 import { journalMatch, type Exchange, type Journal } from '../core/journal.js';
@@ -15,42 +16,52 @@ import { journalAsScenario } from './export.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
 import { findScenarios } from './scenarios.js';
 
-export interface ControlDeps {
-  clock: SimClock;
+/** The world a control plane acts on (simulator/world.ts). */
+export interface ControlWorld {
+  readonly clock: SimClock;
+  readonly journal: Journal;
+  readonly store: { meta(): { seed: number } };
+  readonly active: Scenario | undefined;
   /** Persists the clock after a change (a restart resumes virtual time) and runs what fell due on it (pushes). */
   saveClock(): Promise<void>;
-  journal: Journal;
-  catalog: Catalog;
-  systems: () => { id: string; title: string; base: string; summary(): unknown; views?: Record<string, View>; timeline?(code: string): CodeTimeline | undefined; credentials: Credential[] }[];
-  seed: () => number;
   reset(seed?: number): Promise<void>;
   activate(scenario: Scenario): Promise<void>;
-  scenario(): Scenario | undefined;
+}
+
+export interface ControlDeps {
+  world: ControlWorld;
+  catalog: Catalog;
+  /** The JSON Schema of scenario files (derived from the catalog once). */
+  schema: object;
+  systems: () => { id: string; title: string; base: string; summary(): unknown; views?: Record<string, View>; timeline?(code: string): CodeTimeline | undefined; credentials: Credential[] }[];
   contracts: Record<string, { json: unknown; yaml: () => string }>;
   /** Show secrets in the journal and its export (SIM_JOURNAL_SECRETS=show). */
   showSecrets: boolean;
   startedAt: string;
   /** The control operations the systems add (their control contracts). */
   extra: Record<string, Handler>;
-  logError(message: string, err: unknown): void;
 }
 
 /** Any failure of a control route as problem details: the control plane's own errors and those of a system's control routes. */
-export function renderControlError(err: unknown, logError: (message: string, err: unknown) => void = () => undefined): RenderedError {
-  if (err instanceof SimError) return { ...problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message), headers: err.details.headers };
-  if (err instanceof ScenarioInvalid) {
-    const issues = err.problems.map((p) => {
-      const m = /^(?:line \d+, column \d+: )?(\/[^:]*): (.*)$/.exec(p);
-      return { in: 'body' as const, path: m?.[1] ?? '/', reason: 'scenario', message: m?.[2] ?? p };
-    });
-    return problem(400, 'Bad Request', `${err.source}: invalid scenario`, issues);
-  }
-  if (err instanceof RequestInvalid) {
-    const status = err.issues.some((i) => i.reason === 'tooLarge') ? 413 : err.issues.some((i) => i.reason === 'mediaType') ? 415 : 400;
-    return problem(status, STATUS_CODES[status]!, err.message, err.issues);
-  }
-  logError('control: unexpected error', err);
-  return problem(500, 'Internal Server Error', 'the simulator failed to handle this request; see its log');
+export const CONTROL_ENVELOPE: Envelope = {
+  entry: (err) => problem(err.entry.status, STATUS_CODES[err.entry.status] ?? 'Error', err.message),
+  tooLarge: (i) => problem(413, STATUS_CODES[413]!, `body ${i.path}: ${i.message}`, [i]),
+  mediaType: (i) => problem(415, STATUS_CODES[415]!, `${i.in} ${i.path}: ${i.message}`, [i]),
+  malformed: (i) => problem(400, STATUS_CODES[400]!, `${i.in} ${i.path}: ${i.message}`, [i]),
+  invalid: (issues) => problem(400, STATUS_CODES[400]!, issues.map((i) => `${i.in} ${i.path}: ${i.message}`).join('; '), issues),
+  internal: () => problem(500, 'Internal Server Error', 'the simulator failed to handle this request; see its log'),
+  methodNotAllowed: (method, _allowed, path) => problem(404, 'Not Found', `the control plane has no route ${method} /__sim${path}`),
+  pathNotFound: (method, path) => problem(404, 'Not Found', `the control plane has no route ${method} /__sim${path}`),
+  upstream: (status) => problem(status, STATUS_CODES[status] ?? 'Error', 'answered by a scenario fault'),
+};
+
+/** A scenario that does not hold (a control request's inline scenario): 400 with each problem where it is. */
+function scenarioProblem(err: ScenarioInvalid): RenderedError {
+  const issues = err.problems.map((p) => {
+    const m = /^(?:line \d+, column \d+: )?(\/[^:]*): (.*)$/.exec(p);
+    return { in: 'body' as const, path: m?.[1] ?? '/', reason: 'scenario', message: m?.[2] ?? p };
+  });
+  return problem(400, 'Bad Request', `${err.source}: invalid scenario`, issues);
 }
 
 /** A journal entry as views show it: passwords, tokens and Authorization hidden unless SIM_JOURNAL_SECRETS=show. */
@@ -81,7 +92,7 @@ function page(view: View, q: { q?: string; status?: string; offset?: number; lim
 }
 
 export function createControl(d: ControlDeps): SystemInstance {
-  const schema = scenarioSchema(d.catalog);
+  const schema = d.schema;
   const systemOf = (id: string) => {
     const sys = d.systems().find((s) => s.id === id);
     if (!sys) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SYSTEM, [id, suggest(id, d.catalog.ids)]);
@@ -98,35 +109,35 @@ export function createControl(d: ControlDeps): SystemInstance {
       body: {
         status: 'ok',
         systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base })),
-        seed: d.seed(),
-        clock: d.clock.state(),
+        seed: d.world.store.meta().seed,
+        clock: d.world.clock.state(),
         startedAt: d.startedAt,
       },
     }),
     reset: async (req) => {
       const seed = (req.body as { seed?: number } | undefined)?.seed;
-      await d.reset(seed);
-      return { body: { status: 'reset', seed: d.seed() } };
+      await d.world.reset(seed);
+      return { body: { status: 'reset', seed: d.world.store.meta().seed } };
     },
-    getClock: () => ({ body: d.clock.state() }),
+    getClock: () => ({ body: d.world.clock.state() }),
     setClock: async (req) => {
       const b = (req.body ?? {}) as { advanceMs?: number; set?: string; freeze?: boolean };
       const target = b.set !== undefined ? Date.parse(b.set) : undefined;
       if (target !== undefined && Number.isNaN(target)) throw new SimError(CONTROL_HANDBOOK.CLOCK_SET_INVALID, [b.set]);
       // Checked before anything moves: a refused change leaves the clock as it was.
-      const after = (target ?? d.clock.nowMs()) + (b.advanceMs ?? 0);
+      const after = (target ?? d.world.clock.nowMs()) + (b.advanceMs ?? 0);
       if (!inTimeRange(target ?? 0) || !inTimeRange(after)) throw new SimError(CONTROL_HANDBOOK.CLOCK_OUT_OF_RANGE, [`virtual time must stay between ${new Date(TIME_RANGE.minMs).toISOString()} and ${new Date(TIME_RANGE.maxMs).toISOString()}`]);
-      if (target !== undefined) d.clock.set(target);
-      if (b.advanceMs !== undefined) d.clock.advance(b.advanceMs);
-      if (b.freeze === true) d.clock.freeze();
-      if (b.freeze === false) d.clock.unfreeze();
-      await d.saveClock();
-      return { body: d.clock.state() };
+      if (target !== undefined) d.world.clock.set(target);
+      if (b.advanceMs !== undefined) d.world.clock.advance(b.advanceMs);
+      if (b.freeze === true) d.world.clock.freeze();
+      if (b.freeze === false) d.world.clock.unfreeze();
+      await d.world.saveClock();
+      return { body: d.world.clock.state() };
     },
     getJournal: (req) => {
       const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
-      const entries = d.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
-      if (format === 'scenario') return { body: journalAsScenario(entries, d.seed(), d.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };
+      const entries = d.world.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
+      if (format === 'scenario') return { body: journalAsScenario(entries, d.world.store.meta().seed, d.world.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };
       return { body: { entries: entries.map((e) => shownEntry(e, d.showSecrets)) } };
     },
     // Server-sent events: the newest entries that pass the filter, then each new one as it is recorded, until the
@@ -141,8 +152,8 @@ export function createControl(d: ControlDeps): SystemInstance {
           new Promise<void>((resolve) => {
             const send = (e: Exchange) => res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(shownEntry(e, d.showSecrets))}\n\n`);
             res.write(': the simulator journal, live\n\n');
-            for (const e of d.journal.list({ ...q, limit: q.limit ?? 50 })) send(e);
-            const off = d.journal.subscribe((e) => {
+            for (const e of d.world.journal.list({ ...q, limit: q.limit ?? 50 })) send(e);
+            const off = d.world.journal.subscribe((e) => {
               if (fits(e)) send(e);
             });
             // A comment every 15 s keeps proxies from closing an idle stream.
@@ -160,7 +171,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       const { scenarios, invalid } = findScenarios(d.catalog);
       return {
         body: {
-          active: d.scenario()?.name ?? null,
+          active: d.world.active?.name ?? null,
           scenarios: scenarios.map((x) => ({ name: x.scenario.name, description: x.scenario.description, file: x.file })),
           invalid: invalid.map((x) => ({ file: x.source, problems: x.problems })),
         },
@@ -169,13 +180,18 @@ export function createControl(d: ControlDeps): SystemInstance {
     activateScenario: async (req) => {
       const b = req.body as { name?: string; scenario?: unknown };
       let s: Scenario;
-      if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario', d.catalog);
-      else {
-        const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.name);
-        if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [String(b.name)]);
-        s = found.scenario;
+      try {
+        if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario', d.catalog);
+        else {
+          const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.name);
+          if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [String(b.name)]);
+          s = found.scenario;
+        }
+        await d.world.activate(s);
+      } catch (e) {
+        if (e instanceof ScenarioInvalid) return scenarioProblem(e);
+        throw e;
       }
-      await d.activate(s);
       return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
     },
     getScenarioSchema: () => ({ body: schema }),
@@ -223,10 +239,7 @@ export function createControl(d: ControlDeps): SystemInstance {
   };
   return {
     handlers,
-    render: (err) => renderControlError(err, d.logError),
-    renderStatus: (status) => problem(status, STATUS_CODES[status] ?? 'Error', 'answered by a scenario fault'),
-    unmatched: (method, path) => problem(404, 'Not Found', `the control plane has no route ${method} /__sim${path}`),
-    rebuild: () => undefined,
+    envelope: CONTROL_ENVELOPE,
     summary: () => ({}),
   };
 }

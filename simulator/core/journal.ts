@@ -6,6 +6,7 @@
  * journal.list({ system: 'mcoi', limit: 20 });
  */
 import { preview, tooDeep } from './bounds.js';
+import type { DomainEvent } from './system.js';
 
 /** How an exchange ended: answered in full, cut short by a truncate fault, or dropped (a fault, or a client gone). */
 export type Outcome = 'answered' | 'truncated' | 'dropped';
@@ -34,6 +35,8 @@ export interface Exchange {
   contentType?: string;
   responseBody?: unknown;
   durationMs: number;
+  /** What the exchange changed in the world, in the document's terms (the domain events of its mutations). */
+  events?: readonly DomainEvent[];
 }
 
 export interface JournalFilter {

@@ -9,10 +9,12 @@
  * @example
  * app.use(module.base, mountSystem({ id: 'mcoi', instance, contract, deps, limit: module.rateLimit }));
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { STATUS_CODES } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { readBody } from './body.js';
 import { monotonicMs, type Clock } from './clock.js';
+import type { Renderer } from './envelope.js';
 import { RequestInvalid, SimError, type HandbookEntry, type RenderedError } from './errors.js';
 import { gatewayPage, type FaultDecision, type FaultEngine } from './faults.js';
 import type { Journal, Outcome } from './journal.js';
@@ -21,7 +23,7 @@ import type { Logger } from './log.js';
 import type { Contract, Operation } from './openapi.js';
 import { redact } from './secrets.js';
 import type { FaultAction } from './scenario.js';
-import { rateLimit, type RateLimitDecl, type SimConfig, type SimRequest, type SimResponse, type SystemInstance } from './system.js';
+import { rateLimit, type DomainEvent, type RateLimitDecl, type SimConfig, type SimRequest, type SimResponse, type SystemInstance } from './system.js';
 
 export interface Exchange {
   system: string;
@@ -38,22 +40,38 @@ export interface Exchange {
 
 export type ExchangeHook = (e: Exchange) => void;
 
-/** What every mounted system shares from the app. */
-export interface MountDeps {
-  clock: Clock;
-  config: SimConfig;
-  journal: Journal;
-  log: Logger;
-  limiter: RateLimiter;
-  /** Show secrets in debug log lines (SIM_JOURNAL_SECRETS=show). */
-  showSecrets: boolean;
-  faults(): FaultEngine | undefined;
-  hook?: ExchangeHook;
+/** The world a request addresses, as the machinery that serves it sees it (simulator/world.ts). */
+export interface MountWorld {
+  readonly id: string;
+  readonly clock: Clock;
+  readonly config: SimConfig;
+  readonly journal: Journal;
+  readonly limiter: RateLimiter;
+  readonly faults: FaultEngine | undefined;
+  /** Resolves when the world may serve (while a reset is being written, requests wait). */
+  ready(): Promise<void>;
+  /** A client request's handler at work (a reset lets it finish before the world changes). */
+  busy<T>(work: () => Promise<T>): Promise<T>;
+  /** The system (or the control plane) as this world serves it now. */
+  served(id: string): { instance: SystemInstance; renderer: Renderer };
 }
 
+/** What every mounted system shares from the app. */
+export interface MountDeps {
+  log: Logger;
+  /** Show secrets in debug log lines (SIM_JOURNAL_SECRETS=show). */
+  showSecrets: boolean;
+  hook?: ExchangeHook;
+  /** The events the mutations of the exchange in progress caused (the journal keeps them with it). */
+  events: AsyncLocalStorage<DomainEvent[]>;
+}
+
+/** The world a request addresses: set by the app before any system's router (res.locals.world). */
+export const worldOf = (res: Response): MountWorld => res.locals.world as MountWorld;
+
+/** What one system (or the control plane) is, whatever the world. */
 export interface Mounted {
   id: string;
-  instance: SystemInstance;
   contract: Contract;
   handbook: Record<string, HandbookEntry>;
   /** The documented rate limit and the handbook entry that refuses (the control plane has none). */
@@ -81,18 +99,18 @@ async function send(res: Response, r: RenderedError | SimResponse, fallbackStatu
 }
 
 /** Answers a fault that replaces the response; false when the request goes on (latency, outcome, truncate, corrupt). */
-async function answerFault(fault: FaultAction, engine: FaultEngine, m: Mounted, res: Response): Promise<boolean> {
+async function answerFault(fault: FaultAction, engine: FaultEngine, m: Mounted, renderer: Renderer, res: Response): Promise<boolean> {
   if ('error' in fault) {
     const entry = m.handbook[fault.error];
     // Scenarios are checked when loaded; an unknown key here is a bug of the checker, not of the request.
     if (!entry) throw new Error(`scenario fault names unknown handbook key ${fault.error}`);
     // Text arguments are not known to a fault: placeholders name them.
     const args = Array.from({ length: typeof entry.text === 'function' ? entry.text.length : 0 }, (_, i) => `{${i}}`);
-    await send(res, m.instance.render(new SimError(entry, args)));
+    await send(res, renderer.render(new SimError(entry, args)));
     return true;
   }
   if ('status' in fault) {
-    await send(res, m.instance.renderStatus(fault.status));
+    await send(res, renderer.renderStatus(fault.status));
     return true;
   }
   if ('html' in fault) {
@@ -156,13 +174,15 @@ function damage(res: Response, fault: FaultAction): void {
 export function recordExchanges(system: string, deps: MountDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = monotonicMs();
-    const at = deps.clock.now().toISOString();
+    const world = worldOf(res);
+    const at = world.clock.now().toISOString();
     // Express 5 parses req.query on every read: read it once.
     const query = req.query as Record<string, unknown>;
     res.locals.query = query;
     let captured: unknown;
     let capturedSet = false;
     let wire: string | number | undefined;
+    const events: DomainEvent[] = [];
     const json = res.json.bind(res);
     const sendRaw = res.send.bind(res);
     res.json = (b: unknown) => {
@@ -187,7 +207,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
       const durationMs = Math.round((monotonicMs() - started) * 1000) / 1000;
       const principal = res.locals.principal as string | undefined;
       const length = Number(req.headers['content-length']);
-      deps.journal.record(
+      world.journal.record(
         {
           at,
           system,
@@ -204,11 +224,12 @@ export function recordExchanges(system: string, deps: MountDeps) {
           contentType,
           responseBody: captured,
           durationMs,
+          ...(events.length ? { events } : {}),
         },
         { request: Number.isFinite(length) ? length : undefined, response: wire },
       );
       if (deps.log.isLevelEnabled('info')) {
-        const entry = deps.journal.last();
+        const entry = world.journal.last();
         const shown = <T>(v: T) => (deps.showSecrets ? v : redact(v));
         deps.log.info(
           {
@@ -229,89 +250,107 @@ export function recordExchanges(system: string, deps: MountDeps) {
       }
       deps.hook?.({ system, op, method: req.method, path, status: res.statusCode, contentType, headers: res.getHeaders(), body: captured, fault, outcome });
     });
-    next();
+    deps.events.run(events, next);
   };
 }
 
-function rateLimited(m: Mounted, deps: MountDeps, req: SimRequest, ip: string): SimError | undefined {
+function rateLimited(m: Mounted, world: MountWorld, instance: SystemInstance, req: SimRequest, ip: string): SimError | undefined {
   if (!m.rateLimit) return undefined;
-  const perMinute = rateLimit(deps.config, m.id, m.rateLimit.documented);
+  const perMinute = rateLimit(world.config, m.id, m.rateLimit.documented);
   if (perMinute === undefined) return undefined;
-  const key = m.instance.rateKey?.(req) ?? m.instance.who?.(req.principal).user ?? `ip:${ip}`;
-  const d = deps.limiter.hit(`${m.id}\u0000${key}`, deps.clock.nowMs(), perMinute);
+  const auth = instance.auth;
+  const key = auth?.rateKey?.(req) ?? auth?.who?.(req.principal).user ?? `ip:${ip}`;
+  const d = world.limiter.hit(`${m.id}\u0000${key}`, world.clock.nowMs(), perMinute);
   if (d.allowed) return undefined;
   const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
   return new SimError(m.handbook[m.rateLimit.error], [perMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
 }
 
+/**
+ * One router per system, shared by every world: each request is served by the instance of the world it addresses
+ * (`res.locals.world`), once that world is ready.
+ */
 export function mountSystem(m: Mounted, deps: MountDeps): Router {
-  const { instance, contract } = m;
+  const { contract } = m;
   const router = express.Router({ strict: false });
   router.use(recordExchanges(m.id, deps));
 
   for (const op of contract.operations) {
-    const handler = instance.handlers[op.operationId];
-    if (!handler) throw new Error(`${m.id}: contract operation ${op.operationId} has no handler`);
-    if (op.secured && !instance.authenticate) throw new Error(`${m.id}: the contract secures ${op.operationId} but the system has no authenticate`);
     router[op.method](op.expressPath, async (req: Request, res: Response, next: NextFunction) => {
-      if (instance.offered && !instance.offered(op)) return next();
+      const world = worldOf(res);
+      const offered = world.served(m.id).instance.offered;
+      if (offered && !offered(op)) return next();
       res.locals.op = op;
       const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params: req.params as Record<string, unknown>, body: undefined, headers: req.headers, ip: req.ip ?? '' };
+      let renderer = world.served(m.id).renderer;
       try {
         const read = await readBody(req, res, op.requestMedia, m.bodyLimit);
         simReq.body = req.body = read.body; // req.body: what the journal records, whatever the media type
-        // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
-        let guardError: unknown;
-        try {
-          if (op.secured) await instance.authenticate!(simReq);
-          guardError = rateLimited(m, deps, simReq, req.ip ?? '');
-          if (!guardError) instance.authorize?.(simReq);
-        } catch (e) {
-          guardError = e;
-        }
-        const who = instance.who?.(simReq.principal) ?? {};
-        if (who.user) res.locals.principal = who.user;
-        const engine = deps.faults();
-        const fault = engine?.decide({ system: m.id, operationId: op.operationId, method: req.method, path: req.path, nowMs: deps.clock.nowMs(), ...who });
-        if (fault) {
-          res.locals.fault = fault;
-          if (await answerFault(fault.action, engine!, m, res)) return;
-          if ('outcome' in fault.action) simReq.forced = fault.action.outcome;
-        }
-        if (guardError !== undefined) throw guardError;
-        const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, headers: req.headers, body: simReq.body, mediaType: read.mediaType });
-        if (!checked.ok) {
-          const invalid = new RequestInvalid(checked.issues);
-          await instance.refused?.(op, simReq, invalid);
-          throw invalid;
-        }
-        simReq.query = checked.value.query;
-        simReq.params = checked.value.params;
-        const out = await handler(simReq);
+        // From here the request belongs to one generation of the world: guards, handler, what it commits.
+        const serve = async (): Promise<SimResponse | undefined> => {
+          const served = world.served(m.id);
+          const { instance } = served;
+          renderer = served.renderer;
+          const auth = instance.auth;
+          // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
+          let guardError: unknown;
+          try {
+            if (op.secured) await auth!.authenticate(simReq);
+            guardError = rateLimited(m, world, instance, simReq, req.ip ?? '');
+            if (!guardError) auth?.authorize?.(simReq);
+          } catch (e) {
+            guardError = e;
+          }
+          const who = auth?.who?.(simReq.principal) ?? {};
+          if (who.user) res.locals.principal = who.user;
+          const engine = world.faults;
+          const fault = engine?.decide({ system: m.id, operationId: op.operationId, method: req.method, path: req.path, nowMs: world.clock.nowMs(), ...who });
+          if (fault) {
+            res.locals.fault = fault;
+            if (await answerFault(fault.action, engine!, m, renderer, res)) return undefined;
+            if ('outcome' in fault.action) simReq.forced = fault.action.outcome;
+          }
+          if (guardError !== undefined) throw guardError;
+          const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, headers: req.headers, body: simReq.body, mediaType: read.mediaType });
+          if (!checked.ok) {
+            const invalid = new RequestInvalid(checked.issues);
+            await instance.refused?.(op, simReq, invalid);
+            throw invalid;
+          }
+          simReq.query = checked.value.query;
+          simReq.params = checked.value.params;
+          return instance.handlers[op.operationId](simReq);
+        };
+        // The control plane is not a client of a world: a reset must not wait for itself.
+        const out = m.id === 'control' ? await serve() : await world.busy(serve);
+        if (!out) return;
         const produced = out.contentType ?? (out.body !== undefined && typeof out.body !== 'string' && !Buffer.isBuffer(out.body) ? 'application/json' : undefined);
-        if (produced && instance.notAcceptable && !req.accepts(produced)) {
-          const refusal = instance.notAcceptable(op, simReq);
-          if (refusal) return void (await send(res, refusal));
-        }
+        if (produced && renderer.notAcceptable && !req.accepts(produced)) return void (await send(res, renderer.notAcceptable(op, simReq)));
+        const fault = res.locals.fault as FaultDecision | undefined;
         if (fault && ('truncate' in fault.action || 'corrupt' in fault.action)) damage(res, fault.action);
         await send(res, out);
       } catch (err) {
         // A failure after a stream began cannot change the status any more: cut the connection instead.
         if (res.headersSent) res.destroy(err as Error);
-        else await send(res, instance.render(err, op, simReq));
+        // The world was reset while this request changed it: nothing was written; the system is unavailable for it.
+        else if ((err as Error)?.name === 'WorldReplaced') await send(res, renderer.renderStatus(503));
+        else await send(res, renderer.render(err, op, simReq));
       }
     });
   }
-  router.use((req: Request, res: Response) => {
+  router.use(async (req: Request, res: Response) => {
+    const world = worldOf(res);
+    await world.ready();
+    const { instance, renderer } = world.served(m.id);
     const path = req.path;
     const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o && (instance.offered?.(o) ?? true)).map((o) => o.method.toUpperCase());
-    void send(res, instance.unmatched(req.method, path, allowed));
+    void send(res, renderer.unmatched(req.method, path, allowed));
   });
   // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err instanceof URIError ? new RequestInvalid([{ in: 'path', path: '', reason: 'malformed', message: 'the path is not valid percent-encoding' }]) : err;
     if (res.headersSent) res.destroy();
-    else void send(res, instance.render(e));
+    else void send(res, worldOf(res).served(m.id).renderer.render(e));
   });
   return router;
 }

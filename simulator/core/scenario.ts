@@ -13,6 +13,7 @@ import addFormatsModule from 'ajv-formats';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { suggest, type Catalog } from './catalog.js';
 import { inTimeRange, TIME_RANGE } from './clock.js';
+import type { Timing } from './progression.js';
 import type { LimitSetting } from './system.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
@@ -73,7 +74,7 @@ export interface Scenario {
   seed?: number;
   world?: Record<string, Record<string, unknown>>;
   clock?: { start?: string; frozen?: boolean };
-  timings?: 'instant' | Record<string, Record<string, number>>;
+  timings?: 'instant' | Record<string, Record<string, Timing>>;
   limits?: Record<string, LimitSetting>;
   profile?: Record<string, Record<string, unknown>>;
   faults?: Fault[];
@@ -145,7 +146,7 @@ export function scenarioSchema(catalog: Catalog): Record<string, unknown> {
         },
       },
       timings: {
-        description: 'Processing delays in virtual ms per system (see README), or "instant" for all zero.',
+        description: 'Timings in virtual ms per system (see README), or "instant" for every processing delay zero (lifetimes and periods keep theirs). A stage of a progression may instead end on the N-th client read of the entity: { "afterPolls": N }.',
         oneOf: [
           { const: 'instant' },
           {
@@ -154,7 +155,13 @@ export function scenarioSchema(catalog: Catalog): Record<string, unknown> {
             properties: perSystem((s) => ({
               type: 'object',
               additionalProperties: false,
-              properties: Object.fromEntries(Object.entries(s.module.timings).map(([k, t]) => [k, { type: 'integer', minimum: 0, maximum: 31_536_000_000, description: `${t.description} Default ${t.default}.` }])),
+              properties: Object.fromEntries(
+                Object.entries(s.module.timings).map(([k, t]) => {
+                  const ms = { type: 'integer', minimum: 0, maximum: 31_536_000_000 };
+                  const polls = { type: 'object', additionalProperties: false, required: ['afterPolls'], properties: { afterPolls: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'The stage ends on this read of the entity by a client, whatever the clock.' } } };
+                  return [k, t.polls ? { oneOf: [ms, polls], description: `${t.description} Default ${t.default}; or { "afterPolls": N }.` } : { ...ms, description: `${t.description} Default ${t.default}.` }];
+                }),
+              ),
             })),
           },
         ],

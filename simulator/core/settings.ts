@@ -6,6 +6,7 @@
  * @example
  * const s = parseSettings(process.env, catalog, { tty: process.stdout.isTTY }); // throws SettingsInvalid
  */
+import type { Timing } from './progression.js';
 import { suggest, type Catalog } from './catalog.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 
@@ -17,7 +18,7 @@ export interface Settings {
   /** Whether SIM_SEED was given (an existing data directory keeps its own seed: the start-up line says so). */
   seedGiven: boolean;
   rateLimits: boolean;
-  timings: Record<string, Record<string, number>>;
+  timings: Record<string, Record<string, Timing>>;
   profile: Record<string, Record<string, unknown>>;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -89,7 +90,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /** SIM_TIMINGS: "instant", or {"<system>": {"<timing>": ms}} with the systems' own timing names. */
-function parseTimings(raw: string | undefined, catalog: Catalog, problems: string[]): Record<string, Record<string, number>> {
+function parseTimings(raw: string | undefined, catalog: Catalog, problems: string[]): Record<string, Record<string, Timing>> {
   if (raw === undefined || raw.trim() === '') return {};
   if (raw.trim() === 'instant') return { '*': { all: 0 } };
   let value: unknown;
@@ -103,7 +104,7 @@ function parseTimings(raw: string | undefined, catalog: Catalog, problems: strin
     problems.push('SIM_TIMINGS must be a JSON object of systems');
     return {};
   }
-  const out: Record<string, Record<string, number>> = {};
+  const out: Record<string, Record<string, Timing>> = {};
   for (const [id, timings] of Object.entries(value as Record<string, unknown>)) {
     const sys = catalog.system(id);
     if (!sys) {
@@ -117,8 +118,11 @@ function parseTimings(raw: string | undefined, catalog: Catalog, problems: strin
     const names = Object.keys(sys.module.timings);
     out[id] = {};
     for (const [name, ms] of Object.entries(timings as Record<string, unknown>)) {
+      const polls = (ms as { afterPolls?: unknown } | null)?.afterPolls;
+      const pollsOk = sys.module.timings[name]?.polls === true;
       if (!names.includes(name)) problems.push(`SIM_TIMINGS.${id} has no timing "${name}": ${suggest(name, names)}`);
-      else if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > 31_536_000_000) problems.push(`SIM_TIMINGS.${id}.${name} must be whole milliseconds from 0 to a year, got ${JSON.stringify(ms)}`);
+      else if (pollsOk && typeof ms === 'object' && ms !== null && Object.keys(ms).length === 1 && Number.isSafeInteger(polls) && (polls as number) >= 1 && (polls as number) <= 1_000_000) out[id][name] = { afterPolls: polls as number };
+      else if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0 || ms > 31_536_000_000) problems.push(`SIM_TIMINGS.${id}.${name} must be whole milliseconds from 0 to a year${pollsOk ? ', or {"afterPolls": N} with N from 1 to 1,000,000' : ''}, got ${JSON.stringify(ms)}`);
       else out[id][name] = ms;
     }
   }

@@ -9,8 +9,10 @@
  * // simulator/app.ts: export const SYSTEMS = [mcoi, idIssuer, mySystem];
  */
 import type { Clock } from './clock.js';
-import type { Handbook, RenderedError } from './errors.js';
+import type { Envelope } from './envelope.js';
+import type { Handbook } from './errors.js';
 import type { Contract, Operation } from './openapi.js';
+import type { Timing, Transitions } from './progression.js';
 import type { BlobReader, Tx } from './store.js';
 
 export interface SimRequest<P = unknown> {
@@ -37,10 +39,18 @@ export interface SimResponse {
 
 export type Handler<P = unknown> = (req: SimRequest<P>) => Promise<SimResponse> | SimResponse;
 
-/** A processing delay, in virtual milliseconds. */
+/** A timing of the system, in virtual milliseconds. */
 export interface TimingDecl {
   readonly default: number;
   readonly description: string;
+  /**
+   * `processing` (the default): how long something is processed — `SIM_TIMINGS=instant` zeroes it; `lifetime`: how
+   * long something stays valid (a token, a download); `period`: how often or how soon the system acts by itself (a
+   * push, a retry). Lifetimes and periods are never zeroed.
+   */
+  readonly kind?: 'processing' | 'lifetime' | 'period';
+  /** A stage of a progression: a scenario may set it to `{ "afterPolls": N }` (core/progression.ts). */
+  readonly polls?: boolean;
 }
 
 /** An observed-behaviour switch of the fidelity profile: set by its environment variable or a scenario's profile. */
@@ -87,6 +97,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly controlContract?: string;
   readonly handbook: Handbook;
   readonly timings: Readonly<Record<string, TimingDecl>>;
+  /** What may follow what, per kind of entity: every status change an event reports is checked against it. */
+  readonly transitions?: Readonly<Record<string, Transitions>>;
   readonly rateLimit: RateLimitDecl;
   /** The document's request-size limit (`30mb`); absent: the simulator's 20 MB. */
   readonly bodyLimit?: { readonly size: string; readonly source: string };
@@ -109,6 +121,34 @@ export interface SystemModule<S = unknown, P = unknown> {
   create(ctx: SystemContext<S>): SystemInstance<P>;
 }
 
+/**
+ * Something that happened in a world, in the document's own terms (an order registered, codes that changed status
+ * and why, a document processed, a push delivered). Machine commands return them with the new state; core hands the
+ * committed ones to subscribers (the journal, the runtime indexes). An event with `entity`, `from` and `to` is a
+ * status change: core checks it against the system's transition table for that entity.
+ */
+export interface DomainEvent {
+  readonly type: string;
+  readonly entity?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly [field: string]: unknown;
+}
+
+/** What a mutation returns: the new state, the events it caused, and whatever the caller needs besides. */
+export interface Change<S> {
+  state: S;
+  events?: readonly DomainEvent[];
+}
+
+/** A runtime index of a system (lookups the state does not answer fast): kept current by events, rebuilt when the state is replaced. */
+export interface Index {
+  /** From the state alone (after open, reset, a scenario, a rolled-back write). */
+  rebuild(): void;
+  /** The events of a mutation, as soon as it is staged (mutations behind it must see it), before it is durable. */
+  apply?(events: readonly DomainEvent[]): void;
+}
+
 /** What a system receives from the app: its state, its settings, shared machinery; never another system. */
 export interface SystemContext<S> {
   readonly id: string;
@@ -120,11 +160,22 @@ export interface SystemContext<S> {
   state(): S;
   /** State including changes whose write is in flight: for mutations and the indexes that serve them only. */
   latest(): S;
-  /** One mutation on the latest state (stage blobs and draw ids through `tx`); resolves once durable. */
-  commit<R extends { state: S }>(fn: (s: S, tx: Tx) => R): Promise<R>;
+  /** Virtual time now, in ms. */
+  now(): number;
+  /**
+   * One mutation on the latest state (stage blobs and draw ids through `tx`), returning the new state and the events it
+   * caused; resolves once durable. Whatever it depends on is read inside `fn`, never before.
+   */
+  commit<R extends Change<S>>(fn: (s: S, tx: Tx) => R): Promise<R>;
   readonly blobs: BlobReader;
-  /** The processing delays now: declared defaults, then SIM_TIMINGS, then the active scenario. */
-  timings(): Record<string, number>;
+  /** The timings now: declared defaults, then SIM_TIMINGS, then the active scenario (a stage may wait for polls). */
+  timings(): Record<string, Timing>;
+  /**
+   * A client read these entities (by key): counted, durably, only while one of the system's timings waits for polls;
+   * resolves once counted. `polls(key)` is the count so far.
+   */
+  poll(keys: readonly string[]): Promise<void>;
+  polls(key: string): number;
   /** A profile switch's value now: its default, then its environment variable, then the active scenario. */
   profile(name: string): string | number;
   /** An id for one response (an errorId, a trace id): unique across restarts, never written. */
@@ -203,46 +254,39 @@ export interface CodeTimeline {
   events: { at: string; event: string; status?: string; by?: string }[];
 }
 
-export interface SystemInstance<P = unknown> {
-  /** One handler per contract operationId; the coverage test compares both sets. */
-  handlers: Record<string, Handler<P>>;
-  /** For operations the contract secures: who is calling (sets `principal`) or a 401. */
-  authenticate?(req: SimRequest<P>): void | Promise<void>;
+/** Who is calling and what they may do, for operations the contract secures. */
+export interface Auth<P = unknown> {
+  /** Who is calling (sets `principal`) or a 401. */
+  authenticate(req: SimRequest<P>): void | Promise<void>;
   /** After authentication and the rate limit: may this caller do this (a 403)? */
   authorize?(req: SimRequest<P>): void;
-  /**
-   * Renders any failure in the system's own envelope. `op` and `req` (absent for a path no operation has, or before
-   * the request was read) let a system answer per operation family, with other content types and headers.
-   */
-  render(err: unknown, op?: Operation, req?: SimRequest<P>): RenderedError;
-  /** An error of a given HTTP status in the system's own envelope (scenario `status` faults). */
-  renderStatus(status: number): RenderedError;
   /** Who is calling, for fault matches on user and organization and for the log. */
   who?(principal: P | undefined): { user?: string; organization?: string };
   /** What the rate limit counts a request against (default: the caller's user, else the client address). */
   rateKey?(req: SimRequest<P>): string | undefined;
-  /**
-   * When no Accept value of the request matches the media type of the response produced: what to answer instead
-   * (True API: 406 with an empty body). Absent, or undefined returned: the response is sent anyway.
-   */
-  notAcceptable?(op: Operation, req: SimRequest<P>): RenderedError | undefined;
+}
+
+export interface SystemInstance<P = unknown> {
+  /** One handler per contract operationId; the coverage test compares both sets. */
+  handlers: Record<string, Handler<P>>;
+  /** How each kind of failure looks in the system's own envelope (core/envelope.ts decides which kind it is). */
+  envelope: Envelope<SimRequest<P>>;
+  auth?: Auth<P>;
   /**
    * Whether an operation of the contract is served now (absent: all are). An operation not offered answers as a path
    * no operation has, before anything else: a profile switch can make a system as strict as its document.
    */
   offered?(op: Operation): boolean;
+  /** Runtime indexes: rebuilt from the store when it is replaced, kept current by the events of each mutation. */
+  indexes?: Index[];
   /** The dashboard's tables of this system's world, by name (GET /__sim/state/{system}/views). */
   views?: Record<string, View>;
   /** A code looked up as a client would send it (with or without GS and crypto tail); undefined when unknown. */
   timeline?(code: string): CodeTimeline | undefined;
-  /** Error for a path below the base that no operation has (`allowed` non-empty → 405). */
-  unmatched(method: string, path: string, allowed: string[]): RenderedError;
-  /** Rebuilds runtime indexes from the store (after open, reset, scenario, a rolled-back write). */
-  rebuild(): void;
   /** Read-only summary for GET /__sim/state/:id. */
   summary(): unknown;
   /** Handlers of the operations of the system's control contract. */
-  controlHandlers?: Record<string, Handler>;
+  control?: Record<string, Handler>;
   /**
    * A request the contract refused, before it is answered with the error: what the system keeps of it (SetMark records
    * an invalid package with status 1 when its id can be read). Must not throw for any body.
@@ -261,8 +305,8 @@ export interface SimConfig {
   /** Documented request-rate limits: the default, and per system (a scenario's `limits`). */
   rateLimits: boolean;
   limits: Record<string, LimitSetting>;
-  /** Processing delays in virtual ms, per system then per name; `'*': { all: N }` sets every delay of every system. */
-  timings: Record<string, Record<string, number>>;
+  /** Timings per system then per name; `'*': { all: N }` sets every processing delay of every system. */
+  timings: Record<string, Record<string, Timing>>;
   /** Observed-behaviour switches per system (see README, fidelity profile). */
   profile: Record<string, Record<string, unknown>>;
   bodyLimit: string;
@@ -280,15 +324,16 @@ export function rateLimit(config: SimConfig, systemId: string, documented: numbe
 }
 
 /**
- * A system's processing delays: its defaults, then `'*'.all` (SIM_TIMINGS=instant), then its own overrides.
+ * A system's timings: its defaults, then `'*'.all` (SIM_TIMINGS=instant) over its processing delays only (never a
+ * lifetime or a period), then its own overrides.
  *
  * @example
- * resolveTimings('mcoi', { orderReadyMs: 3000 }, { '*': { all: 0 } }); // { orderReadyMs: 0 }
+ * resolveTimings(mcoi, { '*': { all: 0 } }); // { orderPendingMs: 0, orderReadyMs: 0, documentProcessingMs: 0 }
  */
-export function resolveTimings(systemId: string, defaults: Record<string, number>, timings: SimConfig['timings']): Record<string, number> {
+export function resolveTimings(m: Pick<SystemModule, 'id' | 'timings'>, timings: SimConfig['timings']): Record<string, Timing> {
   const all = timings['*']?.all;
-  const base = all === undefined ? { ...defaults } : Object.fromEntries(Object.keys(defaults).map((k) => [k, all]));
-  return { ...base, ...(timings[systemId] ?? {}) };
+  const base = Object.fromEntries(Object.entries(m.timings).map(([k, t]) => [k, all !== undefined && (t.kind ?? 'processing') === 'processing' ? all : t.default]));
+  return { ...base, ...(timings[m.id] ?? {}) };
 }
 
 /** The declared defaults of a system's timings. */

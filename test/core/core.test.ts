@@ -122,12 +122,13 @@ describe('journal', () => {
 });
 
 describe('resolveTimings', () => {
-  it('applies defaults, then instant, then the system overrides', async () => {
+  it('applies defaults, then instant (processing delays only), then the system overrides', async () => {
     const { resolveTimings } = await import('../../simulator/core/system.js');
-    const d = { a: 1_000, b: 3_000 };
-    expect(resolveTimings('x', d, {})).toEqual(d);
-    expect(resolveTimings('x', d, { '*': { all: 0 } })).toEqual({ a: 0, b: 0 });
-    expect(resolveTimings('x', d, { '*': { all: 0 }, x: { b: 7 } })).toEqual({ a: 0, b: 7 });
-    expect(resolveTimings('y', d, { x: { b: 7 } })).toEqual(d);
+    const x = { id: 'x', timings: { a: { default: 1_000, description: '' }, b: { default: 3_000, description: '' }, ttl: { default: 600_000, description: '', kind: 'lifetime' as const }, every: { default: 60_000, description: '', kind: 'period' as const } } };
+    const d = { a: 1_000, b: 3_000, ttl: 600_000, every: 60_000 };
+    expect(resolveTimings(x, {})).toEqual(d);
+    expect(resolveTimings(x, { '*': { all: 0 } })).toEqual({ ...d, a: 0, b: 0 });
+    expect(resolveTimings(x, { '*': { all: 0 }, x: { b: 7 } })).toEqual({ ...d, a: 0, b: 7 });
+    expect(resolveTimings({ ...x, id: 'y' }, { x: { b: 7 } })).toEqual(d);
   });
 });

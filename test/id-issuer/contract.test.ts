@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../simulator/core/openapi.js';
 import { PROJECT_ROOT } from '../../simulator/core/paths.js';
 import { HANDBOOK } from '../../simulator/systems/id-issuer/handbook.js';
-import { renderProblem } from '../../simulator/systems/id-issuer/index.js';
+import { renderProblem } from '../../simulator/systems/id-issuer/envelope.js';
 import * as R from '../../simulator/systems/id-issuer/reference.js';
 import { setup } from '../helpers.js';
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
 import { HANDBOOK } from '../../simulator/systems/id-issuer/handbook.js';
-import { renderProblem } from '../../simulator/systems/id-issuer/index.js';
+import { renderProblem } from '../../simulator/systems/id-issuer/envelope.js';
 import type { Setup } from '../helpers.js';
 
 export const USER = 'Bearer sim-token-user-test-pl';

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { bearerToken } from '../../simulator/core/auth.js';
 import type { UploadedFile } from '../../simulator/core/body.js';
-import { RequestInvalid, SimError, type Handbook, type RenderedError } from '../../simulator/core/errors.js';
+import { SimError, type Handbook, type RenderedError } from '../../simulator/core/errors.js';
+import { progression } from '../../simulator/core/progression.js';
 import type { SystemModule } from '../../simulator/core/system.js';
 import { toXml } from '../../simulator/core/xml.js';
 import { zipFiles } from '../../simulator/core/zip.js';
@@ -37,7 +38,11 @@ export const THIRD_HANDBOOK = {
   BROKEN: { status: 500, text: 'broken', source: 'test' },
 } as const satisfies Handbook;
 
-const envelope = (status: number, problem: string, code?: string, headers?: Record<string, string>): RenderedError => ({ status, body: { problem, ...(code ? { code } : {}) }, headers });
+const envelope = (status: number, problem: string, code?: string): RenderedError => ({ status, body: { problem, ...(code ? { code } : {}) } });
+
+const ITEM_TRANSITIONS = { PENDING: ['READY'], READY: [], FAILED: [] } as const;
+/** An item is PENDING while it is processed, then READY (FAILED from the start when a scenario forces it). */
+const ITEM = progression('item', ITEM_TRANSITIONS, [{ status: 'PENDING', until: 'itemReadyMs' }], ['READY']);
 
 export const third: SystemModule<ThirdState, string> = {
   id: 'third',
@@ -46,7 +51,8 @@ export const third: SystemModule<ThirdState, string> = {
   contract: 'test/third-system/contract.yaml',
   controlContract: 'test/third-system/control.yaml',
   handbook: THIRD_HANDBOOK,
-  timings: { itemReadyMs: { default: 1_000, description: 'An item is PENDING this long, then READY.' } },
+  timings: { itemReadyMs: { default: 1_000, polls: true, description: 'An item is PENDING this long, then READY.' } },
+  transitions: { item: ITEM_TRANSITIONS },
   rateLimit: { documented: 5, source: 'test', error: 'TOO_MANY' },
   switches: { itemStyle: { env: 'SIM_THIRD_STYLE', values: ['plain', 'fancy'], default: 'plain', description: 'How items are shown.' } },
   outcomes: { itemFailed: { operations: ['createItem'], schema: { const: true }, description: 'The item ends FAILED.' } },
@@ -62,7 +68,7 @@ export const third: SystemModule<ThirdState, string> = {
   overlayWorld: (state, o) => ({ ...state, users: [...state.users, ...((o.users as string[] | undefined) ?? [])] }),
 
   create(ctx) {
-    const status = (i: Item) => (i.failed ? 'FAILED' : ctx.clock.nowMs() - i.createdAt < ctx.timings().itemReadyMs ? 'PENDING' : 'READY');
+    const status = (i: Item) => (i.failed ? 'FAILED' : (ITEM.at({ since: i.createdAt, now: ctx.now(), polls: ctx.polls(`item:${i.id}`) }, ctx.timings()) ?? 'READY'));
     const view = (i: Item) => ({ id: i.id, name: i.name, status: status(i), style: ctx.profile('itemStyle') as string });
     return {
       handlers: {
@@ -79,13 +85,14 @@ export const third: SystemModule<ThirdState, string> = {
           const forced = req.forced as { itemFailed?: true } | undefined;
           const r = await ctx.commit((s, tx) => {
             const item: Item = { id: tx.ids.uuid('item'), name: (req.body as { name: string }).name, owner: req.principal!, createdAt: ctx.clock.nowMs(), ...(forced?.itemFailed ? { failed: true as const } : {}) };
-            return { state: { ...s, items: { ...s.items, [item.id]: item } }, item };
+            return { state: { ...s, items: { ...s.items, [item.id]: item } }, item, events: [{ type: 'ItemCreated', id: item.id }] };
           });
           return { status: 201, headers: { Location: `/items/${r.item.id}` }, body: { id: r.item.id } };
         },
-        getItem: (req) => {
+        getItem: async (req) => {
           const item = ctx.state().items[String(req.params.id)];
           if (!item || item.owner !== req.principal) throw new SimError(THIRD_HANDBOOK.NOT_FOUND, [String(req.params.id)]);
+          await ctx.poll([`item:${item.id}`]);
           // The media type follows Accept where the contract offers two; anything else is the system's 406.
           const xml = /application\/xml/.test(String(req.headers.accept ?? '')) && !/application\/json/.test(String(req.headers.accept));
           return xml ? { contentType: 'application/xml', body: toXml({ item: view(item) }) } : { body: view(item) };
@@ -102,32 +109,30 @@ export const third: SystemModule<ThirdState, string> = {
           return { body: { bytes: parts.file.data.length, sha256: createHash('sha256').update(parts.file.data).digest('hex'), filename: parts.file.filename, kind: parts.kind } };
         },
       },
-      authenticate(req) {
-        const user = ctx.state().tokens[bearerToken(req.headers.authorization as string | undefined) ?? ''];
-        if (!user) throw new SimError(THIRD_HANDBOOK.UNAUTHORIZED);
-        req.principal = user;
+      auth: {
+        authenticate(req) {
+          const user = ctx.state().tokens[bearerToken(req.headers.authorization as string | undefined) ?? ''];
+          if (!user) throw new SimError(THIRD_HANDBOOK.UNAUTHORIZED);
+          req.principal = user;
+        },
+        who: (user) => ({ user }),
       },
-      // An error family of its own per operation: 401s are XML, everything else the JSON envelope.
-      render(err, op) {
-        if (err instanceof SimError) {
-          if (err.entry.status === 401) return { status: 401, contentType: 'application/xml', body: toXml({ Unauthorized: { operation: op?.operationId ?? '', reason: err.message } }) };
-          return envelope(err.entry.status, err.message, undefined, err.details.headers);
-        }
-        if (err instanceof RequestInvalid) {
-          const i = err.issues[0];
-          if (i.reason === 'tooLarge') return envelope(413, 'too large');
-          if (i.reason === 'mediaType') return envelope(415, i.message);
-          return envelope(400, `${i.in} ${i.path}: ${i.message}`, i.reason);
-        }
-        return envelope(500, 'broken');
+      envelope: {
+        // An error family of its own per operation: 401s are XML, everything else the JSON envelope.
+        entry: (err, at) =>
+          err.entry.status === 401 ? { status: 401, contentType: 'application/xml', body: toXml({ Unauthorized: { operation: at.op?.operationId ?? '', reason: err.message } }) } : envelope(err.entry.status, err.message),
+        tooLarge: () => envelope(413, 'too large'),
+        mediaType: (i) => envelope(415, i.message),
+        malformed: (i) => envelope(400, `${i.in} ${i.path}: ${i.message}`, i.reason),
+        invalid: ([i]) => envelope(400, `${i.in} ${i.path}: ${i.message}`, i.reason),
+        internal: () => envelope(500, 'broken'),
+        methodNotAllowed: (method, _allowed, path) => envelope(404, `no route ${method} ${path}`),
+        pathNotFound: (method, path) => envelope(404, `no route ${method} ${path}`),
+        upstream: (st) => envelope(st, `status ${st}`),
+        notAcceptable: () => ({ status: 406, body: undefined }),
       },
-      renderStatus: (s) => envelope(s, `status ${s}`),
-      who: (user) => ({ user }),
-      notAcceptable: () => ({ status: 406, body: undefined }),
-      unmatched: (method, path) => envelope(404, `no route ${method} ${path}`),
-      rebuild: () => undefined,
       summary: () => ({ items: Object.keys(ctx.state().items).length }),
-      controlHandlers: {
+      control: {
         listThirdItems: () => ({ body: { items: Object.values(ctx.state().items).map((i) => ({ id: i.id, name: i.name, owner: i.owner })) } }),
       },
     };

@@ -9,7 +9,7 @@
  */
 import { hash32, permute64, unpermute64 } from '../../core/random.js';
 import type { Format } from './reference.js';
-import type { UnitRequest } from './state.js';
+import type { IdIssuerState, UnitRequest } from './state.js';
 
 /** Crockford's base 32: no I, L, O, U, so identifiers read back unambiguously. */
 const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -48,6 +48,11 @@ export interface IdentifierContext {
   iic: string;
   request: UnitRequest;
   productCode: string;
+}
+
+/** The identifiers of a request in a world: its key, the issuer's code, the request, its product code. */
+export function identifierContext(s: IdIssuerState, r: UnitRequest): IdentifierContext {
+  return { key: s.uiKey, iic: s.world.issuerIdentificationCode, request: r, productCode: productCode(s.uiKey, r) };
 }
 
 /**

@@ -3,9 +3,11 @@
  * (create, cancel, record a download, confirm) as (state, command, env) → Result.
  */
 import { fail, ok, type Result, SimError } from '../../core/errors.js';
+import { clockMs } from '../../core/progression.js';
 import { pmap } from '../../core/pmap.js';
+import type { DomainEvent } from '../../core/system.js';
 import { HANDBOOK } from './handbook.js';
-import { LIMITS, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
+import { IDENTIFIER_PROGRESSION, LIMITS, REQUEST_PROCESSING, REQUEST_WINDOW, type Format, type IdentifierStatus, type IdIssuerTimings, type RejectionReason, type RequestStatus } from './reference.js';
 import type { IdIssuerState, ProductData, RouteData, UnitRequest, User, World } from './state.js';
 
 /** The business outcomes a scenario fault can force on the ID issuer (declared in index.ts `outcomes`). */
@@ -17,33 +19,46 @@ export interface IdIssuerOutcome {
 export interface Env {
   now: number;
   timings: IdIssuerTimings;
+  /** How many times clients have read a request (progressions that wait for polls). */
+  polls?(r: UnitRequest): number;
   /** A business outcome forced by a scenario fault. */
   forced?: IdIssuerOutcome;
 }
 
+/** The key a request's reads are counted under. */
+export const pollKey = (r: Pick<UnitRequest, 'requestId'>) => `request:${r.requestId}`;
+
+/** A state and what happened (the ID issuer's domain events). */
+export interface Changed {
+  state: IdIssuerState;
+  events: DomainEvent[];
+}
+
 const err = (key: keyof typeof HANDBOOK, ...args: unknown[]) => fail(new SimError(HANDBOOK[key], args));
 
-/** When the request leaves New. */
-export const processedAt = (r: UnitRequest, t: IdIssuerTimings) => r.createdAt + t.requestProcessingMs;
+/** When the request leaves New on the clock (a processing that waits for polls counts 0 ms). */
+export const processedAt = (r: UnitRequest, t: IdIssuerTimings) => r.createdAt + clockMs(t.requestProcessingMs);
 
 /** When an accepted request is passed to generation: at once with processImmediately, else after 24 hours. */
 export const passedAt = (r: UnitRequest, t: IdIssuerTimings) => processedAt(r, t) + (r.processImmediately ? 0 : LIMITS.cancellationWindowMs);
 
-export function requestStatus(r: UnitRequest, now: number, t: IdIssuerTimings): RequestStatus {
+/** The request's status now (`polls`: how many times clients have read it, for timings that wait for polls). */
+export function requestStatus(r: UnitRequest, now: number, t: IdIssuerTimings, polls = 0): RequestStatus {
   if (r.canceledAt !== undefined) return 'CanceledByClient';
-  if (now < processedAt(r, t)) return 'New';
+  const m = { since: r.createdAt, now, polls };
+  const processing = REQUEST_PROCESSING.at(m, t);
+  if (processing) return processing;
   if (r.rejectionReason) return 'Rejected';
-  return now < passedAt(r, t) ? 'Accepted' : 'PassedToGeneration';
+  return r.processImmediately ? 'PassedToGeneration' : (REQUEST_WINDOW.at(m, t) ?? 'PassedToGeneration');
 }
 
 /** null while the request has no identifiers (before PassedToGeneration, or rejected / cancelled). */
-export function identifierStatus(r: UnitRequest, world: World, now: number, t: IdIssuerTimings): IdentifierStatus | null {
-  if (requestStatus(r, now, t) !== 'PassedToGeneration') return null;
+export function identifierStatus(r: UnitRequest, world: World, now: number, t: IdIssuerTimings, polls = 0): IdentifierStatus | null {
+  if (requestStatus(r, now, t, polls) !== 'PassedToGeneration') return null;
   if (r.confirmedAt !== undefined) return 'DownloadConfirmed';
   if (r.downloadedAt !== undefined) return 'Downloaded';
-  const p = passedAt(r, t);
-  if (now < p + t.generationMs) return 'PassedToGeneration';
-  if (now < p + t.generationMs + t.synchronizationMs) return 'Generated';
+  const generating = IDENTIFIER_PROGRESSION.at({ since: passedAt(r, t), now, polls }, t);
+  if (generating) return generating;
   const facility = world.facilities.find((f) => f.id === r.facilityId);
   return r.cannotSynchronize || facility?.synchronizationFails ? 'CannotSynchronize' : 'Synchronized';
 }
@@ -109,7 +124,7 @@ export interface CreateInput {
 /** As the document's details example shows: empty machineId, intendedRoute and subTypeName come back as null. */
 const emptyToNull = (v: string | null | undefined) => (v === undefined || v === null || v === '' ? null : v);
 
-export function createRequest(s: IdIssuerState, user: User, input: CreateInput, env: Env): Result<{ state: IdIssuerState; request: UnitRequest }, SimError> {
+export function createRequest(s: IdIssuerState, user: User, input: CreateInput, env: Env): Result<Changed & { request: UnitRequest }, SimError> {
   const machineId = emptyToNull(input.machineId);
   if (input.processType && machineId === null) {
     return err('MACHINE_REQUIRED');
@@ -146,7 +161,11 @@ export function createRequest(s: IdIssuerState, user: User, input: CreateInput, 
   if (reason) request.rejectionReason = reason;
   if (!user.economicOperators.includes(input.economicOperatorId)) request.creatorOnly = true;
   if (env.forced?.cannotSynchronize) request.cannotSynchronize = true;
-  return ok({ state: { ...s, requests: pmap.set(s.requests, String(request.requestId), request), nextRequestId: s.nextRequestId + 1 }, request });
+  return ok({
+    state: { ...s, requests: pmap.set(s.requests, String(request.requestId), request), nextRequestId: s.nextRequestId + 1 },
+    request,
+    events: [{ type: 'UnitRequestCreated', requestId: request.requestId, economicOperatorId: request.economicOperatorId, facilityId: request.facilityId, reqQuantity: request.reqQuantity, ...(reason ? { rejectionReason: reason } : {}) }],
+  });
 }
 
 export interface CancelInput {
@@ -156,26 +175,30 @@ export interface CancelInput {
   cancellationAdditionalDescription?: string;
 }
 
-export function cancelRequest(s: IdIssuerState, user: User, id: number, input: CancelInput, env: Env): Result<IdIssuerState, SimError> {
+export function cancelRequest(s: IdIssuerState, user: User, id: number, input: CancelInput, env: Env): Result<Changed, SimError> {
   const found = findRequest(s, user, id);
   if (!found.ok) return found;
   const r = found.value;
   if (input.economicOperatorId !== r.economicOperatorId) return err('CANCEL_EO_MISMATCH', r.economicOperatorId);
-  const st = requestStatus(r, env.now, env.timings);
+  const st = requestStatus(r, env.now, env.timings, env.polls?.(r));
   if (st === 'PassedToGeneration' && !r.processImmediately) return err('CANCEL_WINDOW_CLOSED', String(id), new Date(passedAt(r, env.timings)).toISOString());
   if (st !== 'New' && st !== 'Accepted') return err('CANCEL_WRONG_STATE', String(id), st);
   const cancellation: UnitRequest['cancellation'] = { cancellationReason: input.cancellationReason };
   if (input.cancellationDescription !== undefined) cancellation.cancellationDescription = input.cancellationDescription;
   if (input.cancellationAdditionalDescription !== undefined) cancellation.cancellationAdditionalDescription = input.cancellationAdditionalDescription;
-  return ok({ ...s, requests: pmap.set(s.requests, String(id), { ...r, canceledAt: env.now, cancellation }) });
+  return ok({
+    state: { ...s, requests: pmap.set(s.requests, String(id), { ...r, canceledAt: env.now, cancellation }) },
+    events: [{ type: 'UnitRequestCancelled', entity: 'request', requestId: id, from: st, to: 'CanceledByClient', why: input.cancellationReason }],
+  });
 }
 
 /** A request whose identifiers exist (it reached PassedToGeneration), with their status. */
 export function findIdentifiers(s: IdIssuerState, user: User, id: number, env: Env): Result<{ request: UnitRequest; status: IdentifierStatus }, SimError> {
   const found = findRequest(s, user, id);
   if (!found.ok) return found;
-  const status = identifierStatus(found.value, s.world, env.now, env.timings);
-  if (status === null) return err('IDENTIFIERS_NOT_FOUND', String(id), requestStatus(found.value, env.now, env.timings));
+  const polls = env.polls?.(found.value);
+  const status = identifierStatus(found.value, s.world, env.now, env.timings, polls);
+  if (status === null) return err('IDENTIFIERS_NOT_FOUND', String(id), requestStatus(found.value, env.now, env.timings, polls));
   return ok({ request: found.value, status });
 }
 
@@ -192,13 +215,17 @@ export function checkDownloadable(s: IdIssuerState, user: User, id: number, env:
  * After a complete download: remember the file's checksum; the identifiers become Downloaded. A request that is gone
  * (the world was reset while the file streamed) has nothing to record.
  */
-export function recordDownload(s: IdIssuerState, id: number, format: Format, sha256: string, now: number): IdIssuerState {
+export function recordDownload(s: IdIssuerState, id: number, format: Format, sha256: string, now: number): Changed {
   const r = pmap.get(s.requests, String(id));
-  if (!r) return s;
-  return { ...s, requests: pmap.set(s.requests, String(id), { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now }) };
+  if (!r) return { state: s, events: [] };
+  const from = r.confirmedAt !== undefined ? 'DownloadConfirmed' : r.downloadedAt !== undefined ? 'Downloaded' : 'Synchronized';
+  return {
+    state: { ...s, requests: pmap.set(s.requests, String(id), { ...r, downloads: { ...r.downloads, [format]: sha256 }, downloadedAt: r.downloadedAt ?? now }) },
+    events: [{ type: 'IdentifiersDownloaded', entity: 'identifiers', requestId: id, from, to: from === 'Synchronized' ? 'Downloaded' : from, format, sha256 }],
+  };
 }
 
-export function confirm(s: IdIssuerState, user: User, id: number, input: { checksum: string; format: Format }, env: Env): Result<IdIssuerState, SimError> {
+export function confirm(s: IdIssuerState, user: User, id: number, input: { checksum: string; format: Format }, env: Env): Result<Changed, SimError> {
   const found = findIdentifiers(s, user, id, env);
   if (!found.ok) return found;
   const r = found.value.request;
@@ -206,8 +233,11 @@ export function confirm(s: IdIssuerState, user: User, id: number, input: { check
   if (!expected) return err('NOT_DOWNLOADED', String(id), input.format);
   if (input.checksum.toLowerCase() !== expected) return err('CHECKSUM_MISMATCH', input.format);
   // Confirming again with the right checksum changes nothing (a client retrying after a lost response).
-  if (r.confirmedAt !== undefined) return ok(s);
-  return ok({ ...s, requests: pmap.set(s.requests, String(id), { ...r, confirmedAt: env.now }) });
+  if (r.confirmedAt !== undefined) return ok({ state: s, events: [] });
+  return ok({
+    state: { ...s, requests: pmap.set(s.requests, String(id), { ...r, confirmedAt: env.now }) },
+    events: [{ type: 'IdentifiersConfirmed', entity: 'identifiers', requestId: id, from: 'Downloaded', to: 'DownloadConfirmed', format: input.format }],
+  });
 }
 
 /** Page `pageNumber` (from 1) of `pageSize` items. */

@@ -2,6 +2,7 @@
  * Reference data of the Polish ID issuer API v3 (ID issuer API v3 for EU TPD unit identifiers): statuses, rejection
  * and cancellation reasons, formats. The OpenAPI contract repeats them; test/id-issuer/contract.test.ts compares.
  */
+import { progression, type Timing } from '../../core/progression.js';
 import type { TimingDecl } from '../../core/system.js';
 
 /** "Unit identifiers request states". */
@@ -71,8 +72,15 @@ export const LIMITS = {
 
 /** Processing delays in virtual time (SIM_TIMINGS, scenarios' `timings.id-issuer`); the names are the settings' names. */
 export const TIMINGS = {
-  requestProcessingMs: { default: 2_000, description: 'A request is New for this long, then Rejected, Accepted or (processImmediately) PassedToGeneration.' },
-  generationMs: { default: 5_000, description: 'Identifiers PassedToGeneration → Generated.' },
-  synchronizationMs: { default: 5_000, description: 'Identifiers Generated → Synchronized (or CannotSynchronize).' },
+  requestProcessingMs: { default: 2_000, polls: true, description: 'A request is New for this long, then Rejected, Accepted or (processImmediately) PassedToGeneration.' },
+  generationMs: { default: 5_000, polls: true, description: 'Identifiers PassedToGeneration → Generated.' },
+  synchronizationMs: { default: 5_000, polls: true, description: 'Identifiers Generated → Synchronized (or CannotSynchronize).' },
 } as const satisfies Record<string, TimingDecl>;
-export type IdIssuerTimings = { -readonly [K in keyof typeof TIMINGS]: number };
+export type IdIssuerTimings = { -readonly [K in keyof typeof TIMINGS]: Timing };
+
+/** A request is New while it is processed; then Rejected or Accepted (or at once PassedToGeneration). */
+export const REQUEST_PROCESSING = progression('request', REQUEST_TRANSITIONS, [{ status: 'New', until: 'requestProcessingMs' }], ['Rejected', 'Accepted', 'PassedToGeneration']);
+/** An accepted request waits 24 hours for a cancellation, then is passed to generation. */
+export const REQUEST_WINDOW = progression('request', REQUEST_TRANSITIONS, [{ status: 'New', until: 'requestProcessingMs' }, { status: 'Accepted', until: LIMITS.cancellationWindowMs, from: 'previous' }], ['PassedToGeneration']);
+/** Identifiers, from the moment their request is passed to generation. */
+export const IDENTIFIER_PROGRESSION = progression('identifiers', IDENTIFIER_TRANSITIONS, [{ status: 'PassedToGeneration', until: 'generationMs' }, { status: 'Generated', until: 'synchronizationMs', from: 'previous' }], ['Synchronized', 'CannotSynchronize']);

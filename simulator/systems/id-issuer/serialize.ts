@@ -32,17 +32,17 @@ function common(r: UnitRequest) {
 }
 
 /** "Get details of request for unit identifiers". */
-export function requestDetails(r: UnitRequest, now: number, t: IdIssuerTimings) {
-  const status = requestStatus(r, now, t);
+export function requestDetails(r: UnitRequest, now: number, t: IdIssuerTimings, polls = 0) {
+  const status = requestStatus(r, now, t, polls);
   return { ...common(r), createdOn: dotnetDate(r.createdAt), status, rejectionReason: status === 'Rejected' ? (r.rejectionReason ?? null) : null, createdBy: r.createdBy };
 }
 
 /** An item of "Search requests for unit identifiers" (the example's items carry no rejectionReason). */
-export function requestItem(r: UnitRequest, now: number, t: IdIssuerTimings) {
-  return { ...common(r), createdBy: r.createdBy, createdOn: dotnetDate(r.createdAt), status: requestStatus(r, now, t) };
+export function requestItem(r: UnitRequest, now: number, t: IdIssuerTimings, polls = 0) {
+  return { ...common(r), createdBy: r.createdBy, createdOn: dotnetDate(r.createdAt), status: requestStatus(r, now, t, polls) };
 }
 
 /** "Get details of unit identifiers" (createdOn in the example's ISO form: 2023-12-21T09:00:00.000Z). */
-export function identifiersDetails(r: UnitRequest, world: World, now: number, t: IdIssuerTimings) {
-  return { requestId: r.requestId, quantity: r.reqQuantity, createdOn: new Date(passedAt(r, t)).toISOString(), createdBy: r.createdBy, status: identifierStatus(r, world, now, t)! };
+export function identifiersDetails(r: UnitRequest, world: World, now: number, t: IdIssuerTimings, polls = 0) {
+  return { requestId: r.requestId, quantity: r.reqQuantity, createdOn: new Date(passedAt(r, t)).toISOString(), createdBy: r.createdBy, status: identifierStatus(r, world, now, t, polls)! };
 }

@@ -5,8 +5,9 @@
  */
 import { pmap } from '../../core/pmap.js';
 import { MissingBlob, type BlobReader } from '../../core/store.js';
+import type { DomainEvent, Index } from '../../core/system.js';
 import type { CodeView, Found, ResolvedCode } from './machine.js';
-import { codeStatus } from './machine.js';
+import { codeStatus, generatedAt, orderKey } from './machine.js';
 import { cryptoTail, decodeOperatorSerial, formatCode, operatorSerial, parseCode, SSCC_SHAPE, ssccOf } from './generate.js';
 import type { McoiTimings } from './reference.js';
 import { blobKey, type DocBlob, type Effect, type Mark, type McoiState, type Order, type SerialsBlob, type SubOrder, type Unit } from './state.js';
@@ -19,7 +20,7 @@ export interface CodeEvent {
   by?: string;
 }
 
-export class CodeBook implements CodeView {
+export class CodeBook implements CodeView, Index {
   private subs = new Map<number, { orderId: string; sub: number }>();
   private selfMade = new Map<string, { seq: number; index: number }>();
   private serials = new Map<number, SerialsBlob>();
@@ -31,6 +32,8 @@ export class CodeBook implements CodeView {
     private readonly blobs: BlobReader,
     private readonly now: () => number,
     private readonly timings: () => McoiTimings,
+    /** How many times clients have read an order (progressions that wait for polls). */
+    private readonly polls: (key: string) => number = () => 0,
   ) {}
 
   private get key(): number {
@@ -52,18 +55,30 @@ export class CodeBook implements CodeView {
     }
     const docs = [...pmap.values(s.documents)].sort((a, b) => a.seq - b.seq);
     for (const d of docs) {
-      if (d.outcome !== 'ERROR') this.apply(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
+      if (d.outcome !== 'ERROR') this.applyEffects(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
       else if (!this.blobs.has(blobKey.doc(d.documentId))) throw new MissingBlob(blobKey.doc(d.documentId));
     }
   }
 
+  /** A new order's codes, a report's effects: as soon as the mutation is staged (its blobs are readable at once). */
+  apply(events: readonly DomainEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'OrderRegistered') {
+        const o = pmap.get(this.state().orders, String(e.orderId));
+        if (o) this.addOrder(o);
+      } else if (e.type === 'ReportRegistered' && e.outcome !== 'ERROR') {
+        const d = pmap.get(this.state().documents, String(e.documentId));
+        if (d) this.applyEffects(d.documentId, d.orgId, d.createdAt, this.blobs.require<DocBlob>(blobKey.doc(d.documentId)).effects);
+      }
+    }
+  }
+
   /** Indexes a new order's sub-orders (and their SELF_MADE serials, read from blobs). */
-  addOrder(o: Order, serials?: Map<number, string[]>): void {
+  private addOrder(o: Order): void {
     o.subOrders.forEach((sub, i) => {
       this.subs.set(sub.seq, { orderId: o.orderId, sub: i });
       if (sub.serialNumberType !== 'SELF_MADE' || sub.rejectionReason !== undefined) return;
-      const fresh = serials?.get(sub.seq);
-      const blob: SerialsBlob = fresh ? { serials: fresh } : this.blobs.require<SerialsBlob>(blobKey.serials(sub.seq));
+      const blob = this.blobs.require<SerialsBlob>(blobKey.serials(sub.seq));
       this.serials.set(sub.seq, blob);
       blob.serials.forEach((sn, index) => this.selfMade.set(sub.gtin + sn, { seq: sub.seq, index }));
     });
@@ -111,7 +126,7 @@ export class CodeBook implements CodeView {
     const at = ref && this.locate(ref.seq);
     if (!ref || !at) return { missing: 'CODE_NOT_FOUND' };
     const mark = this.marks.get(ref.seq)?.get(ref.index);
-    const status = codeStatus(at.order, at.sub, ref.index, mark, this.now(), this.timings());
+    const status = codeStatus(at.order, at.sub, ref.index, mark, this.now(), this.timings(), this.polls(orderKey(at.order.orderId)));
     if (status === null) return { missing: 'CODE_NOT_FOUND' };
     const cryptoOk = p.crypto === undefined || p.crypto === this.cryptoOf(at.sub, ref.index, p.serial);
     return { ref, order: at.order, sub: at.sub, status, mark, cryptoOk };
@@ -160,7 +175,7 @@ export class CodeBook implements CodeView {
   }
 
   /** Applies a successful document's effects (at registration and when replaying at start-up). */
-  apply(docId: string, orgId: number, at: number, effects: Effect[]): void {
+  private applyEffects(docId: string, orgId: number, at: number, effects: Effect[]): void {
     for (const e of effects) {
       if (e.kind === 'apply') {
         for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { appliedBy: docId, appliedAt: at });
@@ -210,7 +225,7 @@ export class CodeBook implements CodeView {
     const { order, sub, ref, mark } = r;
     const history: CodeEvent[] = [];
     const iso = (ms: number) => new Date(ms).toISOString();
-    history.push({ at: iso(order.createdAt + t.orderReadyMs), status: 'EMITTED', event: 'generated in sub-order', by: order.orderId });
+    history.push({ at: iso(generatedAt(order, t)), status: 'EMITTED', event: 'generated in sub-order', by: order.orderId });
     const pack = sub.packs.find((p) => ref.index >= p.from && ref.index < p.from + p.quantity);
     if (pack) history.push({ at: iso(pack.at), status: 'RECEIVED', event: 'unloaded in pack', by: pack.packId });
     else if (sub.closedAt !== undefined) history.push({ at: iso(sub.closedAt), status: 'CANCELLED', event: 'sub-order closed before unloading' });

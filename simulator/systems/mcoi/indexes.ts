@@ -2,13 +2,14 @@
  * MCOI's lookup indexes, so no operation scans or copies every order or document of the world: orders by owner and
  * by service provider, documents by owner and by the agent that registered them, and per owner the orders that may
  * still be active (§1.4's limit of 100). Runtime only: rebuilt from the state at start-up, reset and after a
- * rolled-back write; kept current as mutations commit (the same moment the code index is).
+ * rolled-back write; kept current by the OrderRegistered and ReportRegistered events (as the code index is).
  *
  * @example
  * index.visibleOrders(user, orgTin);     // the orders a user may see, oldest first
  * index.activeCount(orgId, isActiveNow); // §1.4 limit check without a scan of every order
  */
 import { pmap } from '../../core/pmap.js';
+import type { DomainEvent, Index } from '../../core/system.js';
 import type { DocMeta, McoiState, Order } from './state.js';
 
 const push = <K>(map: Map<K, string[]>, key: K, id: string) => {
@@ -17,7 +18,7 @@ const push = <K>(map: Map<K, string[]>, key: K, id: string) => {
   else map.set(key, [id]);
 };
 
-export class McoiIndexes {
+export class McoiIndexes implements Index {
   private readonly ordersByOrg = new Map<number, string[]>();
   private readonly ordersByContractor = new Map<string, string[]>();
   private readonly docsByOrg = new Map<number, string[]>();
@@ -37,7 +38,17 @@ export class McoiIndexes {
     for (const d of byTime([...pmap.values(s.documents)], (d) => d.documentId)) this.addDocument(d);
   }
 
-  addOrder(o: Order): void {
+  apply(events: readonly DomainEvent[]): void {
+    const s = this.state();
+    for (const e of events) {
+      const found = e.type === 'OrderRegistered' ? pmap.get(s.orders, String(e.orderId)) : undefined;
+      if (found) this.addOrder(found);
+      const doc = e.type === 'ReportRegistered' ? pmap.get(s.documents, String(e.documentId)) : undefined;
+      if (doc) this.addDocument(doc);
+    }
+  }
+
+  private addOrder(o: Order): void {
     push(this.ordersByOrg, o.orgId, o.orderId);
     if (o.contractor) push(this.ordersByContractor, o.contractor.tin, o.orderId);
     let open = this.open.get(o.orgId);
@@ -45,7 +56,7 @@ export class McoiIndexes {
     open.add(o.orderId);
   }
 
-  addDocument(d: DocMeta): void {
+  private addDocument(d: DocMeta): void {
     push(this.docsByOrg, d.orgId, d.documentId);
     if (d.agentOrgId !== undefined && d.agentOrgId !== d.orgId) push(this.docsByOrg, d.agentOrgId, d.documentId);
   }

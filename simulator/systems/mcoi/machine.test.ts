@@ -4,6 +4,7 @@ import { pmap } from '../../core/pmap.js';
 import { TIMINGS, type McoiTimings } from './reference.js';
 import { timingDefaults } from '../../core/system.js';
 import * as M from './machine.js';
+import * as O from './orders.js';
 import type { McoiState, Order, SubOrder, User } from './state.js';
 
 const T = timingDefaults({ timings: TIMINGS }) as McoiTimings;
@@ -77,7 +78,7 @@ describe('unloadCodes (§3.4)', () => {
     sessions: {},
   });
   const env = (now = 4_000): M.Env => ({ now, ids: new IdSource(1, {}), timings: T, codes: { resolve: () => ({ missing: 'CODE_NOT_FOUND' }), unit: () => undefined, parentOf: () => undefined, lookup: () => undefined, serialTaken: () => false }, orders: { activeCount: () => 0, outsourcedTo: () => [] } });
-  const run = (o: Order, q: Partial<M.UnloadInput>, now?: number) => M.unloadCodes(state(o), user, { orderId: 'o1', gtin: '04899215122371', quantity: 3, ...q }, env(now));
+  const run = (o: Order, q: Partial<O.UnloadInput>, now?: number) => O.unloadCodes(state(o), user, { orderId: 'o1', gtin: '04899215122371', quantity: 3, ...q }, env(now));
   const range = (r: ReturnType<typeof run>): unknown[] => (r.ok ? [r.value.from, r.value.to, r.value.packId] : [r.error.message]);
 
   it.each([
@@ -96,7 +97,7 @@ describe('unloadCodes (§3.4)', () => {
   it('does not change the state when it refuses', () => {
     const o = order();
     const s = state(o);
-    const r = M.unloadCodes(s, user, { orderId: 'o1', gtin: '04899215122371', quantity: 3 }, env(1_000));
+    const r = O.unloadCodes(s, user, { orderId: 'o1', gtin: '04899215122371', quantity: 3 }, env(1_000));
     expect(r.ok).toBe(false);
     expect(pmap.get(s.orders, 'o1')!.subOrders[0].packs).toEqual([]);
   });

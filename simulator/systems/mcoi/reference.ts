@@ -2,6 +2,7 @@
  * Reference data of the MCOI document (section 6), its limits (section 1.4) and its role table (section 2.4).
  * The OpenAPI contract repeats the enums; test/contract.test.ts checks both say the same.
  */
+import { progression, type Timing } from '../../core/progression.js';
 import type { TimingDecl } from '../../core/system.js';
 
 /** §6.1 */
@@ -74,16 +75,22 @@ export const CODE_TRANSITIONS = {
   CANCELLED: [],
 } as const satisfies Record<CodeStatus, readonly CodeStatus[]>;
 
-/** §6.8 */
-export const REPORT_TYPES = ['VALIDATION', 'UTILISATION', 'AGGREGATION'] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
-
 /** §6.9 */
 export const REPORT_STATUSES = ['IN_PROCESS', 'SUCCESS', 'ERROR'] as const;
 
 /** §6.10 */
 export const DOCUMENT_STATUSES = ['CREATED', 'VALIDATING', 'IN_PROCESS', 'PARTIALLY_PROCESSED', 'SUCCESS', 'ERROR'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** A document is processed as a whole (§4.1): IN_PROCESS, then its outcome. CREATED and VALIDATING are never shown. */
+export const DOCUMENT_TRANSITIONS = {
+  CREATED: ['VALIDATING', 'IN_PROCESS'],
+  VALIDATING: ['IN_PROCESS', 'ERROR'],
+  IN_PROCESS: ['SUCCESS', 'ERROR', 'PARTIALLY_PROCESSED'],
+  PARTIALLY_PROCESSED: [],
+  SUCCESS: [],
+  ERROR: [],
+} as const satisfies Record<DocumentStatus, readonly DocumentStatus[]>;
 
 /**
  * §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL), and DISAGGREGATION for
@@ -143,11 +150,18 @@ export const LIMITS = {
 
 /** Processing delays in virtual time (SIM_TIMINGS, scenarios' `timings.mcoi`); the names are the settings' names. */
 export const TIMINGS = {
-  orderPendingMs: { default: 1_000, description: 'An order is CREATED until this age, then PENDING.' },
-  orderReadyMs: { default: 3_000, description: 'From this age an order is READY (or OUTSOURCED / REJECTED).' },
-  documentProcessingMs: { default: 2_000, description: 'Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR.' },
+  orderPendingMs: { default: 1_000, polls: true, description: 'An order is CREATED until this age, then PENDING.' },
+  orderReadyMs: { default: 3_000, polls: true, description: 'From this age an order is READY (or OUTSOURCED / REJECTED).' },
+  documentProcessingMs: { default: 2_000, polls: true, description: 'Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR.' },
 } as const satisfies Record<string, TimingDecl>;
-export type McoiTimings = { -readonly [K in keyof typeof TIMINGS]: number };
+export type McoiTimings = { -readonly [K in keyof typeof TIMINGS]: Timing };
+
+/** §6.6: an order is CREATED, then PENDING, then READY, OUTSOURCED or REJECTED (CLOSED whenever it is closed). */
+export const ORDER_PROGRESSION = progression('order', ORDER_TRANSITIONS, [{ status: 'CREATED', until: 'orderPendingMs' }, { status: 'PENDING', until: 'orderReadyMs' }], ['READY', 'OUTSOURCED', 'REJECTED']);
+/** §6.7: a sub-order is PENDING while its order is processed, then ACTIVE or REJECTED. */
+export const SUB_ORDER_PROGRESSION = progression('sub-order', BUFFER_TRANSITIONS, [{ status: 'PENDING', until: 'orderReadyMs' }], ['ACTIVE', 'REJECTED', 'CLOSED']);
+/** §6.10: a report or document is IN_PROCESS, then SUCCESS, ERROR or PARTIALLY_PROCESSED. */
+export const DOCUMENT_PROGRESSION = progression('document', DOCUMENT_TRANSITIONS, [{ status: 'IN_PROCESS', until: 'documentProcessingMs' }], ['SUCCESS', 'ERROR', 'PARTIALLY_PROCESSED']);
 
 /** Roles a technical user can hold (§2.4); the document names them in prose, the simulator by these keys. */
 export const ROLES = {

@@ -4,6 +4,7 @@
 import type { McoiTimings } from './reference.js';
 import {
   availableCodes,
+  generatedAt,
   orderDocumentStatus,
   orderRejectionReason,
   orderStatus,
@@ -12,31 +13,32 @@ import {
   unloaded,
 } from './machine.js';
 import type { CodeBook } from './codes.js';
-import type { Found, UtilisationInput } from './machine.js';
+import type { Found } from './machine.js';
+import type { UtilisationInput } from './reports.js';
 import type { DocMeta, McoiState, Order, SubOrder, Unit } from './state.js';
 import type { DocError } from './handbook.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** §3.2.2. createDate: the table says "epoch millis", the example shows ISO 8601; the simulator follows the example. */
-export function orderInfo(o: Order, now: number, t: McoiTimings) {
+export function orderInfo(o: Order, now: number, t: McoiTimings, polls = 0) {
   const out: Record<string, unknown> = {
     orderId: o.orderId,
     productGroup: o.productGroup,
     releaseMethodType: o.releaseMethodType,
-    orderStatus: orderStatus(o, now, t),
+    orderStatus: orderStatus(o, now, t, polls),
     createDate: iso(o.createdAt),
   };
   if (o.poNumber !== undefined) out.poNumber = o.poNumber;
-  const reason = orderRejectionReason(o, now, t);
+  const reason = orderRejectionReason(o, now, t, polls);
   if (reason !== undefined) out.rejectionReason = reason;
   return out;
 }
 
 /** §3.3.2 */
-export function subOrderInfo(o: Order, s: SubOrder, now: number, t: McoiTimings) {
-  const status = subOrderStatus(o, s, now, t);
-  const available = availableCodes(o, s, now, t);
+export function subOrderInfo(o: Order, s: SubOrder, now: number, t: McoiTimings, polls = 0) {
+  const status = subOrderStatus(o, s, now, t, polls);
+  const available = availableCodes(o, s, now, t, polls);
   const passed = unloaded(s);
   const out: Record<string, unknown> = {
     parentOrderId: o.orderId,
@@ -69,8 +71,8 @@ export function closedInfo(orderId: string, gtin: string | undefined) {
 }
 
 /** §4.2.2 */
-export function utilisationStatus(d: DocMeta, now: number, t: McoiTimings) {
-  const status = reportStatus(d, now, t);
+export function utilisationStatus(d: DocMeta, now: number, t: McoiTimings, polls = 0) {
+  const status = reportStatus(d, now, t, polls);
   const out: Record<string, unknown> = { reportId: d.documentId, reportStatus: status, createdTimestamp: iso(d.createdAt) };
   if (status === 'ERROR' && d.rejectReason) out.rejectReason = d.rejectReason;
   return out;
@@ -88,11 +90,11 @@ export interface DocRow {
   productionOrderId?: string;
 }
 
-export function reportRow(d: DocMeta, now: number, t: McoiTimings): DocRow {
+export function reportRow(d: DocMeta, now: number, t: McoiTimings, polls = 0): DocRow {
   return {
     documentId: d.documentId,
     type: d.type,
-    status: reportStatus(d, now, t),
+    status: reportStatus(d, now, t, polls),
     createdAt: d.createdAt,
     ownerId: d.orgId,
     agentId: d.agentOrgId,
@@ -101,11 +103,11 @@ export function reportRow(d: DocMeta, now: number, t: McoiTimings): DocRow {
   };
 }
 
-export function orderRow(o: Order, now: number, t: McoiTimings, contractorId?: number): DocRow {
+export function orderRow(o: Order, now: number, t: McoiTimings, contractorId?: number, polls = 0): DocRow {
   return {
     documentId: o.orderId,
     type: 'ORDER',
-    status: orderDocumentStatus(o, now, t),
+    status: orderDocumentStatus(o, now, t, polls),
     createdAt: o.createdAt,
     ownerId: o.orgId,
     agentId: contractorId,
@@ -197,7 +199,7 @@ export function codeInfo(f: Found, ctx: CodeViewContext, withHistory: boolean) {
     codeData: { code: f.sent, status, gtin: sub.gtin, serialNumber: book.serialOf(sub, ref.index) },
     productData,
     packageData,
-    markingData: { issuerInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) }, emissionDate: iso(order.createdAt + ctx.t.orderReadyMs) },
+    markingData: { issuerInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) }, emissionDate: iso(generatedAt(order, ctx.t)) },
     turnoverData: { ownerInfo: { ownerTin: issuer.tin, ownerName: localised(issuer.name) } },
   };
   if (withHistory) {

@@ -7,6 +7,7 @@ import type { CodeTimeline, View, ViewRow } from '../../core/system.js';
 import { pmap } from '../../core/pmap.js';
 import type { CodeBook } from './codes.js';
 import * as M from './machine.js';
+import { reportCodes } from './reports.js';
 import { DOCUMENT_STATUSES, ORDER_STATUSES, type McoiTimings } from './reference.js';
 import { blobKey, type DocBlob, type McoiState } from './state.js';
 
@@ -16,6 +17,8 @@ export interface ViewDeps {
   blobs: BlobReader;
   now(): number;
   timings(): McoiTimings;
+  /** How many times clients have read an entity (orderKey, documentKey). */
+  polls(key: string): number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -43,7 +46,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       const t = d.timings();
       const all = [...pmap.values(s.orders)].sort((a, b) => b.createdAt - a.createdAt || (a.orderId < b.orderId ? 1 : -1));
       for (const o of all) {
-        const status = M.orderStatus(o, now, t);
+        const status = M.orderStatus(o, now, t, d.polls(M.orderKey(o.orderId)));
         yield { id: o.orderId, status, cells: { orderId: o.orderId, owner: tinOf(s, o.orgId), productGroup: o.productGroup, status, subOrders: o.subOrders.length, codes: o.subOrders.reduce((n, x) => n + x.quantity, 0), createdAt: iso(o.createdAt) } };
       }
     },
@@ -54,7 +57,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       const now = d.now();
       const t = d.timings();
       const subs: ViewRow[] = o.subOrders.map((x) => {
-        const status = M.subOrderStatus(o, x, now, t);
+        const status = M.subOrderStatus(o, x, now, t, d.polls(M.orderKey(o.orderId)));
         return { id: `${o.orderId}:${x.gtin}`, status, cells: { gtin: x.gtin, cisType: x.cisType, serialNumberType: x.serialNumberType, quantity: x.quantity, status, unloaded: M.unloaded(x), rejectionReason: x.rejectionReason ?? null } };
       });
       const packs: ViewRow[] = o.subOrders.flatMap((x) => x.packs.map((p) => ({ id: p.packId, cells: { packId: p.packId, gtin: x.gtin, from: p.from, quantity: p.quantity, at: iso(p.at) } })));
@@ -62,7 +65,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       return {
         title: `Order ${o.orderId}`,
         fields: {
-          status: M.orderStatus(o, now, t),
+          status: M.orderStatus(o, now, t, d.polls(M.orderKey(o.orderId))),
           owner: tinOf(s, o.orgId),
           registeredBy: o.login,
           productGroup: o.productGroup,
@@ -72,7 +75,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
           contractor: o.contractor?.tin ?? null,
           createdAt: iso(o.createdAt),
           closedAt: o.closedAt === undefined ? null : iso(o.closedAt),
-          rejectionReason: M.orderRejectionReason(o, now, t) ?? null,
+          rejectionReason: M.orderRejectionReason(o, now, t, d.polls(M.orderKey(o.orderId))) ?? null,
         },
         sections: [
           {
@@ -111,7 +114,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       const now = d.now();
       const t = d.timings();
       for (const x of [...pmap.values(s.documents)].sort((a, b) => b.seq - a.seq)) {
-        const status = M.reportStatus(x, now, t);
+        const status = M.reportStatus(x, now, t, d.polls(M.documentKey(x.documentId)));
         yield { id: x.documentId, status, cells: { documentId: x.documentId, type: x.type, status, owner: tinOf(s, x.orgId), errors: status === 'IN_PROCESS' ? 0 : x.errorCount, createdAt: iso(x.createdAt) } };
       }
     },
@@ -119,7 +122,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
       const s = d.state();
       const x = pmap.get(s.documents, id);
       if (!x) return undefined;
-      const status = M.reportStatus(x, d.now(), d.timings());
+      const status = M.reportStatus(x, d.now(), d.timings(), d.polls(M.documentKey(x.documentId)));
       const blob = d.blobs.require<DocBlob>(blobKey.doc(id));
       const errors = status === 'IN_PROCESS' ? [] : blob.errors.slice(0, 500);
       return {
@@ -132,7 +135,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
             rows: errors.map((e) => ({ id: String(e.index), cells: { index: e.index, propertyName: e.propertyName, propertyValue: e.propertyValue ?? null, errorCode: e.errorCode } })),
           },
         ],
-        codes: M.reportCodes(x.type, blob.body).slice(0, SHOWN_CODES),
+        codes: reportCodes(x.type, blob.body).slice(0, SHOWN_CODES),
       };
     },
   };

@@ -2,7 +2,7 @@
  * SetMark → ERP: the violations journal (every setmark.error.report.timer, §2.12) and the MRC export (cron, §2.6),
  * as pushes queued in the state and POSTed to the ERP's URLs. A push the ERP takes (2xx) is done; any other answer,
  * or none, keeps it and retries it later (pushRetryMs, doubling, at most journalReportMs), in order per kind.
- * Pure parts here; the HTTP call is `send`.
+ * The queue, pure; delivery.ts sends it.
  *
  * @example
  * const s2 = batchJournal(s, now, () => tx.ids.next('push')); // rows → a queued journal push
@@ -99,16 +99,4 @@ export function afterAttempt(s: SetmarkState, o: Outgoing, a: Attempt, retryMs: 
   const deliveries = [...s.deliveries, a].slice(-MAX_DELIVERIES);
   const got = received ? [...s.received, { at: a.at, kind: o.kind, body: received }].slice(-MAX_RECEIVED) : s.received;
   return { ...s, outbox, deliveries, received: got };
-}
-
-/** POSTs a push; what the receiver answered (0 and the reason when nothing came back within `timeoutMs`). */
-export async function send(url: string, body: unknown, timeoutMs: number): Promise<{ status: number; error?: string; responseBody?: string }> {
-  try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    const text = await res.text();
-    return { status: res.status, responseBody: text.length > 2000 ? `${text.slice(0, 2000)}…` : text };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { status: 0, error: err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message) };
-  }
 }

@@ -3,6 +3,7 @@
  * с ERP", the 2023 public Confluence page): product types (§2.1), package statuses (§2.11), the product versions that
  * gate features (§1.2), the INN check digits, and the timings. The OpenAPI contract repeats the enumerations.
  */
+import { progression, type Timing } from '../../core/progression.js';
 import type { SwitchDecl, TimingDecl } from '../../core/system.js';
 
 /** `productType` of /erp/add_mark (9 and 12–15 do not exist). */
@@ -54,11 +55,27 @@ export function validInn(inn: string): boolean {
 export const UTC_OFFSET_MS = 3 * 3_600_000;
 
 export const TIMINGS = {
-  packageProcessingMs: { default: 2_000, description: 'A loading package is "Документ обрабатывается" (status 2) for this long, then processed (3 or 4).' },
-  journalReportMs: { default: 600_000, description: 'setmark.error.report.timer: how often the violations journal is pushed to the ERP (default 10 min).' },
-  pushRetryMs: { default: 30_000, description: 'First retry of a push the ERP did not take (not 2xx); doubles each attempt, at most journalReportMs.' },
+  packageProcessingMs: { default: 2_000, polls: true, description: 'A loading package is "Документ обрабатывается" (status 2) for this long, then processed (3 or 4).' },
+  journalReportMs: { default: 600_000, kind: 'period', description: 'setmark.error.report.timer: how often the violations journal is pushed to the ERP (default 10 min).' },
+  pushRetryMs: { default: 30_000, kind: 'period', description: 'First retry of a push the ERP did not take (not 2xx); doubles each attempt, at most journalReportMs.' },
 } as const satisfies Record<string, TimingDecl>;
-export type SetmarkTimings = { [K in keyof typeof TIMINGS]: number };
+export type SetmarkTimings = { packageProcessingMs: Timing; journalReportMs: number; pushRetryMs: number };
+
+/**
+ * §2.11 package statuses, as strings (the wire has numbers): 2 "Документ обрабатывается" while processed, then 3
+ * (processed), 4 (processed with errors) or 5 (an internal error); 1 (refused) at once; 0 is an unknown id.
+ */
+export const PACKAGE_TRANSITIONS = { '0': [], '1': [], '2': ['3', '4', '5'], '3': [], '4': [], '5': [] } as const satisfies Record<string, readonly string[]>;
+export const PACKAGE_PROGRESSION = progression('package', PACKAGE_TRANSITIONS, [{ status: '2', until: 'packageProcessingMs' }], ['3', '4', '5']);
+
+/** §5.2: how a mark moves on the stock of a shop (a tobacco block's packs SOLD_IN_BLOCK, a sold pack's block DISBANDED). */
+export const MARK_TRANSITIONS = {
+  ACTIVE: ['SOLD', 'SOLD_IN_BLOCK', 'DISBANDED'],
+  SOLD: ['RETURNED'],
+  RETURNED: ['ACTIVE', 'SOLD', 'SOLD_IN_BLOCK', 'DISBANDED'],
+  SOLD_IN_BLOCK: ['ACTIVE'],
+  DISBANDED: [],
+} as const satisfies Record<string, readonly string[]>;
 
 export const SWITCHES = {
   checkInn: { env: 'SIM_SETMARK_CHECK_INN', values: ['on', 'off'], default: 'on', description: 'check.inn: inn is mandatory in add_mark, add_excludes and save, and the INN checks 18/19 are on. off: an INN is still checked when it was sent and stored with the mark.' },

@@ -51,6 +51,8 @@ export interface Mark {
   until?: number;
   /** The package that loaded it (0: the default world). */
   packetId: number;
+  /** The package whose processing waits for polls and will set `from` or `until` (both PENDING until then). */
+  pendingBy?: string;
   sale?: Sale;
   /** Held by an open receipt at a cash register (pre-check 203/204). */
   hold?: { cash: number; operation: 'sale' | 'return' };

@@ -5,19 +5,25 @@
 import { pmap } from '../../core/pmap.js';
 import type { CodeTimeline, View } from '../../core/system.js';
 import { findMark, onStock } from './machine.js';
-import type { SetmarkState } from './state.js';
+import { packageStatus, pollKey } from './packages.js';
+import { statusesOf } from '../../core/progression.js';
+import { PACKAGE_TRANSITIONS, type SetmarkTimings } from './reference.js';
+import type { PackageRecord, SetmarkState } from './state.js';
 
 export interface ViewDeps {
   state(): SetmarkState;
   now(): number;
+  timings(): SetmarkTimings;
+  polls(key: string): number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Package statuses as erp/status answers them (§2.6): 1 refused, 2 in processing, 3 done, 4 with errors, 5 failed. */
-const PACKAGE_STATUSES = ['1', '2', '3', '4', '5'] as const;
+/** Package statuses as erp/status answers them (§2.11): 1 refused, 2 in processing, 3 done, 4 with errors, 5 failed. */
+const PACKAGE_STATUSES = statusesOf(PACKAGE_TRANSITIONS).filter((x) => x !== '0');
 const MARK_STATES = ['ACTIVE', 'SOLD', 'RETURNED', 'SOLD_IN_BLOCK', 'DISBANDED'] as const;
 
 export function createViews(d: ViewDeps): { views: Record<string, View>; timeline(code: string): CodeTimeline | undefined } {
+  const statusOf = (key: string, r: PackageRecord) => packageStatus(r, d.now(), d.timings(), d.polls(pollKey(key)));
   const packages: View = {
     title: 'Loading packages',
     columns: [
@@ -32,16 +38,15 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
     statuses: PACKAGE_STATUSES,
     count: () => pmap.size(d.state().packages),
     *rows() {
-      const now = d.now();
       for (const [key, r] of [...pmap.entries(d.state().packages)].sort(([, a], [, b]) => b.receivedAt - a.receivedAt)) {
-        const status = String(r.status !== 1 && now < r.doneAt ? 2 : r.status);
+        const status = String(statusOf(key, r));
         yield { id: key, status, cells: { id: r.id, kind: r.kind, shop: r.shop, status, errorCode: status === '2' ? 0 : r.errorCode, count: r.count, receivedAt: iso(r.receivedAt) } };
       }
     },
     detail(id) {
       const r = pmap.get(d.state().packages, id);
       if (!r) return undefined;
-      const done = r.status === 1 || d.now() >= r.doneAt;
+      const done = statusOf(id, r) !== 2;
       return {
         title: `Package ${r.id} (shop ${r.shop ?? 'none'})`,
         fields: { id: r.id, kind: r.kind, shop: r.shop, status: done ? r.status : 2, errorCode: done ? r.errorCode : 0, count: r.count, times: r.times, receivedAt: iso(r.receivedAt), doneAt: iso(r.doneAt) },

@@ -3,7 +3,7 @@
  */
 import { pmap } from '../../core/pmap.js';
 import { mergeByKey } from '../../core/scenario.js';
-import { mrcErrors } from './machine.js';
+import { mrcErrors } from './packages.js';
 import { validInn } from './reference.js';
 import { parseCron } from './schedule.js';
 import { emptyCollections, itemKey, mrcKey, type ErpConfig, type LegalEntity, type Mark, type MrcProduct, type SetmarkState, type Shop } from './state.js';

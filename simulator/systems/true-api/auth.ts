@@ -11,13 +11,21 @@
  * const bin = await signerOf({ data, inn }, challenge, 'strict', pki, nowMs); // '150140000012' or a SimError
  */
 import { CmsInvalid, parseCms, subjectField, type ParsedCms } from '../../core/cms.js';
+import { bearerToken } from '../../core/auth.js';
 import { SimError } from '../../core/errors.js';
+import { verifyJwt } from '../../core/jwt.js';
+import type { Auth, SystemContext } from '../../core/system.js';
 import { HANDBOOK } from './handbook.js';
 import type { TestPki } from './pki.js';
 import { isValidBin } from './reference.js';
-import type { Participant, World } from './state.js';
+import type { Participant, TrueApiState, World } from './state.js';
 
 export type SignatureProfile = 'lenient' | 'strict';
+
+/** Who is calling: the participant the token names. */
+export interface Caller {
+  participant: Participant;
+}
 
 /** The BIN a signer certificate names in its OU (`BIN150140000012`), if any. */
 export function binOf(cms: ParsedCms): string | undefined {
@@ -107,5 +115,25 @@ export function claimsOf(p: Participant): Record<string, unknown> {
     inn: p.bin,
     full_name: p.name,
     product_group_info: p.contracts.map((c) => ({ name: c.productGroup, status: null, types: p.roles })),
+  };
+}
+
+/** Who calls: a bearer JWT of /auth/simpleSignIn (§4.5), the participant's latest (a newer one replaced it). */
+export function trueApiAuth(ctx: SystemContext<TrueApiState>): Auth<Caller> {
+  return {
+    async authenticate(req) {
+      const token = bearerToken(req.headers.authorization as string | undefined);
+      if (!token) throw new SimError(HANDBOOK.UNAUTHORIZED);
+      const s = ctx.state();
+      const check = await verifyJwt(token, { secret: Buffer.from(s.jwtSecret, 'hex'), nowMs: ctx.now() });
+      if (!check.ok) throw new SimError(check.reason === 'expired' ? HANDBOOK.TOKEN_EXPIRED : HANDBOOK.TOKEN_INVALID, [token]);
+      const bin = check.claims.inn as string;
+      // A newer token of the same participant replaced this one (observed: the real stand says it expired).
+      if (s.sessions[bin] !== check.claims.jti) throw new SimError(HANDBOOK.TOKEN_EXPIRED, [token]);
+      const participant = s.world.participants.find((p) => p.bin === bin);
+      if (!participant) throw new SimError(HANDBOOK.TOKEN_INVALID, [token]);
+      req.principal = { participant };
+    },
+    who: (c) => ({ user: c?.participant.bin, organization: c?.participant.bin }),
   };
 }

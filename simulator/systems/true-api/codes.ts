@@ -21,6 +21,7 @@ import { GS } from '../../core/gs1.js';
 import { hash32 } from '../../core/random.js';
 import { SerialCodec } from '../../core/serials.js';
 import type { CodeStatus, PackageType, ProductGroup } from './reference.js';
+import type { Batch, Level } from './state.js';
 
 export const SERIAL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"%&\'*+-<=>?_\\!';
 
@@ -28,29 +29,7 @@ export const SERIAL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 export const PACKS_PER_BLOCK = 10;
 export const BLOCKS_PER_BOX = 50;
 
-/** A batch of codes of the world: who made them, who owns them now, in what status. */
-export interface Batch {
-  /** 1..63: part of every serial of the batch. */
-  id: number;
-  productGroup: ProductGroup;
-  /** `tobacco`: boxes of blocks of packs; `units`: single units with a crypto tail. */
-  kind: 'tobacco' | 'units';
-  /** The unit (pack) GTIN; for tobacco also the GTIN in box codes. */
-  gtin: string;
-  /** Tobacco: the block GTIN. */
-  blockGtin?: string;
-  /** Tobacco: boxes; units: units. */
-  count: number;
-  status: CodeStatus;
-  producerBin: string;
-  ownerBin: string;
-  /** When the codes were emitted and applied (ms, set when the world is made). */
-  emittedAt: number;
-  producedAt: number;
-  emissionType: 'LOCAL' | 'FOREIGN';
-}
 
-export type Level = 'unit' | 'block' | 'box';
 export const LEVELS: readonly Level[] = ['unit', 'block', 'box'];
 export const PACKAGE_TYPE: Record<Level, PackageType> = { unit: 'UNIT', block: 'LEVEL1', box: 'LEVEL2' };
 

@@ -12,17 +12,15 @@
  * is inside it (an aggregate's children follow it); a code taken out of its aggregate alone leaves the aggregate.
  */
 import { SimError } from '../../core/errors.js';
+import type { IdSource } from '../../core/ids.js';
 import { pmap } from '../../core/pmap.js';
 import { parseXml, XmlInvalid } from '../../core/xml.js';
 import type { CodeBook, CodeRef } from './codes.js';
 import { DOCUMENT_ERRORS, HANDBOOK } from './handbook.js';
-import { CodeView, record, type CodeEvent } from './ledger.js';
+import { CodeView, record } from './ledger.js';
+import type { CodeEvent, DocumentType, EdoDocument, EdoStatus, EdoWorkflow, NamedCode, Participant, TrueApiDocument, TrueApiState } from './state.js';
 import { CODE_STATUSES, type CodeStatus, type DOCUMENT_TYPES, type DocumentStatus } from './reference.js';
-import type { Participant, TrueApiState } from './state.js';
-import { edoDocumentStatus, type EdoDocument, type EdoWorkflow } from './edo.js';
 
-/** The §9.4 document types this simulator makes so far. */
-export type DocumentType = Extract<(typeof DOCUMENT_TYPES)[number], 'KZ_INTRODUCE_GOODS' | 'MTTPS_90' | 'IMPORT' | 'IMPORT_TRANSIT' | 'KZ_UPD' | 'RECEIPT' | 'RECEIPT_RETURN'>;
 
 /** §7.6 reasons of a withdrawal; 1–4 (defect, loss, damage, destruction) write the codes off, the rest withdraw them. */
 export const WITHDRAWAL_REASONS = Array.from({ length: 18 }, (_, i) => String(i + 1));
@@ -30,47 +28,28 @@ const WRITE_OFF_REASONS = new Set(['1', '2', '3', '4']);
 /** §7.2 reasons of a re-introduction. */
 export const REINTRODUCTION_REASONS = ['1', '2', '3'];
 
-/** A code a document names, as written, with the count of consumer units it claims (if it says). */
-export interface NamedCode {
-  code: string;
-  count?: number;
+
+
+
+/** An EDO document's §9.6 status at a moment (Infinity: once everything filed is done). */
+export function edoStatus(d: EdoDocument, at: number): EdoStatus {
+  if (at < d.doneAt) return 1;
+  let s: EdoStatus = d.outcome === 'CHECKED_NOT_OK' ? 10 : d.edo.type === 1005 ? 2 : 3;
+  for (const c of d.edo.changes) if (c.at <= at) s = c.status;
+  return s;
 }
 
-/** A submitted document, as stored. */
-export interface TrueApiDocument {
-  /** The document's id: its fileId (§7.2, §7.5, §7.6: "ID документа наследуется от параметра fileId"). */
-  id: string;
-  /** The internal processing number the submission answers. */
-  number: string;
-  type: DocumentType;
-  senderBin: string;
-  receiverBin?: string;
-  /** sendingDateTime (ms). */
-  docDate: number;
-  receivedAt: number;
-  /** When processing ends: IN_PROGRESS before, the outcome after. */
-  doneAt: number;
-  outcome: 'CHECKED_OK' | 'CHECKED_NOT_OK';
-  errors: string[];
-  /** As submitted (the XML of a notice, the JSON of a receipt). */
-  content: string;
-  /** The product group of its codes (the first one's), for `pg` filters. */
-  productGroup?: string;
-  /** The JSON form (§7.1.5 `body`) besides the code list: `{document: {mainInfo, ...}, fileId, version, sendingDateTime}`. */
-  fields: Record<string, unknown>;
-  codes: NamedCode[];
-  /** RECEIPT / RECEIPT_RETURN: the cash register's data (§7.12.4). */
-  receipt?: Receipt;
-  /** An EDO document (act, divergence notice, EAEU import notice): its workflow (edo.ts). */
-  edo?: EdoWorkflow;
-}
-
-export interface Receipt {
-  kktRegId: string;
-  fiscalDocumentNumber: number;
-  shiftNumber: number;
-  /** Price per code, in tiyn. */
-  prices: number[];
+/**
+ * The "Документы" status of an EDO document (§7.1.6 lists acts there): an act is CHECKED_OK once approved, CHECKED_NOT_OK
+ * when it failed, was rejected, withdrawn or annulled, IN_PROGRESS while its workflow runs; a notice (import,
+ * divergence) is CHECKED_OK once registered.
+ */
+export function edoDocumentStatus(d: EdoDocument, at: number): DocumentStatus {
+  const s = edoStatus(d, at);
+  if (s === 1) return 'IN_PROGRESS';
+  if (s === 4 || s === 2 || (s === 3 && (d.edo.type === 1200 || d.edo.type === 1300))) return 'CHECKED_OK';
+  if (s === 3 || s === 8 || s === 18 || s === 19 || s === 20) return 'IN_PROGRESS';
+  return 'CHECKED_NOT_OK';
 }
 
 export const documentStatus = (d: TrueApiDocument, now: number): DocumentStatus => (d.edo ? edoDocumentStatus(d as EdoDocument, now) : now < d.doneAt ? 'IN_PROGRESS' : d.outcome);
@@ -397,4 +376,35 @@ export function fileDocument(s: TrueApiState, book: CodeBook, sender: Participan
     ...(first ? { productGroup: first.batch.productGroup } : {}),
   };
   return { state: { ...s, documents: pmap.set(s.documents, doc.id, doc), codeChanges: record(s.codeChanges, book, checked.changes) }, doc };
+}
+
+/** Whether a participant may see a document: it sent it or it is addressed to it. */
+export const canSeeDocument = (d: TrueApiDocument, bin: string) => d.senderBin === bin || d.receiverBin === bin;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface ReceiptInput {
+  bin: string;
+  type: 'RECEIPT' | 'RECEIPT_RETURN';
+  codes: string[];
+  /** Per code, in tiyn (default 100,000 each). */
+  prices?: number[];
+  kktRegId?: string;
+  shiftNumber?: number;
+  documentDate?: string;
+}
+
+/**
+ * Files a receipt like any document: checked against the registry once everything in processing is done, in effect
+ * at the end of its processing (a sale withdraws the codes, a return puts them back).
+ */
+export function fileReceipt(s: TrueApiState, book: CodeBook, seller: Participant, r: ReceiptInput, now: number, ids: IdSource, processingMs: number): ReturnType<typeof fileDocument> {
+  const id = ids.uuid('receipt');
+  const prices = r.codes.map((_, i) => r.prices?.[i] ?? 100_000);
+  const fiscalDocumentNumber = [...pmap.values(s.documents)].filter((d) => d.receipt && d.senderBin === seller.bin).length + 1;
+  const receipt = { kktRegId: r.kktRegId ?? '010101010101', fiscalDocumentNumber, shiftNumber: r.shiftNumber ?? 1, prices };
+  const docDate = r.documentDate !== undefined ? Date.parse(r.documentDate) : now;
+  const fields = { ...receipt, operationType: r.type === 'RECEIPT' ? 1 : 2, userInn: seller.bin, dateTime: iso(docDate), items: r.codes.map((code, i) => ({ cis: code, price: prices[i], count: 1, sum: prices[i] })) };
+  const filing = { id, number: id, type: r.type, participant: seller.bin, docDate, content: JSON.stringify(fields), fields, codes: r.codes.map((code) => ({ code })), receipt };
+  return fileDocument(s, book, seller, filing, now, processingMs);
 }

@@ -17,18 +17,12 @@ import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import { toXml } from '../../core/xml.js';
 import type { CodeBook, CodeRef } from './codes.js';
-import { checkDocument, parseDocumentXml, productList, type NamedCode, type TrueApiDocument, type XmlReading } from './documents.js';
+import { checkDocument, edoStatus, parseDocumentXml, productList, type XmlReading } from './documents.js';
+import type { CodeEvent, Decision, EdoDocument, EdoStatus, EdoType, NamedCode, Participant, Title, TrueApiDocument, TrueApiState } from './state.js';
 import { DOCUMENT_ERRORS, HANDBOOK } from './handbook.js';
-import { CodeView, record, type CodeEvent } from './ledger.js';
+import { CodeView, record } from './ledger.js';
 import type { DocumentStatus } from './reference.js';
-import type { Participant, TrueApiState } from './state.js';
 
-/** §9.7 numeric types. */
-export const EDO_TYPES = [1000, 1005, 1100, 1200, 1300] as const;
-export type EdoType = (typeof EDO_TYPES)[number];
-/** §9.6 numeric statuses (61 and 62 are filter aliases of 4 and 10). */
-export const EDO_STATUSES = [0, 1, 2, 3, 4, 5, 8, 10, 16, 17, 18, 19, 20] as const;
-export type EdoStatus = (typeof EDO_STATUSES)[number];
 export const EDO_STATUS_ALIASES: Record<number, EdoStatus> = { 61: 4, 62: 10 };
 
 /** The kinds of formal documents, told apart by their fileId (§7.3.2's table). */
@@ -42,56 +36,10 @@ const KINDS: { prefix: RegExp; type: EdoType }[] = [
 ];
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-export type Decision = 'approve' | 'reject' | 'withdraw';
 
-/** A title (§7.1 "Title XML"): made by step 1, signed by step 2. */
-export interface Title {
-  fileId: string;
-  xml: string;
-  createdAt: number;
-  signedAt?: number;
-}
 
-/** The workflow of an EDO document. */
-export interface EdoWorkflow {
-  type: EdoType;
-  fileId: string;
-  supplierBin: string;
-  consigneeBin: string;
-  /** The sender's signature of the document (quoted in the receiver's title: sellerInfo/sign). */
-  signature: string;
-  /** What happened after registration, oldest first. */
-  changes: { at: number; status: EdoStatus }[];
-  titles: Partial<Record<Decision, Title>>;
-  /** The document a divergence notice or a corrective document is about (its id). */
-  relatesTo?: string;
-  /** The divergence notice: each code's reviseStatusCode. */
-  revise?: Record<string, string>;
-}
 
-export type EdoDocument = TrueApiDocument & { edo: EdoWorkflow };
 export const isEdo = (d: TrueApiDocument): d is EdoDocument => d.edo !== undefined;
-
-/** An EDO document's §9.6 status at a moment (Infinity: once everything filed is done). */
-export function edoStatus(d: EdoDocument, at: number): EdoStatus {
-  if (at < d.doneAt) return 1;
-  let s: EdoStatus = d.outcome === 'CHECKED_NOT_OK' ? 10 : d.edo.type === 1005 ? 2 : 3;
-  for (const c of d.edo.changes) if (c.at <= at) s = c.status;
-  return s;
-}
-
-/**
- * The "Документы" status of an EDO document (§7.1.6 lists acts there): an act is CHECKED_OK once approved, CHECKED_NOT_OK
- * when it failed, was rejected, withdrawn or annulled, IN_PROGRESS while its workflow runs; a notice (import,
- * divergence) is CHECKED_OK once registered.
- */
-export function edoDocumentStatus(d: EdoDocument, at: number): DocumentStatus {
-  const s = edoStatus(d, at);
-  if (s === 1) return 'IN_PROGRESS';
-  if (s === 4 || s === 2 || (s === 3 && (d.edo.type === 1200 || d.edo.type === 1300))) return 'CHECKED_OK';
-  if (s === 3 || s === 8 || s === 18 || s === 19 || s === 20) return 'IN_PROGRESS';
-  return 'CHECKED_NOT_OK';
-}
 
 /** A formal document read from its XML. */
 export interface FormalDocument {

@@ -12,29 +12,11 @@
  * codes.status(ref); codes.owner(ref); codes.children(ref); codes.events(ref);
  */
 import { pmap, type PMap } from '../../core/pmap.js';
-import type { Batch, CodeBook, CodeRef, Level } from './codes.js';
+import type { CodeBook, CodeRef } from './codes.js';
+import type { Batch, CodeChanges, CodeEvent, Level } from './state.js';
 import type { CodeStatus } from './reference.js';
 
-/** One change a document made to a code. */
-export interface CodeEvent {
-  /** When it takes effect (ms): the end of the document's processing. */
-  at: number;
-  docId: string;
-  docType: string;
-  status: CodeStatus;
-  ownerBin: string;
-  /** The code left its aggregate (moved or withdrawn without its parent). */
-  detached?: true;
-  emissionType?: 'LOCAL' | 'FOREIGN';
-}
 
-/** A changed code: where it sits in the registry and what happened to it, oldest first. */
-export interface CodeChanges {
-  batch: number;
-  level: Level;
-  index: number;
-  events: CodeEvent[];
-}
 
 /** What a code is at a moment. */
 export interface CodeNow {

@@ -7,7 +7,8 @@
  * emission date) continue after it (NEXT) or before it (PREV).
  */
 import { SimError } from '../../core/errors.js';
-import type { Batch, CodeRef, Level } from './codes.js';
+import type { CodeRef } from './codes.js';
+import type { Batch, Level } from './state.js';
 import { PACKAGE_TYPE } from './codes.js';
 import { HANDBOOK } from './handbook.js';
 import type { CodeNow, CodeView } from './ledger.js';
@@ -152,4 +153,12 @@ export function listCodes(codes: CodeView, dir: Directory, bin: string, q: ListQ
     if (q.pageDir === 'PREV') return { page: range(start, pos), total };
   }
   return { page: range(start, Math.min(total, start + limit)), total };
+}
+
+/** Dates the document's searches take: yyyy-MM-dd, an ISO date-time, or MM/dd/yyyy (the §7.1.6 screenshot). */
+export function parseSearchDate(v: string, endOfDay: boolean): number {
+  const us = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(v);
+  const day = us ? `${us[3]}-${us[1]}-${us[2]}` : /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined;
+  const ms = day ? Date.parse(`${day}T00:00:00.000Z`) + (endOfDay ? 86_399_999 : 0) : Date.parse(v);
+  return ms;
 }

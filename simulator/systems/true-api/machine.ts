@@ -2,24 +2,27 @@
  * True API's rules that follow the clock: a code-list order's status (§5.1–§5.3), and which codes its result holds.
  * Pure functions of the state and the time.
  */
-import type { CodeRef, Level } from './codes.js';
+import type { CodeRef } from './codes.js';
+import type { CodesOrder, Level } from './state.js';
 import { PACKAGE_TYPE } from './codes.js';
 import type { CodeView } from './ledger.js';
 import { selectSegments } from './listing.js';
-import { ORDER_RESULT_LIMIT, type OrderStatus, type TrueApiTimings } from './reference.js';
-import type { CodesOrder } from './state.js';
+import { clockMs } from '../../core/progression.js';
+import { ORDER_PROGRESSION, ORDER_RESULT_LIMIT, type OrderStatus, type TrueApiTimings } from './reference.js';
+
+/** The key an order's reads are counted under (progressions that wait for polls). */
+export const orderKey = (o: Pick<CodesOrder, 'uuid'>) => `codes-order:${o.uuid}`;
+
+/** When the order was done on the clock (the ZIP's timestamp; a processing that waits for polls counts 0 ms). */
+export const orderDoneAt = (o: CodesOrder, t: TrueApiTimings) => o.createdAt + clockMs(t.codesOrderReadyMs);
 
 /** NEW → IN_PROGRESS → SUCCESS (or the failure decided when it was made) → RESULT_EXPIRED an hour after SUCCESS. */
-export function orderStatus(o: CodesOrder, now: number, t: TrueApiTimings): OrderStatus {
-  const age = now - o.createdAt;
-  if (age < t.codesOrderStartMs) return 'NEW';
-  if (age < t.codesOrderReadyMs) return 'IN_PROGRESS';
+export function orderStatus(o: CodesOrder, now: number, t: TrueApiTimings, polls = 0): OrderStatus {
+  const processing = ORDER_PROGRESSION.at({ since: o.createdAt, now, polls }, t);
+  if (processing) return processing;
   if (o.failure) return o.failure;
-  return age < t.codesOrderReadyMs + t.codesOrderResultTtlMs ? 'SUCCESS' : 'RESULT_EXPIRED';
+  return now < orderDoneAt(o, t) + t.codesOrderResultTtlMs ? 'SUCCESS' : 'RESULT_EXPIRED';
 }
-
-/** When the order was done (the ZIP's timestamp). */
-export const orderDoneAt = (o: CodesOrder, t: TrueApiTimings) => o.createdAt + t.codesOrderReadyMs;
 
 const LEVEL_OF: Record<string, Level> = Object.fromEntries(Object.entries(PACKAGE_TYPE).map(([l, p]) => [p, l as Level]));
 

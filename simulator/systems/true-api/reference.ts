@@ -3,6 +3,7 @@
  * statuses (§9.3), participant roles (the token's product_group_info), the IIN/BIN check digit, and the timings.
  * The OpenAPI contract repeats the enumerations; test/true-api/operations.test.ts compares.
  */
+import { progression, type Timing } from '../../core/progression.js';
 import type { TimingDecl } from '../../core/system.js';
 
 /** §9.1 "Список поддерживаемых товарных групп": id and the name `pg` parameters use. `lp` is named by the token
@@ -74,12 +75,31 @@ export function isValidBin(bin: string): boolean {
 }
 
 export const TIMINGS = {
-  authKeyTtlMs: { default: 600_000, description: 'How long the data of GET /auth/key may be signed and sent to /auth/simpleSignIn (the document is silent).' },
-  tokenLifetimeMs: { default: 36_000_000, description: 'How long a token of /auth/simpleSignIn lives (not stated by the document; 10 hours, what real clients assume).' },
-  codesOrderStartMs: { default: 1_000, description: 'A code-list order of POST /cises/my is NEW this long, then IN_PROGRESS.' },
-  codesOrderReadyMs: { default: 5_000, description: 'A code-list order is done (SUCCESS, or a forced VALIDATION_FAILED / ERROR) this long after it was made.' },
+  authKeyTtlMs: { default: 600_000, kind: 'lifetime', description: 'How long the data of GET /auth/key may be signed and sent to /auth/simpleSignIn (the document is silent).' },
+  tokenLifetimeMs: { default: 36_000_000, kind: 'lifetime', description: 'How long a token of /auth/simpleSignIn lives (not stated by the document; 10 hours, what real clients assume).' },
+  codesOrderStartMs: { default: 1_000, polls: true, description: 'A code-list order of POST /cises/my is NEW this long, then IN_PROGRESS.' },
+  codesOrderReadyMs: { default: 5_000, polls: true, description: 'A code-list order is done (SUCCESS, or a forced VALIDATION_FAILED / ERROR) this long after it was made.' },
   documentProcessingMs: { default: 3_000, description: 'A submitted notice (withdrawal, re-introduction, import) or a receipt is IN_PROGRESS this long, then CHECKED_OK (its effect on the codes applied) or CHECKED_NOT_OK.' },
   shipmentStepMs: { default: 5_000, description: 'An export to the EAEU (/edo-api/shipments) is CHECKING, SENT and WAITING_ACCEPTANCE this long each, then ACCEPTED (or ERROR after CHECKING).' },
-  codesOrderResultTtlMs: { default: 3_600_000, description: 'How long the ZIP of a done order can be downloaded, then RESULT_EXPIRED (§5.3: one hour).' },
+  codesOrderResultTtlMs: { default: 3_600_000, kind: 'lifetime', description: 'How long the ZIP of a done order can be downloaded, then RESULT_EXPIRED (§5.3: one hour).' },
 } as const satisfies Record<string, TimingDecl>;
-export type TrueApiTimings = { [K in keyof typeof TIMINGS]: number };
+export type TrueApiTimings = { [K in keyof typeof TIMINGS]: K extends 'codesOrderStartMs' | 'codesOrderReadyMs' ? Timing : number };
+
+/** §5.1–§5.3: a code-list order's statuses (PRODUCTION is listed, never reached). */
+export const ORDER_TRANSITIONS = {
+  NEW: ['IN_PROGRESS'],
+  PRODUCTION: [],
+  IN_PROGRESS: ['SUCCESS', 'VALIDATION_FAILED', 'ERROR'],
+  SUCCESS: ['RESULT_EXPIRED'],
+  VALIDATION_FAILED: [],
+  ERROR: [],
+  RESULT_EXPIRED: [],
+} as const satisfies Record<OrderStatus, readonly OrderStatus[]>;
+/** NEW, then IN_PROGRESS, then done: SUCCESS or the failure decided when the order was made. */
+export const ORDER_PROGRESSION = progression('codes-order', ORDER_TRANSITIONS, [{ status: 'NEW', until: 'codesOrderStartMs' }, { status: 'IN_PROGRESS', until: 'codesOrderReadyMs' }], ['SUCCESS', 'VALIDATION_FAILED', 'ERROR']);
+
+/** §9.7 numeric types. */
+export const EDO_TYPES = [1000, 1005, 1100, 1200, 1300] as const;
+/** §9.6 numeric statuses (61 and 62 are filter aliases of 4 and 10). */
+export const EDO_STATUSES = [0, 1, 2, 3, 4, 5, 8, 10, 16, 17, 18, 19, 20] as const;
+export const EXPORT_STATUSES = ['CHECKING', 'SENT', 'WAITING_ACCEPTANCE', 'ACCEPTED', 'ERROR'] as const;

@@ -6,13 +6,15 @@
 import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import type { UploadedFile } from '../../core/body.js';
-import type { Handler, SimRequest } from '../../core/system.js';
-import { documentSignatureRefusal } from './auth.js';
+import type { Handler, SimRequest, SystemContext } from '../../core/system.js';
+import { documentSignatureRefusal, type Caller } from './auth.js';
 import { readNotice } from './documents.js';
-import { EDO_STATUS_ALIASES, edoByIdOrFileId, edoStatus, fileFormal, isEdo, readFormal, relatedDocument, requireStatus, signedTitle, STEP, titleFileId, titleXml, type Decision, type EdoDocument } from './edo.js';
+import { edoStatus } from './documents.js';
+import { EDO_STATUS_ALIASES, edoByIdOrFileId, fileFormal, isEdo, readFormal, relatedDocument, requireStatus, signedTitle, STEP, titleFileId, titleXml } from './edo.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
-import type { Caller, TrueApiRuntime } from './routes.js';
-import type { Participant } from './state.js';
+import type { TrueApiTimings } from './reference.js';
+import type { Registry } from './registry.js';
+import type { Decision, EdoDocument, Participant, TrueApiState } from './state.js';
 
 type Req = SimRequest<Caller>;
 const callerOf = (req: Req) => (req.principal as Caller).participant;
@@ -47,13 +49,13 @@ const SORT: Record<string, (d: EdoDocument, now: number) => number | string> = {
   type: (d) => d.edo.type,
 };
 
-export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Caller>> {
+export function createEdoHandlers(ctx: SystemContext<TrueApiState>, reg: Registry): Record<string, Handler<Caller>> {
   /** One of the caller's outgoing (it sent it) or incoming (addressed to it, delivered) documents, or the 404. */
   const own = (req: Req, side: 'outgoing' | 'incoming'): EdoDocument => {
-    const d = pmap.get(rt.state().documents, String(req.params.documentId));
+    const d = pmap.get(ctx.state().documents, String(req.params.documentId));
     const bin = callerOf(req).bin;
     if (side === 'outgoing' && d && isEdo(d) && d.senderBin === bin) return d;
-    if (side === 'incoming' && d && isEdo(d) && d.receiverBin === bin && d.edo.type !== 1005 && ![1, 10].includes(edoStatus(d, rt.now()))) return d;
+    if (side === 'incoming' && d && isEdo(d) && d.receiverBin === bin && d.edo.type !== 1005 && ![1, 10].includes(edoStatus(d, ctx.now()))) return d;
     throw new SimError(side === 'outgoing' ? HANDBOOK.OUTGOING_NOT_FOUND : HANDBOOK.INCOMING_NOT_FOUND);
   };
 
@@ -64,13 +66,13 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     if (limit > 10_000) throw new SimError(HANDBOOK.EDO_LIMIT_EXCEEDED, [limit]);
     const sortKey = SORT[q.sortBy ?? 'created_at'];
     if (!sortKey) throw new SimError(HANDBOOK.EDO_SEARCH_INVALID, [`sortBy ${q.sortBy}: сортировка возможна по ${Object.keys(SORT).join(', ')}`]);
-    const now = rt.now();
+    const now = ctx.now();
     const bin = callerOf(req).bin;
     const statuses = q.statuses?.map((s) => EDO_STATUS_ALIASES[s] ?? s);
     const types = q.type ?? (side === 'incoming' ? [1000] : undefined);
     const from = q.create_from !== undefined ? q.create_from * 1000 : -Infinity;
     const to = q.create_to !== undefined ? q.create_to * 1000 + 999 : Infinity;
-    const all = [...pmap.values(rt.state().documents)]
+    const all = [...pmap.values(ctx.state().documents)]
       .filter(isEdo)
       .filter((d) => {
         if (side === 'outgoing' ? d.senderBin !== bin : d.receiverBin !== bin || d.edo.type === 1005) return false;
@@ -94,11 +96,11 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
 
   /** Step 1 (§7.1.9, §7.1.11): the title of a decision, made once and answered again until it is signed. */
   const makeTitle = async (d: EdoDocument, decision: Decision, signer: Participant) => {
-    requireStatus(d, rt.now(), [3], STEP[decision]);
+    requireStatus(d, ctx.now(), [3], STEP[decision]);
     const made = d.edo.titles[decision];
     if (made && made.signedAt === undefined) return { contentType: 'text/plain', body: b64(made.xml) };
-    const { title } = await rt.commit((s, tx) => {
-      const now = rt.now();
+    const { title } = await ctx.commit((s, tx) => {
+      const now = ctx.now();
       const cur = pmap.get(s.documents, d.id) as EdoDocument;
       requireStatus(cur, now, [3], STEP[decision]);
       const fileId = titleFileId(cur, decision, tx.ids.uuid('title'), now);
@@ -113,12 +115,12 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
   const signTitle = async (req: Req, d: EdoDocument, decision: Decision, signer: Participant) => {
     const title = d.edo.titles[decision];
     if (!title) throw new SimError(HANDBOOK.TITLE_NOT_MADE, [d.id, decision]);
-    requireStatus(d, rt.now(), [3], STEP[decision]);
+    requireStatus(d, ctx.now(), [3], STEP[decision]);
     const signature = typeof req.body === 'string' ? req.body : '';
-    const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(title.xml, 'utf8'), base64: b64(title.xml), fileId: title.fileId, signerBin: signer.bin }, rt.profile(), rt.pki, rt.now());
+    const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(title.xml, 'utf8'), base64: b64(title.xml), fileId: title.fileId, signerBin: signer.bin }, reg.signatures(), reg.pki, ctx.now());
     if (refusal) throw refusal;
-    const { book } = rt.registry();
-    await rt.commit((s) => ({ state: signedTitle(s, book, d.id, decision, rt.now()) }));
+    const { book } = reg.view();
+    await ctx.commit((s) => ({ state: signedTitle(s, book, d.id, decision, ctx.now()) }));
     return { status: 201 };
   };
 
@@ -140,27 +142,27 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
       const content = partText(parts.content);
       const signature = partText(parts.signature);
       const f = readNotice(readFormal, content);
-      if (edoByIdOrFileId(rt.state(), f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
+      if (edoByIdOrFileId(ctx.state(), f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
       if (f.type === 1000 || f.type === 1100) {
-        const receiver = rt.state().world.participants.find((x) => x.bin === f.consigneeBin);
+        const receiver = ctx.state().world.participants.find((x) => x.bin === f.consigneeBin);
         if (!receiver) throw new SimError(HANDBOOK.RECEIVER_UNKNOWN, [f.consigneeBin]);
         if (!receiver.registered) throw new SimError(HANDBOOK.RECEIVER_PRE_REGISTERED);
       }
       if (f.type === 1005 && f.consigneeBin !== p.bin) throw new SimError(HANDBOOK.XML_INVALID, [`consigneeInfo: consigneeIdentificationCode ${f.consigneeBin} не совпадает с ИИН/БИН отправителя ${p.bin}`]);
-      const related = relatedDocument(rt.state(), f, p.bin);
+      const related = relatedDocument(ctx.state(), f, p.bin);
       if (related && f.type === 1005 && related.edo.supplierBin !== f.supplierBin) throw new SimError(HANDBOOK.XML_INVALID, [`supplierInfo: supplierIdentificationCode ${f.supplierBin} не совпадает с поставщиком документа ${related.id}`]);
       // A divergence notice may go unsigned (§7.3.2: "регистрация без подписи"); the others need the sender's.
       if (signature || f.type !== 1005) {
-        const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(content, 'base64'), base64: content, fileId: f.fileId, signerBin: p.bin }, rt.profile(), rt.pki, rt.now());
+        const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(content, 'base64'), base64: content, fileId: f.fileId, signerBin: p.bin }, reg.signatures(), reg.pki, ctx.now());
         if (refusal) throw refusal;
       }
       const forcedError = (req.forced as { documentRejected?: string } | undefined)?.documentRejected;
-      const { book } = rt.registry();
-      const { doc } = await rt.commit((s, tx) => {
+      const { book } = reg.view();
+      const { doc } = await ctx.commit((s, tx) => {
         if (pmap.has(s.fileIds, f.fileId)) throw new SimError(HANDBOOK.DOCUMENT_EXISTS, [f.fileId]);
         // Checked again here: the related document may have moved on while the signature was checked.
         const filing = { id: tx.ids.uuid('document'), number: tx.ids.uuid('document-number'), doc: f, content: Buffer.from(content, 'base64').toString('utf8'), signature, related: relatedDocument(s, f, p.bin), forcedError };
-        return fileFormal(s, book, p, filing, rt.now(), rt.timings().documentProcessingMs);
+        return fileFormal(s, book, p, filing, ctx.now(), (ctx.timings() as TrueApiTimings).documentProcessingMs);
       });
       return { contentType: 'text/plain', body: doc.id };
     },
@@ -176,7 +178,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     incomingDecision: (req) => makeTitle(own(req, 'incoming'), decisionOf(req), callerOf(req)),
     incomingDecisionSignature: (req) => signTitle(req, own(req, 'incoming'), decisionOf(req), callerOf(req)),
     incomingDecisionBase64: (req) => {
-      const d = pmap.get(rt.state().documents, String(req.params.documentId));
+      const d = pmap.get(ctx.state().documents, String(req.params.documentId));
       if (!d || !isEdo(d) || d.receiverBin !== callerOf(req).bin) throw new SimError(HANDBOOK.INCOMING_EVENT_NOT_FOUND);
       return titleBase64(d, decisionOf(req), HANDBOOK.INCOMING_EVENT_NOT_FOUND);
     },
@@ -186,7 +188,7 @@ export function createEdoHandlers(rt: TrueApiRuntime): Record<string, Handler<Ca
     outgoingWithdrawSignature: withdrawSignature,
     outgoingWithdrawSignatureLegacy: withdrawSignature,
     outgoingWithdrawBase64: (req) => {
-      const d = pmap.get(rt.state().documents, String(req.params.documentId));
+      const d = pmap.get(ctx.state().documents, String(req.params.documentId));
       if (!d || !isEdo(d) || d.senderBin !== callerOf(req).bin) throw new SimError(HANDBOOK.WITHDRAW_EVENT_NOT_FOUND);
       return titleBase64(d, 'withdraw', HANDBOOK.WITHDRAW_EVENT_NOT_FOUND);
     },

@@ -3,75 +3,21 @@
  */
 import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
-import type { Handler, SimRequest } from '../../core/system.js';
-import { documentSignatureRefusal } from './auth.js';
-import { CONTROL_ERRORS, HANDBOOK } from './handbook.js';
+import type { Handler, SimRequest, SystemContext } from '../../core/system.js';
+import { documentSignatureRefusal, type Caller } from './auth.js';
+import { HANDBOOK } from './handbook.js';
 import { CodeView, record } from './ledger.js';
-import { parseSearchDate } from './routes-documents.js';
-import type { Caller, TrueApiRuntime } from './routes.js';
-import {
-  acceptanceProblems,
-  acceptanceStatus,
-  exportChanges,
-  exportErrors,
-  exportProducts,
-  exportSchemaProblems,
-  exportStatus,
-  fileAcceptance,
-  importStatus,
-  readJsonDocument,
-  type Acceptance,
-  type Shipment,
-} from './shipments.js';
-import type { Participant } from './state.js';
+import { parseSearchDate } from './listing.js';
+import type { TrueApiTimings } from './reference.js';
+import type { Registry } from './registry.js';
+import { acceptanceProblems, acceptanceStatus, exportChanges, exportErrors, exportProducts, exportSchemaProblems, exportStatus, fileAcceptance, importStatus, readJsonDocument } from './shipments.js';
+import type { Acceptance, Participant, Shipment, TrueApiState } from './state.js';
 
 type Req = SimRequest<Caller>;
 const callerOf = (req: Req) => (req.principal as Caller).participant;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** An incoming EAEU shipment as the control plane makes it (a foreign operator passes it on, §5.9 step 1). */
-export interface IncomingShipmentInput {
-  receiverBin: string;
-  exporterInn: string;
-  exporterName: string;
-  senderCountryCode: '643' | '112' | '417' | '051';
-  documentNumber?: string;
-  documentDate?: string;
-  transferDate?: string;
-  products: { cis: string; cost?: number; tax?: number; certificateType?: string; certificateNum?: string; certificateDate?: string }[];
-}
-
-export async function fileIncomingShipment(rt: TrueApiRuntime, receiver: Participant, b: IncomingShipmentInput): Promise<Shipment> {
-  const { book } = rt.registry();
-  for (const p of b.products) if (!book.find(p.cis)) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [p.cis]);
-  const { shipment } = await rt.commit((s, tx) => {
-    const now = rt.now();
-    const shipment: Shipment = {
-      id: tx.ids.uuid('shipment'),
-      direction: 'import',
-      exporterInn: b.exporterInn,
-      exporterName: b.exporterName,
-      receiverInn: receiver.bin,
-      receiverName: receiver.name,
-      countryCode: b.senderCountryCode,
-      documentNumber: b.documentNumber ?? tx.ids.hex('shipment-number', 16).toUpperCase(),
-      documentDate: b.documentDate ?? day(now),
-      transferDate: b.transferDate ?? day(now),
-      products: b.products.map((p) => ({
-        cis: book.cis(book.find(p.cis)!),
-        ...(p.cost !== undefined ? { price: p.cost } : {}),
-        ...(p.tax !== undefined ? { vat: p.tax } : {}),
-        certificates: p.certificateType ? [{ certificateType: p.certificateType, certificateNum: p.certificateNum ?? '', certificateDate: p.certificateDate ?? '' }] : [],
-      })),
-      createdAt: now,
-      errors: [],
-      content: JSON.stringify(b),
-    };
-    return { state: { ...s, shipments: pmap.set(s.shipments, shipment.id, shipment) }, shipment };
-  });
-  return shipment;
-}
-
 /** The products of a shipment as §7.9.1 shows them, with the acceptance's answer per code once it is in effect. */
 function productsOf(x: Shipment, a: Acceptance | undefined, now: number) {
   const decided = a && now >= a.doneAt && !a.errors.length;
@@ -84,20 +30,20 @@ function productsOf(x: Shipment, a: Acceptance | undefined, now: number) {
   }));
 }
 
-export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handler<Caller>> {
-  const step = () => rt.timings().shipmentStepMs;
+export function createShipmentHandlers(ctx: SystemContext<TrueApiState>, reg: Registry): Record<string, Handler<Caller>> {
+  const step = () => (ctx.timings() as TrueApiTimings).shipmentStepMs;
   const ownExport = (req: Req): Shipment => {
     const id = String(req.params.shipmentId);
-    const x = pmap.get(rt.state().shipments, id);
+    const x = pmap.get(ctx.state().shipments, id);
     if (!x || x.direction !== 'export' || x.exporterInn !== callerOf(req).bin) throw new SimError(HANDBOOK.SHIPMENT_NOT_FOUND, [id]);
     return x;
   };
   const ownImport = (id: string, bin: string): Shipment => {
-    const x = pmap.get(rt.state().shipments, id);
+    const x = pmap.get(ctx.state().shipments, id);
     if (!x || x.direction !== 'import' || x.receiverInn !== bin) throw new SimError(HANDBOOK.IMPORT_NOT_FOUND, [id]);
     return x;
   };
-  const acceptanceOf = (x: Shipment) => (x.acceptanceId ? pmap.get(rt.state().acceptances, x.acceptanceId) : undefined);
+  const acceptanceOf = (x: Shipment) => (x.acceptanceId ? pmap.get(ctx.state().acceptances, x.acceptanceId) : undefined);
 
   return {
     // §7.7.1 — the export notice: validated at once (its schema), then processed on the clock.
@@ -108,11 +54,11 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
       const d = readJsonDocument(b.document!, (why) => new SimError(HANDBOOK.SHIPMENT_SCHEMA, [why]));
       const problems = exportSchemaProblems(d, p.bin);
       if (problems.length) throw new SimError(HANDBOOK.SHIPMENT_SCHEMA, [problems.join('; ')]);
-      const refusal = await documentSignatureRefusal({ signature: b.signature!, content: Buffer.from(b.document!, 'base64'), base64: b.document!, fileId: String(d.documentNumber), signerBin: p.bin }, rt.profile(), rt.pki, rt.now());
+      const refusal = await documentSignatureRefusal({ signature: b.signature!, content: Buffer.from(b.document!, 'base64'), base64: b.document!, fileId: String(d.documentNumber), signerBin: p.bin }, reg.signatures(), reg.pki, ctx.now());
       if (refusal) throw new SimError(HANDBOOK.SHIPMENT_SIGNATURE, [refusal.message]);
-      const { book } = rt.registry();
-      const { shipment } = await rt.commit((s, tx) => {
-        const now = rt.now();
+      const { book } = reg.view();
+      const { shipment } = await ctx.commit((s, tx) => {
+        const now = ctx.now();
         const codes = new CodeView(book, s.codeChanges, now);
         const products = exportProducts(d);
         const x: Shipment = {
@@ -140,14 +86,14 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
     // §7.7.2 — 200 even when processing failed (the errors in the body).
     shipmentStatus: (req) => {
       const x = ownExport(req);
-      const status = exportStatus(x, rt.now(), step());
+      const status = exportStatus(x, ctx.now(), step());
       return { body: { documentId: x.id, documentDate: x.documentDate, status, ...(status === 'ERROR' ? { errors: x.errors } : {}) } };
     },
 
     // §7.7.3 — the body with the acceptance data; the schema is lost, so it mirrors §7.9.1.
     shipmentView: (req) => {
       const x = ownExport(req);
-      const now = rt.now();
+      const now = ctx.now();
       const status = exportStatus(x, now, step());
       const accepted = status === 'ACCEPTED';
       return {
@@ -178,8 +124,8 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
       const to = b.dateTo !== undefined ? parseSearchDate(b.dateTo, true) : Infinity;
       if (Number.isNaN(from) || Number.isNaN(to)) throw new SimError(HANDBOOK.IMPORT_INVALID, [`dateFrom/dateTo: ${b.dateFrom ?? ''} ${b.dateTo ?? ''} не является датой`]);
       const p = callerOf(req);
-      const now = rt.now();
-      const s = rt.state();
+      const now = ctx.now();
+      const s = ctx.state();
       const rows =
         b.documentType === 'LP_ACCEPT_GOODS'
           ? [...pmap.values(s.acceptances)]
@@ -205,7 +151,7 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
     importShipment: (req) => {
       const x = ownImport(String(req.params.shipment_id), callerOf(req).bin);
       const a = acceptanceOf(x);
-      const now = rt.now();
+      const now = ctx.now();
       const inEffect = a && now >= a.doneAt && !a.errors.length;
       return {
         body: {
@@ -237,16 +183,16 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
       const b = req.body as { document?: string; signature?: string };
       for (const f of ['document', 'signature'] as const) if (!b[f]?.trim()) throw new SimError(HANDBOOK.IMPORT_INVALID, [`${f}: обязательное поле`]);
       const d = readJsonDocument(b.document!, (why) => new SimError(HANDBOOK.IMPORT_INVALID, [why]));
-      const x = typeof d.shipment_id === 'string' ? pmap.get(rt.state().shipments, d.shipment_id) : undefined;
+      const x = typeof d.shipment_id === 'string' ? pmap.get(ctx.state().shipments, d.shipment_id) : undefined;
       const mine = x && x.direction === 'import' && x.receiverInn === p.bin ? x : undefined;
       const problems = acceptanceProblems(d, mine, p.bin);
       if (problems.length) throw new SimError(HANDBOOK.IMPORT_INVALID, [problems.join('; ')]);
-      const refusal = await documentSignatureRefusal({ signature: b.signature!, content: Buffer.from(b.document!, 'base64'), base64: b.document!, fileId: String(d.document_num), signerBin: p.bin }, rt.profile(), rt.pki, rt.now());
+      const refusal = await documentSignatureRefusal({ signature: b.signature!, content: Buffer.from(b.document!, 'base64'), base64: b.document!, fileId: String(d.document_num), signerBin: p.bin }, reg.signatures(), reg.pki, ctx.now());
       if (refusal) throw new SimError(HANDBOOK.IMPORT_INVALID, [refusal.message]);
       const forced = (req.forced as { documentRejected?: string } | undefined)?.documentRejected;
-      const { book } = rt.registry();
-      const { acceptance } = await rt.commit((s, tx) => {
-        const now = rt.now();
+      const { book } = reg.view();
+      const { acceptance } = await ctx.commit((s, tx) => {
+        const now = ctx.now();
         const cur = pmap.get(s.shipments, mine!.id)!;
         const prior = cur.acceptanceId ? pmap.get(s.acceptances, cur.acceptanceId) : undefined;
         // Another acceptance in processing or in effect answers for it already (a failed one may be sent again).
@@ -254,7 +200,7 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
         const listed = new Map(((d.products as { cis: string; accepted: boolean }[] | undefined) ?? []).map((q) => [q.cis, q.accepted]));
         const accepted = Object.fromEntries(cur.products.map((q) => [q.cis, d.reject_all === true ? false : (listed.get(q.cis) ?? false)]));
         const a = { id: tx.ids.uuid('acceptance'), shipmentId: cur.id, importerBin: p.bin, documentNumber: String(d.document_num), documentDate: String(d.document_date), acceptanceDate: String(d.acceptance_date), accepted, content: Buffer.from(b.document!, 'base64').toString('utf8') };
-        return fileAcceptance(s, new CodeView(book, s.codeChanges, now), p, a, now, rt.timings().documentProcessingMs, forced);
+        return fileAcceptance(s, new CodeView(book, s.codeChanges, now), p, a, now, (ctx.timings() as TrueApiTimings).documentProcessingMs, forced);
       });
       return { body: { acceptationId: acceptance.id, errors: [] } };
     },
@@ -262,9 +208,9 @@ export function createShipmentHandlers(rt: TrueApiRuntime): Record<string, Handl
     // §7.11.1 — the status of an incoming shipment or of an acceptance.
     importDocumentStatus: (req) => {
       const id = String(req.params.doc_id);
-      const s = rt.state();
+      const s = ctx.state();
       const bin = callerOf(req).bin;
-      const now = rt.now();
+      const now = ctx.now();
       const a = pmap.get(s.acceptances, id);
       if (a && a.importerBin === bin) return { body: { documentId: a.id, status: acceptanceStatus(a, now), documentType: 'LP_ACCEPT_GOODS', documentErrors: a.errors.map((e) => ({ errorCode: e.errorCode, errorDescription: e.errorMessage })) } };
       const x = ownImport(id, bin);

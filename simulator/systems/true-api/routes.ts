@@ -3,35 +3,16 @@ import { consumeChallenge, issueChallenge } from '../../core/challenge.js';
 import { SimError } from '../../core/errors.js';
 import { issueJwt } from '../../core/jwt.js';
 import { pmap } from '../../core/pmap.js';
-import type { Tx } from '../../core/store.js';
-import type { Handler, SimRequest } from '../../core/system.js';
-import { claimsOf, participantFor, signerOf, type SignatureProfile } from './auth.js';
+import type { Handler, SimRequest, SystemContext } from '../../core/system.js';
 import { zipFiles } from '../../core/zip.js';
-import { normalize, type CodeBook, type CodeRef } from './codes.js';
-import { orderCodes, orderDoneAt, orderStatus, resultCsv } from './machine.js';
-import { HANDBOOK, type TrueApiError } from './handbook.js';
+import { claimsOf, participantFor, signerOf, type Caller } from './auth.js';
+import { HANDBOOK } from './handbook.js';
 import { listCodes, type ListQuery } from './listing.js';
-import { codeFields, listRow, type Directory } from './serialize.js';
-import type { CodeView } from './ledger.js';
-import type { TestPki } from './pki.js';
-import { productGroupId, productGroupName, PRODUCT_GROUP_NAMES, type PackageType, type ProductGroup, type TrueApiTimings } from './reference.js';
+import { orderCodes, orderDoneAt, orderKey, orderStatus, resultCsv } from './machine.js';
+import { productGroupId, productGroupName, type PackageType, type TrueApiTimings } from './reference.js';
+import { contractFor, knownCode, layers, visibleCodes, type Registry } from './registry.js';
+import { codeFields, listRow } from './serialize.js';
 import type { CodesOrder, Contract, Participant, TrueApiState } from './state.js';
-
-export interface TrueApiRuntime {
-  state(): TrueApiState;
-  commit<R extends { state: TrueApiState }>(fn: (s: TrueApiState, tx: Tx) => R): Promise<R>;
-  now(): number;
-  timings(): TrueApiTimings;
-  profile(): SignatureProfile;
-  pki: TestPki;
-  /** The code registry and lookups of the committed world (made once per world), and its codes as they are now. */
-  registry(): { book: CodeBook; dir: Directory; codes: CodeView };
-}
-
-/** Who is calling: the participant the token names. */
-export interface Caller {
-  participant: Participant;
-}
 
 type Req = SimRequest<Caller>;
 const callerOf = (req: Req) => (req.principal as Caller).participant;
@@ -39,65 +20,23 @@ const callerOf = (req: Req) => (req.principal as Caller).participant;
 /** 30 capital letters from a fresh id (the document's example data decodes to such a string). */
 const challengeData = (hex: string) => Array.from({ length: 30 }, (_, i) => String.fromCharCode(65 + (parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 26))).join('');
 
-/** The caller's contract for a product group named by `pg`: 400 for a name no group has, 403 without a contract. */
-export function contractFor(p: Participant, pg: string, noContract: TrueApiError = HANDBOOK.NO_CONTRACT): Contract {
-  if (!PRODUCT_GROUP_NAMES.includes(pg as ProductGroup)) throw new SimError(HANDBOOK.PRODUCT_GROUP_UNKNOWN, [pg]);
-  const c = p.contracts.find((x) => x.productGroup === pg);
-  if (!c) throw new SimError(noContract);
-  return c;
-}
-
-/**
- * The codes of a request the caller may see (§1.8: produced or owned; others are left out as if absent), each with
- * the form it was asked in. A code of a product group the caller has no contract for is a 403.
- */
-function visibleCodes(rt: TrueApiRuntime, p: Participant, requested: string[], noContract: TrueApiError): { requested: string; ref: CodeRef }[] {
-  const { book, codes } = rt.registry();
-  const out: { requested: string; ref: CodeRef }[] = [];
-  for (const code of requested) {
-    const ref = book.find(code);
-    if (!ref || !codes.canSee(ref, p.bin)) continue;
-    if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(noContract);
-    out.push({ requested: code, ref });
-  }
-  return out;
-}
-
-/** A code a client named (§5.10, §6.2): 400 for one no code could be, or of a GTIN nobody knows; 404 when absent. */
-function knownCode(rt: TrueApiRuntime, code: string): CodeRef {
-  const { book, dir } = rt.registry();
-  const ref = book.find(code);
-  if (ref) return ref;
-  const c = normalize(code);
-  const gtin = c.startsWith('01') && c.length > 18 ? c.slice(2, 16) : c.slice(0, 14);
-  if (!/^[0-9]{14}$/.test(gtin) || c.length < 15) throw new SimError(HANDBOOK.CODE_FORMAT);
-  if (!dir.product(gtin) && !book.batches.some((b) => b.gtin === gtin || b.blockGtin === gtin)) throw new SimError(HANDBOOK.GTIN_UNKNOWN);
-  throw new SimError(HANDBOOK.CODES_NOT_FOUND);
-}
-
 /** The caller's code-list order named in the path; another participant's is as unknown as a missing one. */
-function ownOrder(rt: TrueApiRuntime, req: Req): CodesOrder {
+function ownOrder(ctx: SystemContext<TrueApiState>, req: Req): CodesOrder {
   const uuid = String(req.params.uuid);
-  const o = pmap.get(rt.state().codesOrders, uuid);
+  const o = pmap.get(ctx.state().codesOrders, uuid);
   if (!o || o.bin !== callerOf(req).bin) throw new SimError(HANDBOOK.ORDER_NOT_FOUND, [uuid]);
   return o;
 }
 
-/** The first layer of an aggregate and what each child holds (§5.6): `{ child: [grandchildren] }`, a unit `{}`. */
-function layers(codes: CodeView, r: CodeRef): Record<string, string[]> {
-  const book = codes.book;
-  return Object.fromEntries(codes.children(r).map((c) => [book.emitted(c), codes.children(c).map((g) => book.emitted(g))]));
-}
-
 const balanceOf = (p: Participant, c: Contract) => ({ balance: c.balance, contractId: c.contractId, organisationId: p.organisationId, productGroupId: productGroupId(c.productGroup)! });
 
-export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Caller>> {
+export function createHandlers(ctx: SystemContext<TrueApiState>, reg: Registry): Record<string, Handler<Caller>> {
   return {
     // §4.2 — a one-time challenge, committed (a 2xx is durable) and valid for authKeyTtlMs.
     getAuthKey: async () => {
-      const { challenge } = await rt.commit((s, tx) => {
-        const r = issueChallenge(s.challenges, { id: tx.ids.uuid('challenge'), data: challengeData(tx.ids.hex('challenge-data', 60)), nowMs: rt.now(), ttlMs: rt.timings().authKeyTtlMs });
-        return { state: { ...s, challenges: r.challenges }, challenge: r.challenge };
+      const { challenge } = await ctx.commit((s, tx) => {
+        const r = issueChallenge(s.challenges, { id: tx.ids.uuid('challenge'), data: challengeData(tx.ids.hex('challenge-data', 60)), nowMs: ctx.now(), ttlMs: (ctx.timings() as TrueApiTimings).authKeyTtlMs });
+        return { state: { ...s, challenges: r.challenges }, challenge: r.challenge, events: [{ type: 'AuthKeyIssued' }] };
       });
       return { body: { uuid: challenge.id, data: challenge.data } };
     },
@@ -108,26 +47,26 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const uuid = body.uuid ?? body.UUID;
       if (uuid === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['uuid']);
       if (body.data === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['data']);
-      const now = rt.now();
-      const challenges = rt.state().challenges;
+      const now = ctx.now();
+      const challenges = ctx.state().challenges;
       const open = Object.hasOwn(challenges, uuid) ? challenges[uuid] : undefined;
       if (!open) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
       let participant: Participant;
       try {
         if (now >= open.expiresAt) throw new SimError(HANDBOOK.AUTH_KEY_EXPIRED, [uuid]);
-        participant = participantFor(rt.state().world, await signerOf({ data: body.data, inn: body.inn }, open.data, rt.profile(), rt.pki, now, rt.state().world));
+        participant = participantFor(ctx.state().world, await signerOf({ data: body.data, inn: body.inn }, open.data, reg.signatures(), reg.pki, now, ctx.state().world));
       } catch (e) {
-        await rt.commit((s) => ({ state: { ...s, challenges: consumeChallenge(s.challenges, uuid, now).challenges } }));
+        await ctx.commit((s) => ({ state: { ...s, challenges: consumeChallenge(s.challenges, uuid, now).challenges } }));
         throw e;
       }
-      const { jti } = await rt.commit((s, tx) => {
+      const { jti } = await ctx.commit((s, tx) => {
         const used = consumeChallenge(s.challenges, uuid, now);
         // Used by a concurrent sign-in meanwhile: this one is too late.
         if (!used.result.ok) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
         const jti = tx.ids.uuid('token');
-        return { state: { ...s, challenges: used.challenges, sessions: { ...s.sessions, [participant.bin]: jti } }, jti };
+        return { state: { ...s, challenges: used.challenges, sessions: { ...s.sessions, [participant.bin]: jti } }, jti, events: [{ type: 'SignedIn', bin: participant.bin }] };
       });
-      const token = await issueJwt(claimsOf(participant), { secret: Buffer.from(rt.state().jwtSecret, 'hex'), nowMs: now, lifetimeMs: rt.timings().tokenLifetimeMs, id: jti });
+      const token = await issueJwt(claimsOf(participant), { secret: Buffer.from(ctx.state().jwtSecret, 'hex'), nowMs: now, lifetimeMs: (ctx.timings() as TrueApiTimings).tokenLifetimeMs, id: jti });
       return { body: { token } };
     },
 
@@ -136,7 +75,7 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const q = req.query as { pg: string; limit?: number; page?: number };
       const p = callerOf(req);
       contractFor(p, q.pg);
-      const gtins = rt
+      const gtins = ctx
         .state()
         .world.products.filter((x) => x.producerBin === p.bin && x.productGroup === q.pg)
         .map((x) => x.gtin)
@@ -150,7 +89,7 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     routeGtins: (req) => {
       const { data } = req.body as { data: string[] };
       const p = callerOf(req);
-      const products = rt.state().world.products;
+      const products = ctx.state().world.products;
       const rows = data.map((gtin) => {
         const card = products.find((x) => x.gtin === gtin && x.producerBin === p.bin);
         return card ? { data: gtin, 'tg-id': String(productGroupId(card.productGroup)), 'tg-name': card.productGroup } : { data: gtin, 'error-code': '404', 'error-msg': 'Not found' };
@@ -164,45 +103,49 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const b = req.body as { gtin?: string; packageType?: PackageType; producedDate?: string };
       if (b.gtin === undefined || b.gtin === '') throw new SimError(HANDBOOK.GTIN_REQUIRED);
       const p = callerOf(req);
-      const { book, dir } = rt.registry();
+      const { book, dir } = reg.view();
       const group = dir.product(b.gtin)?.productGroup ?? book.batches.find((x) => x.gtin === b.gtin || x.blockGtin === b.gtin)?.productGroup;
       if (group && !p.contracts.some((c) => c.productGroup === group)) throw new SimError(HANDBOOK.NO_CONTRACT);
       const forced = (req.forced as { codesOrderFailed?: 'VALIDATION_FAILED' | 'ERROR' } | undefined)?.codesOrderFailed;
-      const { order } = await rt.commit((s, tx) => {
+      const { order } = await ctx.commit((s, tx) => {
         const order: CodesOrder = {
           uuid: tx.ids.uuid('codes-order'),
           bin: p.bin,
           gtin: b.gtin!,
-          createdAt: rt.now(),
+          createdAt: ctx.now(),
           ...(b.packageType ? { packageType: b.packageType } : {}),
           ...(b.producedDate ? { producedDay: b.producedDate.slice(0, 10) } : {}),
           // A GTIN nobody knows is a filter that cannot be valid.
           ...(forced ? { failure: forced } : group ? {} : { failure: 'VALIDATION_FAILED' as const }),
         };
-        return { state: { ...s, codesOrders: pmap.set(s.codesOrders, order.uuid, order) }, order };
+        return { state: { ...s, codesOrders: pmap.set(s.codesOrders, order.uuid, order) }, order, events: [{ type: 'CodesOrdered', uuid: order.uuid, gtin: order.gtin, ...(order.failure ? { failure: order.failure } : {}) }] };
       });
       return { body: { uuid: order.uuid } };
     },
 
     // §5.2 — a bare JSON string.
-    codesOrderStatus: (req) => ({ body: JSON.stringify(orderStatus(ownOrder(rt, req), rt.now(), rt.timings())), contentType: 'application/json' }),
+    codesOrderStatus: async (req) => {
+      const o = ownOrder(ctx, req);
+      await ctx.poll([orderKey(o)]);
+      return { body: JSON.stringify(orderStatus(o, ctx.now(), ctx.timings() as TrueApiTimings, ctx.polls(orderKey(o)))), contentType: 'application/json' };
+    },
 
     // §5.3 — a ZIP of one CSV, downloadable again and again until the result expires.
     codesOrderResult: (req) => {
-      const o = ownOrder(rt, req);
-      const status = orderStatus(o, rt.now(), rt.timings());
+      const o = ownOrder(ctx, req);
+      const status = orderStatus(o, ctx.now(), ctx.timings() as TrueApiTimings, ctx.polls(orderKey(o)));
       if (status !== 'SUCCESS') throw new SimError(HANDBOOK.ORDER_RESULT_NOT_READY, [o.uuid, status]);
-      const { codes } = rt.registry();
-      return { contentType: 'application/zip', body: zipFiles([{ name: `${o.uuid}.csv`, data: resultCsv(codes, orderCodes(codes, o)) }], { mtimeMs: orderDoneAt(o, rt.timings()) }) };
+      const { codes } = reg.view();
+      return { contentType: 'application/zip', body: zipFiles([{ name: `${o.uuid}.csv`, data: resultCsv(codes, orderCodes(codes, o)) }], { mtimeMs: orderDoneAt(o, (ctx.timings() as TrueApiTimings)) }) };
     },
 
     // §5.4 — consumer units inside aggregates, per code and per product GTIN (only codes the caller may see).
     countUnits: (req) => {
       const p = callerOf(req);
-      const { codes } = rt.registry();
+      const { codes } = reg.view();
       const cisesCounts: Record<string, number> = {};
       const gtinsCounts: Record<string, number> = {};
-      for (const { requested, ref } of visibleCodes(rt, p, req.body as string[], HANDBOOK.NO_CONTRACT)) {
+      for (const { requested, ref } of visibleCodes(reg, p, req.body as string[], HANDBOOK.NO_CONTRACT)) {
         const n = codes.unitsInside(ref);
         cisesCounts[requested] = n;
         gtinsCounts[ref.batch.gtin] = (gtinsCounts[ref.batch.gtin] ?? 0) + n;
@@ -218,8 +161,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const p = callerOf(req);
       const pg = (req.query as { pg?: string }).pg;
       if (pg !== undefined) contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
-      const { book, dir, codes: view } = rt.registry();
-      const visible = new Map(visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).map((v) => [v.requested, v.ref]));
+      const { book, dir, codes: view } = reg.view();
+      const visible = new Map(visibleCodes(reg, p, codes, HANDBOOK.NO_CONTRACT_LOWER).map((v) => [v.requested, v.ref]));
       const out: unknown[] = [];
       for (const requested of codes) {
         const ref = visible.get(requested);
@@ -236,8 +179,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const p = callerOf(req);
       const pg = (req.query as { pg: string }).pg;
       contractFor(p, pg, HANDBOOK.NO_CONTRACT_LOWER);
-      const view = rt.registry().codes;
-      const found = visibleCodes(rt, p, codes, HANDBOOK.NO_CONTRACT_LOWER).filter((v) => v.ref.batch.productGroup === pg);
+      const view = reg.view().codes;
+      const found = visibleCodes(reg, p, codes, HANDBOOK.NO_CONTRACT_LOWER).filter((v) => v.ref.batch.productGroup === pg);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND_LATIN);
       return { body: Object.fromEntries(found.map((v) => [v.requested, layers(view, v.ref)])) };
     },
@@ -247,8 +190,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const q = req.query as { pg: string; codes: string[] };
       const p = callerOf(req);
       contractFor(p, q.pg);
-      const { book, codes } = rt.registry();
-      const found = visibleCodes(rt, p, q.codes, HANDBOOK.NO_CONTRACT).filter((v) => v.ref.batch.productGroup === q.pg);
+      const { book, codes } = reg.view();
+      const found = visibleCodes(reg, p, q.codes, HANDBOOK.NO_CONTRACT).filter((v) => v.ref.batch.productGroup === q.pg);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
       return { body: Object.fromEntries(found.map((v) => [book.emitted(v.ref), layers(codes, v.ref)])) };
     },
@@ -256,8 +199,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     // §5.8 — codes repeated in the query, no body.
     cisesList: (req) => {
       const p = callerOf(req);
-      const { dir, codes } = rt.registry();
-      const found = visibleCodes(rt, p, (req.query as { values: string[] }).values, HANDBOOK.NO_CONTRACT);
+      const { dir, codes } = reg.view();
+      const found = visibleCodes(reg, p, (req.query as { values: string[] }).values, HANDBOOK.NO_CONTRACT);
       if (!found.length) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
       return { body: found.map((v) => ({ requestedCis: v.requested, ...codeFields(codes, dir, v.ref, p.bin) })) };
     },
@@ -265,7 +208,7 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     // §5.9 — the caller's codes by filters, keyset-paged (listing.ts).
     cisesListV2: (req) => {
       const p = callerOf(req);
-      const { dir, codes } = rt.registry();
+      const { dir, codes } = reg.view();
       const { page, total } = listCodes(codes, dir, p.bin, req.query as ListQuery, 10);
       return { body: { results: page.map((r) => listRow(codes, dir, r, p.bin)), total } };
     },
@@ -273,8 +216,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     // §5.10 — one code's latest state and dates (the document's single-object example).
     cisesHistory: (req) => {
       const p = callerOf(req);
-      const ref = knownCode(rt, String((req.query as { code: string }).code));
-      const { dir, codes } = rt.registry();
+      const ref = knownCode(reg, String((req.query as { code: string }).code));
+      const { dir, codes } = reg.view();
       if (!codes.canSee(ref, p.bin)) throw new SimError(HANDBOOK.CODES_NOT_FOUND);
       // The history's fields: the card's without the group and brand, with the last document and when it took effect.
       const { productGroupId: _id, productGroup: _group, brand: _brand, ...f } = codeFields(codes, dir, ref, p.bin);
@@ -286,8 +229,8 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     // §6.2 — the product card of a code.
     productInfo: (req) => {
       const p = callerOf(req);
-      const ref = knownCode(rt, String((req.query as { cis: string }).cis));
-      const { book, dir, codes } = rt.registry();
+      const ref = knownCode(reg, String((req.query as { cis: string }).cis));
+      const { book, dir, codes } = reg.view();
       if (!p.contracts.some((c) => c.productGroup === ref.batch.productGroup)) throw new SimError(HANDBOOK.NO_CONTRACT);
       const gtin = book.gtinOf(ref);
       const index = dir.world.products.findIndex((x) => x.gtin === gtin);
@@ -299,7 +242,7 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
     // §6.4 — like §5.9 with catalogue attributes; 49 a page unless asked (as written).
     productsListV2: (req) => {
       const p = callerOf(req);
-      const { dir, codes } = rt.registry();
+      const { dir, codes } = reg.view();
       const { page, total } = listCodes(codes, dir, p.bin, req.query as ListQuery, 49);
       return { body: { results: page.map((r) => listRow(codes, dir, r, p.bin)), total } };
     },
@@ -309,9 +252,9 @@ export function createHandlers(rt: TrueApiRuntime): Record<string, Handler<Calle
       const b = req.body as { contractId: string; amount: string; sendto: string };
       const p = callerOf(req);
       if (!p.contracts.some((c) => String(c.contractId) === b.contractId)) throw new SimError(HANDBOOK.NO_ACCOUNT, [String(p.organisationId)]);
-      const { id } = await rt.commit((s) => {
+      const { id } = await ctx.commit((s) => {
         const id = s.nextPrequestId;
-        return { state: { ...s, nextPrequestId: id + 1, prequests: pmap.set(s.prequests, String(id), { id, bin: p.bin, contractId: b.contractId, amount: b.amount, sendto: b.sendto, createdAt: rt.now() }) }, id };
+        return { state: { ...s, nextPrequestId: id + 1, prequests: pmap.set(s.prequests, String(id), { id, bin: p.bin, contractId: b.contractId, amount: b.amount, sendto: b.sendto, createdAt: ctx.now() }) }, id };
       });
       return { body: { status: 200, response: id } };
     },

@@ -4,10 +4,11 @@
  * владельцу"; the example masks both as "*****").
  */
 import type { CodeBook, CodeRef } from './codes.js';
+import { documentStatus } from './documents.js';
 import { PACKAGE_TYPE } from './codes.js';
 import type { CodeView } from './ledger.js';
 import { productGroupId } from './reference.js';
-import type { Participant, Product, World } from './state.js';
+import type { Participant, Product, TrueApiDocument, World } from './state.js';
 
 export const MASK = '*****';
 
@@ -93,5 +94,48 @@ export function listRow(codes: CodeView, dir: Directory, r: CodeRef, callerBin: 
     producedDate: f.producedDate,
     emissionType: codes.state(r).emissionType,
     packageType: f.packageType,
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The JSON form of a document (§7.1.5 `body`): its fields with the codes as they are now. */
+export function documentBody(d: TrueApiDocument, codes: CodeView, dir: Directory): Record<string, unknown> {
+  if (d.receipt) return d.fields;
+  const book = codes.book;
+  const cisList = d.codes.map(({ code }) => {
+    const ref = book.find(code);
+    return { value: ref ? book.cis(ref) : code, name: ref ? (dir.product(book.gtinOf(ref))?.name ?? '') : '', status: ref ? codes.status(ref) : '' };
+  });
+  const document = d.fields.document as Record<string, unknown>;
+  if (d.type === 'IMPORT') return d.fields;
+  // §7.1.5's IMPORT_TRANSIT example: productList and productTotals beside the document.
+  if (d.type === 'IMPORT_TRANSIT') {
+    const { productTotals, ...rest } = document;
+    return { ...d.fields, document: rest, productList: cisList, productTotals };
+  }
+  return { ...d.fields, document: { ...document, cisList } };
+}
+
+/** A row of /doc/listV2 and /receipt/listV2, and the head of /documents/{id}/info (§7.12.1). */
+export function documentRow(d: TrueApiDocument, now: number, callerBin: string, dir: Directory) {
+  const status = documentStatus(d, now);
+  const failed = status === 'CHECKED_NOT_OK' && d.errors.length > 0;
+  return {
+    number: d.id,
+    docDate: iso(d.docDate),
+    receivedAt: iso(d.receivedAt),
+    type: d.type,
+    status,
+    senderBin: d.senderBin,
+    senderName: dir.name(d.senderBin),
+    ...(d.receiverBin ? { receiverBin: d.receiverBin, receiverName: dir.name(d.receiverBin) } : {}),
+    total: d.receipt ? d.receipt.prices.reduce((a, b) => a + b, 0) : 0,
+    vat: 0,
+    downloadStatus: status,
+    ...(failed ? { downloadDesc: d.errors.join(',') } : {}),
+    input: d.receiverBin === callerBin && d.senderBin !== callerBin,
+    pdfFile: '',
+    ...(failed ? { errors: d.errors } : {}),
   };
 }

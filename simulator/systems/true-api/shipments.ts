@@ -13,67 +13,18 @@
  * as for the other imports.
  */
 import { SimError } from '../../core/errors.js';
+import type { IdSource } from '../../core/ids.js';
 import { pmap } from '../../core/pmap.js';
-import type { CodeRef } from './codes.js';
-import { SHIPMENT_ERRORS } from './handbook.js';
+import type { CodeBook, CodeRef } from './codes.js';
+import { CONTROL_ERRORS, SHIPMENT_ERRORS } from './handbook.js';
 import { checkDocument } from './documents.js';
-import { record, type CodeEvent, type CodeView } from './ledger.js';
-import type { Participant, TrueApiState } from './state.js';
+import { record, type CodeView } from './ledger.js';
+import type { Acceptance, CodeEvent, ExportStatus, Participant, Shipment, ShipmentError, ShipmentProduct, TrueApiState } from './state.js';
 
-export const EXPORT_STATUSES = ['CHECKING', 'SENT', 'WAITING_ACCEPTANCE', 'ACCEPTED', 'ERROR'] as const;
-export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
-export interface ShipmentProduct {
-  cis: string;
-  /** Price incl. VAT and VAT (export), or cost and tax (import), as sent. */
-  price?: number;
-  vat?: number;
-  certificates: { certificateType: string; certificateNum: string; certificateDate: string }[];
-}
 
-export interface ShipmentError {
-  errorCode: string;
-  errorMessage: string;
-}
 
-/** An export (§7.7) or an incoming EAEU shipment (§7.9). */
-export interface Shipment {
-  id: string;
-  direction: 'export' | 'import';
-  /** Export: the KZ exporter; import: the foreign exporter's taxpayer id. */
-  exporterInn: string;
-  exporterName: string;
-  /** Export: the foreign receiver's code; import: the KZ importer. */
-  receiverInn: string;
-  receiverName: string;
-  /** Export: receiverCountryCode as sent; import: the sender's numeric country (643, 112, 417, 051). */
-  countryCode: string;
-  documentNumber: string;
-  documentDate: string;
-  transferDate: string;
-  products: ShipmentProduct[];
-  createdAt: number;
-  /** Export: the processing errors (ERROR at the end of CHECKING). */
-  errors: ShipmentError[];
-  content: string;
-  /** Import: the acceptance notice that answered it. */
-  acceptanceId?: string;
-}
 
-/** An acceptance notice (LP_ACCEPT_GOODS, §7.10) of an incoming shipment. */
-export interface Acceptance {
-  id: string;
-  shipmentId: string;
-  importerBin: string;
-  documentNumber: string;
-  documentDate: string;
-  acceptanceDate: string;
-  accepted: Record<string, boolean>;
-  receivedAt: number;
-  doneAt: number;
-  errors: ShipmentError[];
-  content: string;
-}
 
 /** An export's status at a moment. */
 export function exportStatus(x: Shipment, now: number, stepMs: number): ExportStatus {
@@ -223,4 +174,43 @@ export function acceptanceProblems(d: Record<string, unknown>, x: Shipment | und
     }
   }
   return p;
+}
+
+export interface IncomingShipmentInput {
+  receiverBin: string;
+  exporterInn: string;
+  exporterName: string;
+  senderCountryCode: '643' | '112' | '417' | '051';
+  documentNumber?: string;
+  documentDate?: string;
+  transferDate?: string;
+  products: { cis: string; cost?: number; tax?: number; certificateType?: string; certificateNum?: string; certificateDate?: string }[];
+}
+
+/** §5.9 step 1: an EAEU exporter's shipment reaching the importer (the control plane plays the foreign operator). */
+export function fileIncomingShipment(s: TrueApiState, book: CodeBook, receiver: Participant, b: IncomingShipmentInput, now: number, ids: IdSource): { state: TrueApiState; shipment: Shipment } {
+  for (const p of b.products) if (!book.find(p.cis)) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [p.cis]);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const shipment: Shipment = {
+    id: ids.uuid('shipment'),
+    direction: 'import',
+    exporterInn: b.exporterInn,
+    exporterName: b.exporterName,
+    receiverInn: receiver.bin,
+    receiverName: receiver.name,
+    countryCode: b.senderCountryCode,
+    documentNumber: b.documentNumber ?? ids.hex('shipment-number', 16).toUpperCase(),
+    documentDate: b.documentDate ?? day(now),
+    transferDate: b.transferDate ?? day(now),
+    products: b.products.map((p) => ({
+      cis: book.cis(book.find(p.cis)!),
+      ...(p.cost !== undefined ? { price: p.cost } : {}),
+      ...(p.tax !== undefined ? { vat: p.tax } : {}),
+      certificates: p.certificateType ? [{ certificateType: p.certificateType, certificateNum: p.certificateNum ?? '', certificateDate: p.certificateDate ?? '' }] : [],
+    })),
+    createdAt: now,
+    errors: [],
+    content: JSON.stringify(b),
+  };
+  return { state: { ...s, shipments: pmap.set(s.shipments, shipment.id, shipment) }, shipment };
 }

@@ -8,8 +8,7 @@ import { gs1CheckDigit } from '../../core/gs1.js';
 import { hash32 } from '../../core/random.js';
 import { pmap } from '../../core/pmap.js';
 import { isValidBin, PRODUCT_GROUP_NAMES, type ProductGroup } from './reference.js';
-import type { Batch } from './codes.js';
-import type { Participant, Product, TrueApiState, World } from './state.js';
+import type { Batch, Participant, Product, TrueApiState, World } from './state.js';
 
 /** A batch as the fixture writes it: times in days before the world is made. */
 export type BatchFixture = Omit<Batch, 'emittedAt' | 'producedAt'> & { emittedDaysAgo: number; producedDaysAgo: number };

@@ -1,0 +1,58 @@
+/**
+ * What a store backend is: where a world's committed state and its write-once blobs live. The commit core
+ * (core/store.ts) decides what is written and when; a backend only reads and writes it, durably. One module per
+ * backend (file.ts, memory.ts), chosen through the registry in index.ts by SIM_STORE; systems never know which runs.
+ */
+import type { ClockSnapshot } from '../clock.js';
+
+export interface Meta {
+  seed: number;
+  createdAt: number;
+  /** The scenario the world was made from, if any. */
+  scenario?: string;
+  /** Id counters per system, then per kind (ids.ts). */
+  counters: Record<string, Record<string, number>>;
+  /** How many times this data has been opened: the first part of response ids. */
+  boots: number;
+  /** The blob generation this document names (a reset starts a new one). */
+  generation: number;
+  /** The virtual clock, so a restart resumes virtual time rather than falling back to real time. */
+  clock?: ClockSnapshot;
+  /** Reads of entities by clients, per system then entity key (progressions that advance `afterPolls`). */
+  polls?: Record<string, Record<string, number>>;
+}
+
+export type DbShape = { _meta: Meta } & Record<string, unknown>;
+
+/** The write a mutation (or a batch of them) leads to. */
+export interface Batch {
+  data: DbShape;
+  blobs: [string, unknown][];
+  /** The generation the previous document named, when this batch starts a new one (a reset). */
+  dropGeneration?: number;
+}
+
+export interface Backend {
+  /** Whether what is written outlives the process. */
+  readonly persistent: boolean;
+  /** The state written before, or null for a new store. */
+  read(): Promise<DbShape | null>;
+  /** Removes what an interrupted write or reset left behind: blob generations other than this one, temp files. */
+  discard(generation: number): void;
+  readBlob(generation: number, key: string): unknown;
+  hasBlob(generation: number, key: string): boolean;
+  /** Durable when it resolves: blobs first, then the document that names them. */
+  write(batch: Batch): Promise<void>;
+  /** Releases what the backend holds; given the last written state once every write is done (not after a failed open). */
+  close(state?: DbShape): Promise<void>;
+}
+
+/** How a store is chosen: SIM_STORE's value, parsed (`memory`, `file` with its directory). */
+export type StoreOptions = { kind: 'memory' } | { kind: 'file'; dir: string };
+
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+
+/** Blob values as bytes on the wire to a backend: JSON text, or the bytes themselves. */
+export function encodeBlob(v: unknown): { bytes: Buffer; binary: boolean } {
+  return isBytes(v) ? { bytes: Buffer.from(v), binary: true } : { bytes: Buffer.from(JSON.stringify(v)), binary: false };
+}

@@ -1,0 +1,31 @@
+/**
+ * Who calls MCOI: a bearer token of POST /api/users/authenticate (§2.1), alive 30 minutes of virtual time, replaced by
+ * the user's next login; the roles of §2.4 per operation.
+ */
+import { bearerToken, checkToken } from '../../core/auth.js';
+import { SimError } from '../../core/errors.js';
+import type { Auth, SystemContext } from '../../core/system.js';
+import { HANDBOOK } from './handbook.js';
+import { ROLE_FOR_OPERATION } from './reference.js';
+import type { McoiState, User } from './state.js';
+
+export function mcoiAuth(ctx: SystemContext<McoiState>): Auth<User> {
+  return {
+    authenticate(req) {
+      const s = ctx.state();
+      const token = bearerToken(req.headers.authorization as string | undefined);
+      const check = checkToken(s.sessions, token, ctx.now());
+      if (!check.ok) throw new SimError(HANDBOOK.UNAUTHORIZED, [`${check.detail} token`], { header: 'Authorization', context: { _cause: check.reason } });
+      const user = s.world.users.find((u) => u.login === check.subject);
+      if (!user) throw new SimError(HANDBOOK.UNAUTHORIZED, ['unknown user'], { context: { _cause: 'invalid-token' } });
+      req.principal = user;
+    },
+    authorize(req) {
+      const role = ROLE_FOR_OPERATION[req.op.operationId];
+      if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError(HANDBOOK.NO_PERMISSION);
+    },
+    who: (user) => ({ user: user?.login, organization: user ? ctx.state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
+    // Authentication is rate-limited per login (observed: 100 requests a minute per user).
+    rateKey: (req) => (req.principal ? undefined : `login:${typeof (req.body as { login?: unknown } | undefined)?.login === 'string' ? (req.body as { login: string }).login : req.ip}`),
+  };
+}

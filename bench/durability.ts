@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
-import { runCrashTrials } from './crash.js';
+import { runCrashTrials } from '../test/harness/crash.js';
 import { round, startServer } from './lib.js';
 
 export async function crashTrials(trials: number) {

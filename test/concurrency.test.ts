@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractProblems } from '../bench/fuzz.js';
+import { contractProblems } from './harness/fuzz.js';
 import { createApp, type Sim } from '../simulator/app.js';
 import { ManualClock } from '../simulator/core/clock.js';
-import { T0, USERS } from './helpers.js';
+import { T0 } from './helpers.js';
+import { USERS } from './mcoi/helpers.js';
 import { BASE, requestBody, USER } from './id-issuer/helpers.js';
 
 const GTIN = '04899215122371';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { defaultCatalog } from '../simulator/app.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { loadScenarioFile } from '../simulator/core/scenario.js';
-import { registerOrder, setup, T0 } from './helpers.js';
+import { T0 } from './helpers.js';
+import { registerOrder, setup } from './mcoi/helpers.js';
 
 describe('GET /__sim/health', () => {
   it('names the mounted systems once the world is loaded', async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCrashTrials } from '../bench/crash.js';
+import { runCrashTrials } from './harness/crash.js';
 import { checkContract } from './helpers.js';
 import { contractViolations, startServer } from './process.js';
 

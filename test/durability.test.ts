@@ -12,7 +12,8 @@ import request from 'supertest';
 import { createApp } from '../simulator/app.js';
 import { ManualClock } from '../simulator/core/clock.js';
 import { MissingBlob } from '../simulator/core/store.js';
-import { contractHook, HANDBOOK, mcoiError, T0, USERS, withoutErrorId } from './helpers.js';
+import { contractHook, T0 } from './helpers.js';
+import { HANDBOOK, mcoiError, USERS, withoutErrorId } from './mcoi/helpers.js';
 import { BASE, requestBody, USER } from './id-issuer/helpers.js';
 
 const dirs: string[] = [];

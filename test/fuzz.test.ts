@@ -3,7 +3,7 @@
  * system and of the control plane. `npm run fuzz` runs more.
  */
 import { describe, expect, it } from 'vitest';
-import { fuzz } from '../bench/fuzz.js';
+import { fuzz } from './harness/fuzz.js';
 
 describe('fuzzing every operation of the served contracts', () => {
   it('gets no 5xx, only answers in each system\'s own envelope, and leaves the server healthy', { timeout: 180_000 }, async () => {

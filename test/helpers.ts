@@ -8,8 +8,6 @@ import { contractsOf, createApp, defaultCatalog, type AppDeps, type Sim } from '
 import type { ExchangeHook } from '../simulator/core/mount.js';
 import type { Contract } from '../simulator/core/openapi.js';
 import { ManualClock } from '../simulator/core/clock.js';
-import { HANDBOOK, type McoiError } from '../simulator/systems/mcoi/handbook.js';
-import { renderError } from '../simulator/systems/mcoi/envelope.js';
 
 /** A Monday morning in 2026: after the fixtures' 2025 history, before the examples' 2028 expiration date. */
 export const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -19,20 +17,8 @@ export interface Setup {
   clock: ManualClock;
   http: ReturnType<typeof request>;
   violations: string[];
-  /** Logs in and returns the Authorization header value. */
-  login(user?: keyof typeof USERS): Promise<string>;
   advance(ms: number): void;
 }
-
-export const USERS = {
-  main: { login: '6e8login23', password: '12345678' },
-  ordersOnly: { login: '6e8orders01', password: 'orders-pass-01' },
-  reportsOnly: { login: '6e8reports01', password: 'reports-pass-01' },
-  noRole: { login: '6e8norole01', password: 'norole-pass-01' },
-  wholesale: { login: 'whs-login01', password: 'wholesale-pass-01' },
-  provider: { login: 'sp-login01', password: 'provider-pass-01' },
-  water: { login: 'wtr-login01', password: 'water-pass-01' },
-} as const;
 
 const CATALOG = defaultCatalog();
 /** The default systems' contracts, the control plane's with their control routes merged in. */
@@ -84,50 +70,8 @@ export async function setup(deps: Partial<AppDeps> & { now?: number } = {}): Pro
     clock,
     http,
     violations,
-    async login(user = 'main') {
-      const res = await http.post('/mcoi/api/users/authenticate').send(USERS[user]);
-      expect(res.status).toBe(200);
-      return `Bearer ${res.body.accessToken}`;
-    },
     advance: (ms) => clock.advance(ms),
   };
-}
-
-/** The exact envelope a handbook error renders to, without the per-response errorId. */
-export function mcoiError(entry: McoiError, args: unknown[] = [], details: Parameters<typeof renderError>[2] = {}) {
-  return renderError(entry, args, details).body;
-}
-
-/** Drops errorId (a per-response counter) so bodies compare with toEqual. */
-export function withoutErrorId(body: { globalErrors: { errorId?: string }[] }) {
-  return { globalErrors: body.globalErrors.map(({ errorId: _id, ...rest }) => rest) };
-}
-
-export { HANDBOOK };
-
-/** Registers a small OPERATOR order for the main organization and returns its id. */
-export async function registerOrder(s: Setup, auth: string, overrides: Record<string, unknown> = {}, products?: unknown[]): Promise<string> {
-  const res = await s.http
-    .post('/mcoi/api/orders')
-    .set('Authorization', auth)
-    .send({
-      productGroup: 'vegetableoil',
-      releaseMethodType: 'PRIMARY',
-      products: products ?? [{ gtin: '04899215122371', quantity: 10, serialNumberType: 'OPERATOR', cisType: 'UNIT' }],
-      businessPlaceId: 27,
-      ...overrides,
-    });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.orderId as string;
-}
-
-/** Registers an order, waits (virtual time) until READY and unloads `n` codes. */
-export async function readyCodes(s: Setup, auth: string, n = 10, gtin = '04899215122371', order: Record<string, unknown> = {}): Promise<{ orderId: string; codes: string[]; packId: string }> {
-  const orderId = await registerOrder(s, auth, order, [{ gtin, quantity: n, serialNumberType: 'OPERATOR', cisType: 'UNIT' }]);
-  s.advance(3_000);
-  const res = await s.http.get('/mcoi/api/codes').query({ orderId, gtin, quantity: n }).set('Authorization', auth);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return { orderId, codes: res.body.codes, packId: res.body.packId };
 }
 
 export const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');

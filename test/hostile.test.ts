@@ -5,7 +5,8 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { b64, HANDBOOK, mcoiError, readyCodes, setup, withoutErrorId } from './helpers.js';
+import { b64 } from './helpers.js';
+import { HANDBOOK, mcoiError, readyCodes, setup, withoutErrorId } from './mcoi/helpers.js';
 import { BASE, requestBody, USER } from './id-issuer/helpers.js';
 import { call, contractViolations, startServer, stop } from './process.js';
 import { MAX_STRING } from '../simulator/core/bounds.js';

@@ -3,7 +3,8 @@
  * tenant, answers as if the record did not exist, and changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { b64, readyCodes, setup, USERS, type Setup } from './helpers.js';
+import { b64 } from './helpers.js';
+import { readyCodes, setup, USERS, type Setup } from './mcoi/helpers.js';
 import { BASE, create, OTHER, USER } from './id-issuer/helpers.js';
 
 const GTIN = '04899215122371';

@@ -6,7 +6,8 @@ import request from 'supertest';
 import { createApp } from '../simulator/app.js';
 import { ManualClock } from '../simulator/core/clock.js';
 import { pmap } from '../simulator/core/pmap.js';
-import { contractHook, T0, USERS } from './helpers.js';
+import { contractHook, T0 } from './helpers.js';
+import { USERS } from './mcoi/helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -10,7 +10,8 @@ import { findScenarios, scenarioFiles } from '../simulator/control/scenarios.js'
 import { runJourney } from '../simulator/control/journey.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { checkScenario, loadScenarioFile, parseScenario, ScenarioInvalid, type Scenario } from '../simulator/core/scenario.js';
-import { contractHook, setup, USERS } from './helpers.js';
+import { contractHook } from './helpers.js';
+import { setup, USERS } from './mcoi/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'scenarios-'));
 const CATALOG = defaultCatalog();

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../simulator/app.js';
 import { defaultAllowedHosts, hostOf } from '../simulator/core/security.js';
 import { parseSettings, SettingsInvalid } from '../simulator/core/settings.js';
-import { setup, USERS } from './helpers.js';
+import { setup } from './helpers.js';
+import { USERS } from './mcoi/helpers.js';
 import { contractViolations, startServer, stop } from './process.js';
 
 contractViolations();

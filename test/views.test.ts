@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerOrder, readyCodes, setup, USERS } from './helpers.js';
+import { registerOrder, readyCodes, setup, USERS } from './mcoi/helpers.js';
 
 describe('dashboard views (GET /__sim/state/{system}/views...)', () => {
   it('lists each system\'s views and whether it looks codes up', async () => {

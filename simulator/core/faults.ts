@@ -53,10 +53,6 @@ export class FaultEngine {
     this.rng = new Rng(seed ^ 0x5eed);
   }
 
-  get size(): number {
-    return this.faults.length;
-  }
-
   /** The first rule that matches this call (counting the call against every rule whose criteria fit). */
   decide(c: CallInfo): FaultDecision | undefined {
     let chosen: FaultDecision | undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { b64, HANDBOOK, mcoiError, setup, USERS, withoutErrorId } from '../helpers.js';
+import { b64 } from '../helpers.js';
+import { HANDBOOK, mcoiError, setup, USERS, withoutErrorId } from './helpers.js';
 
 describe('POST /api/users/authenticate', () => {
   it('issues a BEARER token valid for 30 minutes', async () => {

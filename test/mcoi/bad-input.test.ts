@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CODE_TRANSITIONS, type CodeStatus } from '../../simulator/systems/mcoi/reference.js';
-import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId } from '../helpers.js';
+import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId } from './helpers.js';
 
 const GTIN = '04899215122371';
 

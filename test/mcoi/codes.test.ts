@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gs1CheckDigit, GS } from '../../simulator/core/gs1.js';
-import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
+import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from './helpers.js';
 
 const GTIN = '04899215122371';
 const CODE_FORM = /^01(\d{14})21([!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{13})\u001d93(.{4})$/;

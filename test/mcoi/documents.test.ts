@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
+import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from './helpers.js';
 
 const SEARCH = '/mcoi/public/api/v1/doc/storage/docs/search';
 const ids = (body: { documentInfos: { documentId: string }[] }) => body.documentInfos.map((d) => d.documentId);

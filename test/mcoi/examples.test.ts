@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import examples from '../../fixtures/mcoi/examples.json' with { type: 'json' };
-import { setup } from '../helpers.js';
+import { setup } from './helpers.js';
 
 type Example = { section: string; method: string; path: string; auth?: boolean; body?: unknown; processed?: string };
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GS } from '../../simulator/core/gs1.js';
 import { checkScenario } from '../../simulator/core/scenario.js';
 import { defaultCatalog } from '../../simulator/app.js';
-import { HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
-import { aggregation, applied, docStatus, errorsOf, postDoc, SSCC, statusOfCode, unit, utilisation, utilise } from './helpers.js';
+import { aggregation, applied, docStatus, errorsOf, postDoc, SSCC, statusOfCode, unit, utilisation, utilise, HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from './helpers.js';
 
 const CATALOG = defaultCatalog();
 const bare = (c: string) => c.split(GS)[0];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HANDBOOK, mcoiError, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
+import { HANDBOOK, mcoiError, registerOrder, setup, withoutErrorId, type Setup } from './helpers.js';
 
 const GTIN = '04899215122371';
 const product = (over: Record<string, unknown> = {}) => ({ gtin: GTIN, quantity: 10, serialNumberType: 'OPERATOR', cisType: 'UNIT', ...over });

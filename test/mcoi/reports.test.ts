@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GS } from '../../simulator/core/gs1.js';
-import { b64, HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from '../helpers.js';
-import { aggregation as report, applied, docStatus, errorsOf, postDoc, SSCC, statusOfCode, unit, utilisation, utilise } from './helpers.js';
+import { b64 } from '../helpers.js';
+import { aggregation as report, applied, docStatus, errorsOf, postDoc, SSCC, statusOfCode, unit, utilisation, utilise, HANDBOOK, mcoiError, readyCodes, registerOrder, setup, withoutErrorId, type Setup } from './helpers.js';
 
 const GTIN = '04899215122371';
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { createApp, type AppDeps } from '../../simulator/app.js';
 import { PROJECT_ROOT } from '../../simulator/core/paths.js';
-import { contractHook, USERS } from '../helpers.js';
+import { contractHook } from '../helpers.js';
+import { USERS } from '../mcoi/helpers.js';
 
 const CHROMIUM = process.env.SIM_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 const ARTIFACTS = join(PROJECT_ROOT, 'artifacts', 'ui');

@@ -74,7 +74,6 @@ export const ENTITY_CODES = {
   507: 'По данной марке уже зарегистрирована продажа',
   1000: 'Внутренняя ошибка сервиса',
 } as const;
-export type EntityCode = keyof typeof ENTITY_CODES;
 
 /**
  * Bean-validation messages in a field error of a status-1 package (the erp/status example's "должно быть между 1 и 1"
@@ -139,9 +138,6 @@ export const violationText = (code: number, pre13: boolean): string => {
   const v = VIOLATIONS[code];
   return (pre13 && v.old) || v.text;
 };
-
-/** §2.12: the constant text of a POS-reported OISM check error (code 17, externalErrorCode 18). */
-export const OISM_CHECK_ERROR = 'Ошибка проверки КМ в ОИСМ';
 
 /** §2.7 texts of /external/reserve. */
 export const RESERVE = {

@@ -3,11 +3,11 @@
  * requests, clock advances) is killed with SIGKILL at a random moment; then it is started again on the same data
  * directory and every write acknowledged before the kill must be there, and no id may have been handed out twice.
  *
- * Used by test/crash.test.ts (20 trials, in `npm test`) and by `npm run bench` (more trials, against the build).
+ * Used by test/crash.test.ts (20 trials, in `npm test`) and by `npm run bench` (bench/durability.ts: more trials, against the build).
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { Rng } from '../simulator/core/random.js';
+import { Rng } from '../../simulator/core/random.js';
 
 export interface CrashServer {
   child: ChildProcess;

@@ -22,7 +22,7 @@ interface Item {
   failed?: true;
 }
 
-interface ThirdState {
+export interface ThirdState {
   users: string[];
   items: Record<string, Item>;
   tokens: Record<string, string>;

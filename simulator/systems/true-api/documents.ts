@@ -12,6 +12,7 @@
  * is inside it (an aggregate's children follow it); a code taken out of its aggregate alone leaves the aggregate.
  */
 import { SimError } from '../../core/errors.js';
+import type { DomainEvent } from '../../core/system.js';
 import type { IdSource } from '../../core/ids.js';
 import { pmap } from '../../core/pmap.js';
 import { parseXml, XmlInvalid } from '../../core/xml.js';
@@ -361,7 +362,7 @@ export type Filing = Omit<TrueApiDocument, 'senderBin' | 'receivedAt' | 'doneAt'
  * A document filed now by `sender`: checked against the registry (or forced to fail), stored with its outcome, and —
  * when it passes — its events in the ledger, in effect at the end of processing.
  */
-export function fileDocument(s: TrueApiState, book: CodeBook, sender: Participant, f: Filing, now: number, processingMs: number): { state: TrueApiState; doc: TrueApiDocument } {
+export function fileDocument(s: TrueApiState, book: CodeBook, sender: Participant, f: Filing, now: number, processingMs: number): { state: TrueApiState; doc: TrueApiDocument; events: DomainEvent[] } {
   const { participant, reason, forcedError, ...rest } = f;
   const at = now + processingMs;
   const checked = forcedError !== undefined ? { errors: [forcedError], changes: [] } : checkDocument(new CodeView(book, s.codeChanges, now), sender, { id: f.id, type: f.type, participant, reason, codes: f.codes, at });
@@ -375,7 +376,11 @@ export function fileDocument(s: TrueApiState, book: CodeBook, sender: Participan
     errors: checked.errors,
     ...(first ? { productGroup: first.batch.productGroup } : {}),
   };
-  return { state: { ...s, documents: pmap.set(s.documents, doc.id, doc), codeChanges: record(s.codeChanges, book, checked.changes) }, doc };
+  return {
+    state: { ...s, documents: pmap.set(s.documents, doc.id, doc), codeChanges: record(s.codeChanges, book, checked.changes) },
+    doc,
+    events: [{ type: 'DocumentFiled', documentId: doc.id, documentType: doc.type, senderBin: doc.senderBin, outcome: doc.outcome, codes: doc.codes.length, codesChanged: checked.changes.length, processedAt: new Date(doc.doneAt).toISOString() }],
+  };
 }
 
 /** Whether a participant may see a document: it sent it or it is addressed to it. */

@@ -14,6 +14,7 @@
  * as they were (refused if they changed since).
  */
 import { SimError } from '../../core/errors.js';
+import type { DomainEvent } from '../../core/system.js';
 import { pmap } from '../../core/pmap.js';
 import { toXml } from '../../core/xml.js';
 import type { CodeBook, CodeRef } from './codes.js';
@@ -275,7 +276,7 @@ const RELATED_STATUS: Partial<Record<EdoType, EdoStatus>> = { 1005: 8, 1100: 17,
  * document it relates to changes status then, and an import notice's codes (a corrective one's after the original's
  * are put back) change then too.
  */
-export function fileFormal(s: TrueApiState, book: CodeBook, sender: Participant, f: FormalFiling, now: number, processingMs: number): { state: TrueApiState; doc: EdoDocument } {
+export function fileFormal(s: TrueApiState, book: CodeBook, sender: Participant, f: FormalFiling, now: number, processingMs: number): { state: TrueApiState; doc: EdoDocument; events: DomainEvent[] } {
   const at = now + processingMs;
   const x = f.doc;
   let ledger = s.codeChanges;
@@ -310,7 +311,11 @@ export function fileFormal(s: TrueApiState, book: CodeBook, sender: Participant,
   let documents = pmap.set(s.documents, doc.id, doc);
   const relatedStatus = RELATED_STATUS[x.type];
   if (ok && f.related && relatedStatus !== undefined) documents = pmap.set(documents, f.related.id, withStatus(f.related, at, relatedStatus));
-  return { state: { ...s, documents, fileIds: pmap.set(s.fileIds, x.fileId, doc.id), codeChanges: ledger }, doc };
+  return {
+    state: { ...s, documents, fileIds: pmap.set(s.fileIds, x.fileId, doc.id), codeChanges: ledger },
+    doc,
+    events: [{ type: 'EdoDocumentRegistered', documentId: doc.id, fileId: x.fileId, edoType: doc.edo.type, supplierBin: doc.edo.supplierBin, consigneeBin: doc.edo.consigneeBin, outcome: doc.outcome, codes: doc.codes.length }],
+  };
 }
 
 /** The document with one more status change. */
@@ -347,7 +352,7 @@ export const STEP: Record<Decision, string> = { approve: 'подписание',
  * and their contents to the consignee, checked again now; a withdrawn import notice puts its codes back. Codes that
  * changed since refuse the step (400) and nothing changes.
  */
-export function signedTitle(s: TrueApiState, book: CodeBook, id: string, decision: Decision, now: number): TrueApiState {
+export function signedTitle(s: TrueApiState, book: CodeBook, id: string, decision: Decision, now: number): { state: TrueApiState; events: DomainEvent[] } {
   const d = pmap.get(s.documents, id) as EdoDocument;
   const title = d.edo.titles[decision];
   if (!title) throw new SimError(HANDBOOK.TITLE_NOT_MADE, [d.id, decision]);
@@ -361,5 +366,8 @@ export function signedTitle(s: TrueApiState, book: CodeBook, id: string, decisio
   if (effect.errors.length) throw new SimError(HANDBOOK.CODES_CHANGED, [d.id, effect.errors.join(', ')]);
   const status: EdoStatus = decision === 'approve' ? 4 : decision === 'reject' ? 5 : 16;
   const signed = withStatus({ ...d, edo: { ...d.edo, titles: { ...d.edo.titles, [decision]: { ...title, signedAt: now } } } }, now, status);
-  return { ...s, documents: pmap.set(s.documents, d.id, signed), codeChanges: record(s.codeChanges, book, effect.changes) };
+  return {
+    state: { ...s, documents: pmap.set(s.documents, d.id, signed), codeChanges: record(s.codeChanges, book, effect.changes) },
+    events: [{ type: 'TitleSigned', documentId: d.id, decision, edoStatus: status, codesChanged: effect.changes.length }],
+  };
 }

@@ -106,7 +106,7 @@ export function createEdoHandlers(ctx: SystemContext<TrueApiState>, reg: Registr
       const fileId = titleFileId(cur, decision, tx.ids.uuid('title'), now);
       const t = { fileId, xml: titleXml(cur, decision, fileId, signer.signer.name, now), createdAt: now };
       const next: EdoDocument = { ...cur, edo: { ...cur.edo, titles: { ...cur.edo.titles, [decision]: t } } };
-      return { state: { ...s, documents: pmap.set(s.documents, d.id, next) }, title: t };
+      return { state: { ...s, documents: pmap.set(s.documents, d.id, next) }, title: t, events: [{ type: 'TitleMade', documentId: d.id, decision, fileId }] };
     });
     return { contentType: 'text/plain', body: b64(title.xml) };
   };
@@ -120,7 +120,7 @@ export function createEdoHandlers(ctx: SystemContext<TrueApiState>, reg: Registr
     const refusal = await documentSignatureRefusal({ signature, content: Buffer.from(title.xml, 'utf8'), base64: b64(title.xml), fileId: title.fileId, signerBin: signer.bin }, reg.signatures(), reg.pki, ctx.now());
     if (refusal) throw refusal;
     const { book } = reg.view();
-    await ctx.commit((s) => ({ state: signedTitle(s, book, d.id, decision, ctx.now()) }));
+    await ctx.commit((s) => signedTitle(s, book, d.id, decision, ctx.now()));
     return { status: 201 };
   };
 

@@ -78,7 +78,7 @@ export function createShipmentHandlers(ctx: SystemContext<TrueApiState>, reg: Re
           content: Buffer.from(b.document!, 'base64').toString('utf8'),
         };
         const changes = x.errors.length ? [] : exportChanges(codes, x, now + 3 * step());
-        return { state: { ...s, shipments: pmap.set(s.shipments, x.id, x), codeChanges: record(s.codeChanges, book, changes) }, shipment: x };
+        return { state: { ...s, shipments: pmap.set(s.shipments, x.id, x), codeChanges: record(s.codeChanges, book, changes) }, shipment: x, events: [{ type: 'ExportFiled', shipmentId: x.id, codes: products.length, errors: x.errors.length }] };
       });
       return { body: { shipmentId: shipment.id, errors: [{ code: '0', message: 'Документ провалидирован' }] } };
     },

@@ -254,7 +254,7 @@ export function createHandlers(ctx: SystemContext<TrueApiState>, reg: Registry):
       if (!p.contracts.some((c) => String(c.contractId) === b.contractId)) throw new SimError(HANDBOOK.NO_ACCOUNT, [String(p.organisationId)]);
       const { id } = await ctx.commit((s) => {
         const id = s.nextPrequestId;
-        return { state: { ...s, nextPrequestId: id + 1, prequests: pmap.set(s.prequests, String(id), { id, bin: p.bin, contractId: b.contractId, amount: b.amount, sendto: b.sendto, createdAt: ctx.now() }) }, id };
+        return { state: { ...s, nextPrequestId: id + 1, prequests: pmap.set(s.prequests, String(id), { id, bin: p.bin, contractId: b.contractId, amount: b.amount, sendto: b.sendto, createdAt: ctx.now() }) }, id, events: [{ type: 'InvoiceRequested', bin: p.bin, contractId: b.contractId }] };
       });
       return { body: { status: 200, response: id } };
     },

@@ -13,6 +13,7 @@
  * as for the other imports.
  */
 import { SimError } from '../../core/errors.js';
+import type { DomainEvent } from '../../core/system.js';
 import type { IdSource } from '../../core/ids.js';
 import { pmap } from '../../core/pmap.js';
 import type { CodeBook, CodeRef } from './codes.js';
@@ -77,7 +78,7 @@ export function exportChanges(codes: CodeView, x: Shipment, at: number): { ref: 
  * An acceptance filed now: its accepted codes checked like an import (the importer's, APPLIED), and in effect at the
  * end of processing (INTRODUCED, FOREIGN); rejected codes stay as they are.
  */
-export function fileAcceptance(s: TrueApiState, codes: CodeView, importer: Participant, a: Omit<Acceptance, 'errors' | 'doneAt' | 'receivedAt'>, now: number, processingMs: number, forcedError?: string): { state: TrueApiState; acceptance: Acceptance } {
+export function fileAcceptance(s: TrueApiState, codes: CodeView, importer: Participant, a: Omit<Acceptance, 'errors' | 'doneAt' | 'receivedAt'>, now: number, processingMs: number, forcedError?: string): { state: TrueApiState; acceptance: Acceptance; events: DomainEvent[] } {
   const at = now + processingMs;
   const accepted = Object.entries(a.accepted)
     .filter(([, ok]) => ok)
@@ -93,6 +94,7 @@ export function fileAcceptance(s: TrueApiState, codes: CodeView, importer: Parti
       codeChanges: checked.errors.length ? s.codeChanges : record(s.codeChanges, codes.book, checked.changes.map((c) => ({ ...c, event: { ...c.event, docType: 'LP_ACCEPT_GOODS' } }))),
     },
     acceptance,
+    events: [{ type: 'ShipmentAcceptanceFiled', shipmentId: x.id, acceptanceId: a.id, accepted: accepted.length, of: Object.keys(a.accepted).length, errors: acceptance.errors.length }],
   };
 }
 

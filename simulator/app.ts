@@ -17,6 +17,7 @@ import { stringify as toYaml } from 'yaml';
 import { catalogOf, type Catalog } from './core/catalog.js';
 import { SimClock } from './core/clock.js';
 import { renderer } from './core/envelope.js';
+import { defaultOutboundHosts, outboundPolicy } from './core/outbound.js';
 import type { Journal } from './core/journal.js';
 import { silentLogger, type Logger } from './core/log.js';
 import { mountSystem, type ExchangeHook, type MountDeps, type MountWorld } from './core/mount.js';
@@ -58,6 +59,8 @@ export interface Security {
   control: ControlAccess;
   /** Show passwords, tokens and Authorization headers in the journal, its export and debug logs (SIM_JOURNAL_SECRETS=show). */
   showSecrets: boolean;
+  /** Hosts the simulator may send requests to by itself, or '*' (SIM_OUTBOUND_HOSTS; default: loopback and allowedHosts). */
+  outboundHosts?: '*' | readonly string[];
 }
 
 export interface AppDeps {
@@ -127,6 +130,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     events: new AsyncLocalStorage(),
     hook: deps.onExchange,
     showSecrets: security.showSecrets,
+    outbound: outboundPolicy(security.outboundHosts ?? defaultOutboundHosts(security.allowedHosts)),
   };
   const world = await World.open(shared, { id: 'default', store: deps.store ?? { kind: 'memory' }, clock: deps.clock ?? new SimClock(), clockGiven: deps.clock !== undefined, scenario: deps.scenario, tickMs: deps.tickMs ?? 1000 });
   const startedAt = world.clock.now().toISOString();

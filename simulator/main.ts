@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
 import { createLogger, type Logger } from './core/log.js';
+import { defaultOutboundHosts } from './core/outbound.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
 import { defaultAllowedHosts } from './core/security.js';
 import { helpOf, parseSettings, SettingsInvalid, type Settings } from './core/settings.js';
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const security = { allowedHosts: settings.allowedHosts ?? defaultAllowedHosts(), control: settings.control, showSecrets: settings.showSecrets };
+  const allowedHosts = settings.allowedHosts ?? defaultAllowedHosts();
+  const security = { allowedHosts, control: settings.control, showSecrets: settings.showSecrets, outboundHosts: settings.outboundHosts ?? defaultOutboundHosts(allowedHosts) };
   const sim = await createApp({ scenario, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log, security });
   const seed = sim.store.meta().seed;
   const seedNote = settings.seedGiven && settings.seed !== seed && sim.store.restored ? ` (SIM_SEED=${settings.seed} ignored: the data directory keeps its seed; POST /__sim/reset {"seed": ${settings.seed}} changes it)` : '';

@@ -19,6 +19,7 @@ import type { SimClock } from './core/clock.js';
 import { renderer, type Renderer } from './core/envelope.js';
 import { FaultEngine } from './core/faults.js';
 import { Journal } from './core/journal.js';
+import { postJson, type OutboundPolicy } from './core/outbound.js';
 import { RateLimiter } from './core/limits.js';
 import type { Logger } from './core/log.js';
 import type { ExchangeHook } from './core/mount.js';
@@ -44,6 +45,8 @@ export interface Shared {
   events: AsyncLocalStorage<DomainEvent[]>;
   hook?: ExchangeHook;
   showSecrets: boolean;
+  /** Where the simulator may send requests by itself (SIM_OUTBOUND_HOSTS). */
+  outbound: OutboundPolicy;
 }
 
 /** A system as a world serves it: its instance and its renderer. */
@@ -264,6 +267,8 @@ export class World {
       responseId: () => store.responseIds(m.id).uuid(),
       bodyLimit: bodyLimitOf(shared, m),
       logError: (message, err) => shared.log.error({ world: this.id, system: m.id, err }, message),
+      outboundRefusal: (url) => shared.outbound.refusal(url),
+      post: (url, body, timeoutMs) => postJson(shared.outbound, url, body, timeoutMs),
       outbound: (e) => {
         if (gen.retired) return;
         this.journal.record({
@@ -315,6 +320,7 @@ export class World {
       if (scenario?.clock?.frozen === false) this.clock.unfreeze();
       const w = initialData(this.shared, this.clock, seed, scenario?.world);
       if (scenario) w.data._meta.scenario = scenario.name;
+      refuseOutbound(this.shared, w, scenario);
       await this.store.flush();
       await this.store.replace(w);
       this.applySettings(scenario);
@@ -390,6 +396,24 @@ function overlaid<S>(m: SystemModule<S>, state: S, overlay: Record<string, unkno
   } catch (e) {
     throw new ScenarioInvalid(`world.${m.id}`, [(e as Error).message]);
   }
+}
+
+/** A scenario whose world or profile names a URL the simulator may not send to is refused, naming it. */
+function refuseOutbound(shared: Shared, w: WorldData, scenario: Scenario | undefined): void {
+  const problems: string[] = [];
+  for (const m of shared.modules) {
+    for (const url of m.outboundUrls?.(w.data[m.id] as never) ?? []) {
+      const why = shared.outbound.refusal(url);
+      if (why) problems.push(`/world/${m.id}: ${url}: ${why}`);
+    }
+    for (const [name, decl] of Object.entries(m.switches)) {
+      const v = scenario?.profile?.[m.id]?.[name];
+      if (!decl.url || typeof v !== 'string' || decl.values.includes(v)) continue;
+      const why = shared.outbound.refusal(v);
+      if (why) problems.push(`/profile/${m.id}/${name}: ${v}: ${why}`);
+    }
+  }
+  if (problems.length) throw new ScenarioInvalid(`scenario ${scenario?.name ?? ''}`.trim(), problems);
 }
 
 /** A fresh world (optionally with a scenario's overlays): every system's initial state and blobs. */

@@ -64,6 +64,9 @@ function scenarioProblem(err: ScenarioInvalid): RenderedError {
   return problem(400, 'Bad Request', `${err.source}: invalid scenario`, issues);
 }
 
+/** Bytes of the journal stream a reader may leave unread before it is let go. */
+const STREAM_BUFFER_MAX = 1 << 20;
+
 /** A journal entry as views show it: passwords, tokens and Authorization hidden unless SIM_JOURNAL_SECRETS=show. */
 function shownEntry(e: Exchange, showSecrets: boolean): Exchange {
   if (showSecrets) return e;
@@ -100,7 +103,7 @@ export function createControl(d: ControlDeps): SystemInstance {
   };
   const viewOf = (system: string, name: string) => {
     const sys = systemOf(system);
-    const v = sys.views?.[name];
+    const v = sys.views && Object.hasOwn(sys.views, name) ? sys.views[name] : undefined;
     if (!v) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_VIEW, [system, name, Object.keys(sys.views ?? {}).join(', ') || 'none']);
     return v;
   };
@@ -150,20 +153,34 @@ export function createControl(d: ControlDeps): SystemInstance {
         headers: { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
         stream: (res) =>
           new Promise<void>((resolve) => {
-            const send = (e: Exchange) => res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(shownEntry(e, d.showSecrets))}\n\n`);
+            let off = () => {};
+            let beat: NodeJS.Timeout | undefined;
+            let done = false;
+            const finish = () => {
+              done = true;
+              off();
+              if (beat) clearInterval(beat);
+              resolve();
+            };
+            // A reader too slow for the journal is let go rather than buffered for without bound: it can reconnect.
+            const send = (e: Exchange) => {
+              if ((res as unknown as { writableLength: number }).writableLength > STREAM_BUFFER_MAX) {
+                finish();
+                res.end(': too far behind, closed: reconnect to follow again\n\n');
+                return;
+              }
+              res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(shownEntry(e, d.showSecrets))}\n\n`);
+            };
             res.write(': the simulator journal, live\n\n');
             for (const e of d.world.journal.list({ ...q, limit: q.limit ?? 50 })) send(e);
-            const off = d.world.journal.subscribe((e) => {
+            if (done) return;
+            off = d.world.journal.subscribe((e) => {
               if (fits(e)) send(e);
             });
             // A comment every 15 s keeps proxies from closing an idle stream.
-            const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+            beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
             beat.unref();
-            res.on('close', () => {
-              off();
-              clearInterval(beat);
-              resolve();
-            });
+            res.on('close', finish);
           }),
       };
     },

@@ -25,8 +25,8 @@ const PREFIX: Record<string, string> = { control: '/__sim' };
 function interpolate<T>(value: T, vars: Record<string, unknown>): T {
   if (typeof value === 'string') {
     const whole = /^\$\{([A-Za-z0-9_]+)\}$/.exec(value);
-    if (whole && whole[1] in vars) return vars[whole[1]] as T; // "${codes}" alone: the captured value itself
-    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k: string) => (k in vars ? (typeof vars[k] === 'string' ? (vars[k] as string) : JSON.stringify(vars[k])) : m)) as T;
+    if (whole && Object.hasOwn(vars, whole[1])) return vars[whole[1]] as T; // "${codes}" alone: the captured value itself
+    return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, k: string) => (Object.hasOwn(vars, k) ? (typeof vars[k] === 'string' ? (vars[k] as string) : JSON.stringify(vars[k])) : m)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, vars)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, vars)])) as T;

@@ -11,15 +11,39 @@ export interface RateLimit {
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
+/** Keys kept at most: past it the least recently hit go (a client varying what it is counted by cannot grow memory). */
+const MAX_KEYS = 100_000;
+/** Hits between sweeps of keys whose window has emptied. */
+const SWEEP_EVERY = 10_000;
+
 export class RateLimiter {
+  /** Hits per key, in a Map's insertion order: a key hit again moves to the end, so the first is the least recent. */
   private readonly hits = new Map<string, number[]>();
+  private sinceSweep = 0;
 
   constructor(private readonly rule: RateLimit) {}
 
+  /** How many keys are counted now (bounded by MAX_KEYS). */
+  get size(): number {
+    return this.hits.size;
+  }
+
+  /** Drops the keys whose window has no hit left (they would start from zero anyway). */
+  private sweep(nowMs: number): void {
+    const since = nowMs - this.rule.windowMs;
+    for (const [k, times] of this.hits) if (!times.length || times[times.length - 1] <= since) this.hits.delete(k);
+  }
+
   /** Counts a hit against `limit` hits per window. */
   hit(key: string, nowMs: number, limit: number): RateDecision {
+    if (++this.sinceSweep >= SWEEP_EVERY) {
+      this.sinceSweep = 0;
+      this.sweep(nowMs);
+    }
     const since = nowMs - this.rule.windowMs;
     const times = (this.hits.get(key) ?? []).filter((t) => t > since);
+    this.hits.delete(key); // re-inserted at the end: the most recently hit
+    if (this.hits.size >= MAX_KEYS) this.hits.delete(this.hits.keys().next().value!);
     if (times.length >= limit) {
       this.hits.set(key, times);
       return { allowed: false, retryAfterMs: times[0] + this.rule.windowMs - nowMs };

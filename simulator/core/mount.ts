@@ -85,6 +85,11 @@ async function send(res: Response, r: RenderedError | SimResponse, fallbackStatu
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
   if ('stream' in r && r.stream) {
     if (r.contentType) res.type(r.contentType);
+    // A HEAD of a stream (an event stream never ends by itself): its status and headers, at once.
+    if (res.req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     await r.stream(res);
     res.end();
     return;
@@ -346,11 +351,18 @@ export function mountSystem(m: Mounted, deps: MountDeps): Router {
     const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o && (instance.offered?.(o) ?? true)).map((o) => o.method.toUpperCase());
     void send(res, renderer.unmatched(req.method, path, allowed));
   });
-  // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace; a path
+  // that is not valid percent-encoding is answered as the operation it would have reached (its error family).
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err instanceof URIError ? new RequestInvalid([{ in: 'path', path: '', reason: 'malformed', message: 'the path is not valid percent-encoding' }]) : err;
+    let op: Operation | undefined;
+    try {
+      op = contract.match(req.method, req.path)?.op;
+    } catch {
+      op = undefined;
+    }
     if (res.headersSent) res.destroy();
-    else void send(res, worldOf(res).served(m.id).renderer.render(e));
+    else void send(res, worldOf(res).served(m.id).renderer.render(e, op));
   });
   return router;
 }

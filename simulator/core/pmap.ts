@@ -1,53 +1,150 @@
 /**
- * A persistent map for large collections of records (orders, documents, requests, tokens): plain JSON, immutable,
- * and cheap to change. Records sit in small leaves chosen by a hash of the key: 64 slots, each empty, a leaf, or —
- * once its leaf passes 32 records — a row of 64 leaves. So `set` copies at most two 64-slot arrays and one leaf
- * (about 25 records at 100,000) instead of every record (a `{ ...orders, [id]: o }` copy per request), the store's
- * structural diff, walking only what changed, finds one leaf and one record, and a small map stays small on disk.
- * (Arrays, because copying a JavaScript object of hundreds of keys again and again is slow.)
+ * A persistent map for large collections of records (orders, documents, requests, tokens, marks): plain JSON,
+ * immutable, and cheap to change however large it grows. Records sit in small leaves chosen by a hash of the key: a
+ * node is 64 slots, each empty, a leaf (records by key), or another node; a leaf that passes 32 records becomes a
+ * node of leaves by the next 6 bits of the hash, at any depth (a 32-bit hash gives five levels: 10^9 records). So
+ * `set` copies one 64-slot array per level and one leaf of at most 32 records, the store's structural diff walks only
+ * that path, and a small map stays small on disk. (Arrays, because copying a JavaScript object of hundreds of keys
+ * again and again is slow.)
+ *
+ * Many changes at once (a package of 5,000 marks) go through a `batch`: each node on their paths is copied once for
+ * the whole batch, not once per change.
  *
  * @example
  * let orders = pmap.empty<Order>();
  * orders = pmap.set(orders, order.orderId, order); // a new map; the old one is unchanged
  * pmap.get(orders, id); [...pmap.values(orders)];
+ * marks = pmap.batch(marks, (b) => { for (const m of loaded) b.set(m.code, m); });
  */
 import { hash32 } from './random.js';
 
 type Leaf<V> = Readonly<Record<string, V>>;
-type Row<V> = readonly (Leaf<V> | null)[];
+/** 64 slots: null, a leaf, or a node one level down. */
+type Node<V> = readonly Slot<V>[];
+type Slot<V> = Leaf<V> | Node<V> | null;
 
-/** Records in leaves, chosen by a hash of the key: 64 slots of (null, a leaf, or a row of 64 leaves). */
 export interface PMap<V> {
   /** How many records. */
   readonly n: number;
-  /** 64 slots: null, a leaf (records by key), or a row of 64 slots of (null, or a leaf). */
-  readonly t: readonly (Leaf<V> | Row<V> | null)[];
+  /** The root node: 64 slots (maps written by earlier versions have at most two levels; they read the same). */
+  readonly t: Node<V>;
 }
 
-const FAN = 64;
-/** A leaf in the first level becomes a row of leaves when it would hold more records than this. */
+const BITS = 6;
+const FAN = 1 << BITS;
+/** A leaf becomes a node of leaves when it would hold more records than this (while hash bits remain). */
 const LEAF_MAX = 32;
-const slots = (key: string): [number, number] => {
-  const h = hash32(0x706d6170, key);
-  return [h & (FAN - 1), (h >>> 6) & (FAN - 1)];
-};
+/** Levels a 32-bit hash can choose slots for (6 bits each); the last level's leaves grow without splitting. */
+const MAX_DEPTH = Math.floor(32 / BITS);
+const hashOf = (key: string) => hash32(0x706d6170, key);
+const slotAt = (h: number, depth: number) => (h >>> (depth * BITS)) & (FAN - 1);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isRow = <V>(s: Leaf<V> | Row<V> | null): s is Row<V> => Array.isArray(s);
+const isNode = <V>(s: Slot<V>): s is Node<V> => Array.isArray(s);
 const EMPTY: null[] = Array.from({ length: FAN }, () => null);
 
 /** The leaf a key lives in (or would), wherever it is. */
-function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | null | undefined {
-  const [i, j] = slots(key);
-  const s = m.t[i];
-  return isRow(s) ? s[j] : s;
+function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | null {
+  const h = hashOf(key);
+  let s: Slot<V> = m.t[slotAt(h, 0)];
+  for (let d = 1; isNode(s); d++) s = s[slotAt(h, d)];
+  return s;
 }
 
-/** A first-level leaf grown past LEAF_MAX, spread over a row by the key's second hash. */
-function split<V>(leaf: Record<string, V>): Row<V> {
-  const row: (Record<string, V> | null)[] = EMPTY.slice();
-  for (const [k, v] of Object.entries(leaf)) (row[slots(k)[1]] ??= {})[k] = v;
-  return row;
+/** A leaf at `depth` grown past LEAF_MAX, spread over a node by the next bits of its keys' hashes. */
+function split<V>(leaf: Record<string, V>, depth: number): Node<V> {
+  const node: Slot<V>[] = EMPTY.slice();
+  for (const k of Object.keys(leaf)) ((node[slotAt(hashOf(k), depth)] as Record<string, V> | null) ??= {})[k] = leaf[k];
+  for (let i = 0; i < FAN; i++) {
+    const s = node[i] as Record<string, V> | null;
+    if (s && depth + 1 < MAX_DEPTH && Object.keys(s).length > LEAF_MAX) node[i] = split(s, depth + 1);
+  }
+  return node;
 }
+
+/**
+ * Changes to a map made in place on copies it owns: each node and leaf on the paths of its changes is copied once
+ * (the first time), then changed where it is. Nothing shared with the original map is ever written.
+ */
+class Batch<V> {
+  private readonly owned = new Set<object>();
+  private root: Slot<V>[];
+  private n: number;
+
+  constructor(m: PMap<V>) {
+    this.root = m.t.slice();
+    this.owned.add(this.root);
+    this.n = m.n;
+  }
+
+  private ownNode(node: Node<V>): Slot<V>[] {
+    if (this.owned.has(node)) return node as Slot<V>[];
+    const copy = node.slice();
+    this.owned.add(copy);
+    return copy;
+  }
+
+  private ownLeaf(leaf: Leaf<V> | null): Record<string, V> {
+    if (leaf && this.owned.has(leaf)) return leaf as Record<string, V>;
+    const copy = { ...(leaf ?? {}) };
+    this.owned.add(copy);
+    return copy;
+  }
+
+  /** The owned node and slot index a key's leaf sits at, walking down (and taking ownership of) the path. */
+  private locate(key: string): { node: Slot<V>[]; i: number; depth: number } {
+    const h = hashOf(key);
+    let node = this.root;
+    for (let d = 0; ; d++) {
+      const i = slotAt(h, d);
+      const s = node[i];
+      if (!isNode(s)) return { node, i, depth: d };
+      const child = this.ownNode(s);
+      node[i] = child;
+      node = child;
+    }
+  }
+
+  get(key: string): V | undefined {
+    const leaf = leafOf({ n: this.n, t: this.root }, key);
+    return leaf && has(leaf, key) ? leaf[key] : undefined;
+  }
+
+  set(key: string, value: V): void {
+    const { node, i, depth } = this.locate(key);
+    const leaf = this.ownLeaf(node[i] as Leaf<V> | null);
+    if (!has(leaf, key)) this.n++;
+    leaf[key] = value;
+    if (depth + 1 < MAX_DEPTH && Object.keys(leaf).length > LEAF_MAX) {
+      const grown = split(leaf, depth + 1);
+      this.owned.add(grown);
+      node[i] = grown;
+    } else node[i] = leaf;
+  }
+
+  delete(key: string): void {
+    const { node, i } = this.locate(key);
+    const s = node[i] as Leaf<V> | null;
+    if (!s || !has(s, key)) return;
+    const leaf = this.ownLeaf(s);
+    delete leaf[key];
+    node[i] = leaf;
+    this.n--;
+  }
+
+  done(): PMap<V> {
+    this.owned.clear();
+    return { n: this.n, t: this.root };
+  }
+}
+
+function* walk<V>(node: Node<V>): IterableIterator<[string, V]> {
+  for (const s of node) {
+    if (isNode(s)) yield* walk(s);
+    else if (s) for (const k of Object.keys(s)) yield [k, s[k]];
+  }
+}
+
+export type PMapBatch<V> = Pick<Batch<V>, 'get' | 'set' | 'delete'>;
 
 export const pmap = {
   empty<V>(): PMap<V> {
@@ -58,18 +155,9 @@ export const pmap = {
   of<V>(x: PMap<V> | Record<string, V> | undefined): PMap<V> {
     if (!x) return pmap.empty();
     if (pmap.is(x)) return x;
-    // Built in place (one pass), not by n copies: the map is new and nobody holds it yet.
-    const t: (Record<string, V> | Row<V> | null)[] = EMPTY.slice();
-    let n = 0;
-    for (const [k, v] of Object.entries(x)) {
-      ((t[slots(k)[0]] as Record<string, V> | null) ??= {})[k] = v;
-      n++;
-    }
-    for (let i = 0; i < FAN; i++) {
-      const s = t[i] as Record<string, V> | null;
-      if (s && Object.keys(s).length > LEAF_MAX) t[i] = split(s);
-    }
-    return { n, t };
+    return pmap.batch(pmap.empty<V>(), (b) => {
+      for (const k of Object.keys(x)) b.set(k, x[k]);
+    });
   },
 
   is<V>(x: unknown): x is PMap<V> {
@@ -87,38 +175,19 @@ export const pmap = {
   },
 
   set<V>(m: PMap<V>, key: string, value: V): PMap<V> {
-    const [i, j] = slots(key);
-    const s = m.t[i];
-    const t = m.t.slice();
-    let added: number;
-    if (isRow(s)) {
-      const leaf = s[j] ?? {};
-      added = has(leaf, key) ? 0 : 1;
-      const row = s.slice();
-      row[j] = { ...leaf, [key]: value };
-      t[i] = row;
-    } else {
-      const leaf = s ?? {};
-      added = has(leaf, key) ? 0 : 1;
-      const grown = { ...leaf, [key]: value };
-      t[i] = added && Object.keys(leaf).length >= LEAF_MAX ? split(grown) : grown;
-    }
-    return { n: m.n + added, t };
+    return pmap.batch(m, (b) => b.set(key, value));
   },
 
   delete<V>(m: PMap<V>, key: string): PMap<V> {
-    const leaf = leafOf(m, key);
-    if (!leaf || !has(leaf, key)) return m;
-    const { [key]: _gone, ...rest } = leaf;
-    const [i, j] = slots(key);
-    const s = m.t[i];
-    const t = m.t.slice();
-    if (isRow(s)) {
-      const row = s.slice();
-      row[j] = rest;
-      t[i] = row;
-    } else t[i] = rest;
-    return { n: m.n - 1, t };
+    if (!pmap.has(m, key)) return m;
+    return pmap.batch(m, (b) => b.delete(key));
+  },
+
+  /** Many changes, each path copied once: `fn` sets and deletes through the batch; the new map is returned. */
+  batch<V>(m: PMap<V>, fn: (b: PMapBatch<V>) => void): PMap<V> {
+    const b = new Batch(m);
+    fn(b);
+    return b.done();
   },
 
   size<V>(m: PMap<V>): number {
@@ -129,11 +198,8 @@ export const pmap = {
     for (const [, v] of pmap.entries(m)) yield v;
   },
 
+  /** Every record, slot by slot, depth first (the same order for the same map). */
   *entries<V>(m: PMap<V>): IterableIterator<[string, V]> {
-    for (const s of m.t) {
-      if (isRow(s)) {
-        for (const leaf of s) if (leaf) yield* Object.entries(leaf);
-      } else if (s) yield* Object.entries(s);
-    }
+    yield* walk(m.t);
   },
 };

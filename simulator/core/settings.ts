@@ -6,6 +6,7 @@
  * @example
  * const s = parseSettings(process.env, catalog, { tty: process.stdout.isTTY }); // throws SettingsInvalid
  */
+import { defaultOutboundHosts, outboundPolicy } from './outbound.js';
 import type { Timing } from './progression.js';
 import { suggest, type Catalog } from './catalog.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
@@ -25,6 +26,8 @@ export interface Settings {
   scenarioFile?: string;
   /** Host names answered to (undefined: the machine's own, main.ts works them out), or '*'. */
   allowedHosts?: '*' | string[];
+  /** Hosts the simulator may send to by itself (undefined: loopback and the allowed hosts), or '*'. */
+  outboundHosts?: '*' | string[];
   control: { enabled: boolean; token?: string };
   showSecrets: boolean;
   /** SIM_* variables that are not settings (said at start-up, not fatal). */
@@ -51,6 +54,7 @@ export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'SIM_LOG_FORMAT', default: 'pretty on a terminal, else json', meaning: 'json or pretty' },
   { name: 'SIM_SCENARIO', default: '', meaning: 'a scenario file active from the start' },
   { name: 'SIM_ALLOWED_HOSTS', default: "this machine's names and addresses", meaning: 'host names (comma-separated) the simulator answers to, or * for any' },
+  { name: 'SIM_OUTBOUND_HOSTS', default: 'loopback and SIM_ALLOWED_HOSTS', meaning: 'hosts (comma-separated) the simulator may send requests to by itself (an ERP), or * for any' },
   { name: 'SIM_CONTROL', default: 'on', meaning: 'on, or off: only /__sim/health answers' },
   { name: 'SIM_CONTROL_TOKEN', default: '', meaning: 'when set, /__sim (but health and docs) needs Authorization: Bearer <token>' },
   { name: 'SIM_JOURNAL_SECRETS', default: 'hide', meaning: 'hide, or show: passwords, tokens and Authorization headers in the journal and debug logs' },
@@ -162,6 +166,23 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     const bad = allowedHosts.filter((h) => !/^[a-z0-9.\-:]+$/.test(h));
     if (bad.length || !allowedHosts.length) problems.push(`SIM_ALLOWED_HOSTS must be host names or addresses, comma-separated (or *), got ${hosts}`);
   }
+  let outboundHosts: Settings['outboundHosts'];
+  const out = env.SIM_OUTBOUND_HOSTS?.trim();
+  if (out === '*') outboundHosts = '*';
+  else if (out) {
+    outboundHosts = out.split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+    if (outboundHosts.some((h) => !/^[a-z0-9.\-:]+$/.test(h)) || !outboundHosts.length) problems.push(`SIM_OUTBOUND_HOSTS must be host names or addresses, comma-separated (or *), got ${out}`);
+  }
+  // A switch whose value is a URL the simulator sends to (an ERP) must name an allowed host.
+  const policy = outboundPolicy(outboundHosts ?? defaultOutboundHosts(allowedHosts ?? []));
+  for (const sys of catalog.systems) {
+    for (const [name, w] of Object.entries(sys.module.switches)) {
+      const v = profile[sys.id]?.[name];
+      if (!w.url || typeof v !== 'string' || w.values.includes(v)) continue;
+      const why = policy.refusal(v);
+      if (why) problems.push(`${w.env}=${v}: ${why}`);
+    }
+  }
   const known = new Set(variablesOf(catalog).map((v) => v.name));
   const unknown = Object.keys(env).filter((k) => k.startsWith('SIM_') && !known.has(k));
   if (problems.length) throw new SettingsInvalid(problems);
@@ -179,6 +200,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     logFormat,
     scenarioFile,
     allowedHosts,
+    outboundHosts,
     control: { enabled: control, ...(token ? { token } : {}) },
     showSecrets,
     unknown: unknown.map((k) => `${k} ${suggest(k, [...known].filter((n) => n.startsWith('SIM_')))}`),

@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import type { Envelope } from './envelope.js';
 import type { Handbook } from './errors.js';
 import type { Contract, Operation } from './openapi.js';
+import type { Answer } from './outbound.js';
 import type { Timing, Transitions } from './progression.js';
 import type { BlobReader, Tx } from './store.js';
 
@@ -59,6 +60,8 @@ export interface SwitchDecl {
   readonly values: readonly (string | number)[];
   /** A switch that also takes free values (a URL): a regular expression they must match, besides `values`. */
   readonly pattern?: string;
+  /** Its free value is a URL the simulator sends to: checked against SIM_OUTBOUND_HOSTS wherever it is set. */
+  readonly url?: boolean;
   readonly default: string | number;
   readonly description: string;
 }
@@ -114,6 +117,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly worldOverlay: object;
   /** The default world; `nowMs` lets fixtures place history relative to the moment the world is made. */
   initialWorld(fixture: unknown, seed: number, nowMs: number): WorldSeed<S>;
+  /** The URLs a state names that the simulator would send to (a scenario's world is refused when one is not allowed). */
+  outboundUrls?(state: S): string[];
   /** Brings state an earlier version wrote up to this version's shape (run on a restored store). */
   upgrade?(state: S): S;
   /** A scenario's overlay laid over the initial state (lists merged by key); throws, saying why, for one it cannot take. */
@@ -185,6 +190,10 @@ export interface SystemContext<S> {
   logError(message: string, err: unknown): void;
   /** Records an exchange the system made itself (a push to a client's server) in the request journal. */
   outbound(e: OutboundExchange): void;
+  /** Why the simulator may not send to this URL (SIM_OUTBOUND_HOSTS), or undefined when it may. */
+  outboundRefusal(url: string): string | undefined;
+  /** POSTs JSON to an allowed URL; at most a small bound of the answer is read; never throws (status 0: none). */
+  post(url: string, body: unknown, timeoutMs: number): Promise<Answer>;
 }
 
 /** A request the simulator sent (SetMark's pushes to the ERP): journaled beside what clients sent, marked outbound. */

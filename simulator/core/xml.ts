@@ -36,7 +36,7 @@ export class XmlInvalid extends Error {
     readonly column: number,
     message: string,
   ) {
-    super(`XML is not well-formed at line ${line}, column ${column}: ${message}`);
+    super(`XML is not well-formed${line ? ` at line ${line}${column ? `, column ${column}` : ''}` : ''}: ${message}`);
     this.name = 'XmlInvalid';
   }
 }
@@ -44,7 +44,7 @@ export class XmlInvalid extends Error {
 /** Parses XML text to an object; throws XmlInvalid (with where) when it is not well-formed. */
 export function parseXml(text: string): Record<string, unknown> {
   const check = XMLValidator.validate(text);
-  if (check !== true) throw new XmlInvalid(check.err.line, check.err.col, check.err.msg);
+  if (check !== true) throw new XmlInvalid(check.err.line ?? 0, check.err.col ?? 0, check.err.msg);
   try {
     return parser.parse(text) as Record<string, unknown>;
   } catch (e) {

@@ -55,3 +55,53 @@ describe('persistent map', () => {
     expect(pmap.is({ a: 1 })).toBe(false);
   });
 });
+
+describe('pmap at a million records', () => {
+  it('keeps splitting past two levels: leaves stay small and one change copies one path', () => {
+    const keys = Array.from({ length: 1_000_000 }, (_, i) => `m${i}`);
+    const m = pmap.batch(pmap.empty<number>(), (b) => keys.forEach((k, i) => b.set(k, i)));
+    expect(pmap.size(m)).toBe(1_000_000);
+    // Every leaf at most 32 records, wherever it is.
+    let leaves = 0;
+    let most = 0;
+    const walk = (node: readonly unknown[]) => {
+      for (const s of node) {
+        if (Array.isArray(s)) walk(s);
+        else if (s) {
+          leaves++;
+          most = Math.max(most, Object.keys(s).length);
+        }
+      }
+    };
+    walk(m.t);
+    expect(most).toBeLessThanOrEqual(32);
+    expect(leaves).toBeGreaterThan(1_000_000 / 32);
+    // One change: one new node per level on its path, one new leaf; every other slot shared.
+    const next = pmap.set(m, 'm123', -1);
+    let changed = 0;
+    const diff = (a: readonly unknown[], b: readonly unknown[]) => {
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] === b[i]) continue;
+        changed++;
+        if (Array.isArray(a[i]) && Array.isArray(b[i])) diff(a[i] as unknown[], b[i] as unknown[]);
+      }
+    };
+    diff(next.t, m.t);
+    expect(changed).toBeLessThanOrEqual(5);
+    expect([pmap.get(next, 'm123'), pmap.get(m, 'm123'), pmap.get(next, 'm999999')]).toEqual([-1, 123, 999_999]);
+  });
+
+  it('batches many changes without touching the map it started from', () => {
+    const m = pmap.of(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])));
+    const frozen = JSON.stringify(m);
+    const next = pmap.batch(m, (b) => {
+      for (let i = 0; i < 5_000; i++) b.set(`k${i}`, -i);
+      for (let i = 10_000; i < 12_000; i++) b.set(`k${i}`, i);
+      b.delete('k9999');
+      expect(b.get('k10')).toBe(-10);
+    });
+    expect(JSON.stringify(m)).toBe(frozen);
+    expect([pmap.size(next), pmap.get(next, 'k1'), pmap.get(next, 'k11999'), pmap.has(next, 'k9999'), pmap.get(m, 'k1')]).toEqual([11_999, -1, 11_999, false, 1]);
+    expect([...pmap.values(next)].length).toBe(11_999);
+  });
+});

@@ -25,7 +25,12 @@ export function mcoiAuth(ctx: SystemContext<McoiState>): Auth<User> {
       if (role && role !== 'BY_DOCUMENT_TYPE' && !req.principal!.roles.includes(role)) throw new SimError(HANDBOOK.NO_PERMISSION);
     },
     who: (user) => ({ user: user?.login, organization: user ? ctx.state().world.organizations.find((o) => o.id === user.orgId)?.tin : undefined }),
-    // Authentication is rate-limited per login (observed: 100 requests a minute per user).
-    rateKey: (req) => (req.principal ? undefined : `login:${typeof (req.body as { login?: unknown } | undefined)?.login === 'string' ? (req.body as { login: string }).login : req.ip}`),
+    // Authentication is rate-limited per login (observed: 100 requests a minute per user) — a login of the world's;
+    // any other (a client varying it at will) counts against the client's address, so keys cannot grow without bound.
+    rateKey: (req) => {
+      if (req.principal) return undefined;
+      const login = (req.body as { login?: unknown } | undefined)?.login;
+      return typeof login === 'string' && ctx.state().world.users.some((u) => u.login === login) ? `login:${login}` : `ip:${req.ip}`;
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { ErpDelivery } from './delivery.js';
 import { CONTROL_ERRORS } from './handbook.js';
 import { findMark, onStock, type Env } from './machine.js';
 import { packageStatus, pollKey } from './packages.js';
+import { SINK } from './push.js';
 import { registerReceipt } from './receipts.js';
 import { PRODUCT_TYPES, type SetmarkTimings } from './reference.js';
 import { journalTimestamp, parseCron } from './schedule.js';
@@ -32,6 +33,13 @@ export function setmarkControl(ctx: SystemContext<SetmarkState>, erp: ErpDeliver
     getSetmarkErp: () => ({ body: erp.view() }),
     putSetmarkErp: async (req) => {
       const b = req.body as Record<string, unknown>;
+      // The simulator sends to these: a host the operator did not allow is refused before anything changes.
+      for (const k of ['journalUrl', 'mrcUrl'] as const) {
+        const url = b[k];
+        if (typeof url !== 'string' || url === SINK) continue;
+        const why = ctx.outboundRefusal(url);
+        if (why) throw new SimError(CONTROL_ERRORS.HOST_NOT_ALLOWED, [k, why]);
+      }
       if (typeof b.mrcCron === 'string') {
         try {
           parseCron(b.mrcCron);
@@ -93,6 +101,6 @@ export function setmarkSummary(ctx: SystemContext<SetmarkState>): unknown {
     mrcProducts: pmap.size(s.mrc),
     reserves: pmap.size(s.reserves),
     receipts: pmap.size(s.receipts),
-    journal: { pending: pmap.size(s.violations), queued: s.outbox.length, lastTimestamp: s.deliveries.length ? journalTimestamp(s.deliveries[s.deliveries.length - 1].at) : null },
+    journal: { pending: pmap.size(s.violations), queued: pmap.size(s.outbox), lastTimestamp: s.deliveries.length ? journalTimestamp(s.deliveries[s.deliveries.length - 1].at) : null },
   };
 }

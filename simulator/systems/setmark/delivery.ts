@@ -11,24 +11,12 @@ import type { Profile } from './machine.js';
 import { afterAttempt, batchJournal, duePushes, exportMrc, pushId, SINK } from './push.js';
 import { atLeast, SINCE, type SetmarkTimings } from './reference.js';
 import { nextFire, parseCron } from './schedule.js';
-import type { Attempt, PushKind, SetmarkState } from './state.js';
+import { queued, type Attempt, type PushKind, type SetmarkState } from './state.js';
 
 /** How long a push waits for the ERP to answer (real ms). */
 const PUSH_TIMEOUT_MS = 10_000;
 /** Pushes one run sends at most per kind (the rest wait for the next run). */
 const PUSHES_PER_RUN = 50;
-
-/** POSTs a push; what the receiver answered (0 and the reason when nothing came back within `timeoutMs`). */
-async function send(url: string, body: unknown, timeoutMs: number): Promise<{ status: number; error?: string; responseBody?: string }> {
-  try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    const text = await res.text();
-    return { status: res.status, responseBody: text.length > 2000 ? `${text.slice(0, 2000)}…` : text };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { status: 0, error: err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message) };
-  }
-}
 
 export class ErpDelivery {
   /** Deliveries one at a time. */
@@ -75,7 +63,7 @@ export class ErpDelivery {
       let error: string | undefined;
       let responseBody: string | undefined;
       if (url === SINK) status = s.erp.sinkStatuses[Math.min(s.sinkAttempts, s.erp.sinkStatuses.length - 1)] ?? 200;
-      else ({ status, error, responseBody } = await send(url, o.body, PUSH_TIMEOUT_MS));
+      else ({ status, error, responseBody } = await ctx.post(url, o.body, PUSH_TIMEOUT_MS));
       const delivered = status >= 200 && status < 300;
       ctx.outbound({ operationId: kind === 'journal' ? 'pushJournal' : 'pushMrc', url, requestBody: o.body, status, responseBody: responseBody ?? error, durationMs: Math.round(performance.now() - started) });
       const a: Attempt = { at: ctx.now(), kind, id: o.id, url, attempt: o.attempts + 1, status, ...(error ? { error } : {}), delivered };
@@ -123,8 +111,8 @@ export class ErpDelivery {
             if (this.urlOf(n, 'mrc') && atLeast(this.profile().version, SINCE.mrcExport)) n = this.queue('mrc', n, now, tx);
             n = { ...n, lastMrcAt: now };
           }
-          const queued = n.outbox.length - cur.outbox.length;
-          return { state: n, events: queued > 0 ? [{ type: 'PushesQueued', pushes: queued }] : [] };
+          const added = pmap.size(n.outbox) - pmap.size(cur.outbox);
+          return { state: n, events: n.outbox !== cur.outbox ? [{ type: 'PushesQueued', pushes: Math.max(added, 0) }] : [] };
         });
       }
       await this.deliver('journal', false);
@@ -138,7 +126,7 @@ export class ErpDelivery {
       const now = this.ctx.now();
       await this.ctx.commit((cur, tx) => {
         const n = this.queue(kind, cur, now, tx);
-        return { state: n, events: [{ type: 'PushesQueued', kind, pushes: n.outbox.length - cur.outbox.length }] };
+        return { state: n, events: [{ type: 'PushesQueued', kind, pushes: Math.max(pmap.size(n.outbox) - pmap.size(cur.outbox), 0) }] };
       });
       return this.deliver(kind, true);
     });
@@ -163,7 +151,7 @@ export class ErpDelivery {
       nextJournalAt: iso(s.lastJournalAt + Math.max(1000, this.timings().journalReportMs)),
       nextMrcAt: iso(nextMrc),
       pendingViolations: pmap.size(s.violations),
-      queue: s.outbox.map((o) => ({ kind: o.kind, id: o.id, attempts: o.attempts, nextAt: new Date(o.nextAt).toISOString(), ...(o.kind === 'mrc' ? { shop: o.body.shop, packageNumber: o.body.packageNumber, packageCount: o.body.packageCount } : { rows: (o.body.data as unknown[]).length }) })),
+      queue: queued(s.outbox).map((o) => ({ kind: o.kind, id: o.id, attempts: o.attempts, nextAt: new Date(o.nextAt).toISOString(), ...(o.kind === 'mrc' ? { shop: o.body.shop, packageNumber: o.body.packageNumber, packageCount: o.body.packageCount } : { rows: (o.body.data as unknown[]).length }) })),
       deliveries: s.deliveries.map((a) => ({ ...a, at: new Date(a.at).toISOString() })),
       sink: { statuses: s.erp.sinkStatuses, attempts: s.sinkAttempts, received: s.received.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.kind, body: r.body })) },
     };

@@ -83,6 +83,8 @@ export const FIELD_MESSAGES = {
   range: (min: number, max: number) => `должно быть между ${min} и ${max}`,
   notNull: 'не должно равняться null',
   notEmpty: 'не должно быть пустым',
+  /** Simulator-defined: a mark on the stock of another legal entity of the installation (the document has no code). */
+  otherEntity: 'марка числится на остатках другого юрлица',
   type: 'Не корректное значение поля',
   unknownShop: (shop: string) => `магазин ${shop} не найден`,
   inn: 'Не корректный ИНН',
@@ -160,4 +162,5 @@ export const CONTROL_ERRORS = {
   BAD_CRON: { status: 400, text: (cron: string, why: string) => `cron ${JSON.stringify(cron)}: ${why}`, source: 'simulator-defined' },
   UNKNOWN_MARK: { status: 404, text: (code: string) => `no mark ${JSON.stringify(code)} in this world`, source: 'simulator-defined' },
   NO_URL: { status: 409, text: (what: string) => `no ${what} URL is set: PUT /__sim/setmark/erp first`, source: 'simulator-defined' },
+  HOST_NOT_ALLOWED: { status: 403, text: (field: string, why: string) => `${field}: ${why}`, source: 'simulator-defined (README, Security: outbound hosts)' },
 } as const satisfies Handbook;

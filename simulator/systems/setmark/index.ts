@@ -4,6 +4,7 @@
  * This file is what the system declares; envelope.ts, control.ts, delivery.ts and routes.ts hold how it answers.
  */
 import { RequestInvalid } from '../../core/errors.js';
+import { pmap } from '../../core/pmap.js';
 import { overlayList as list } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
 import { setmarkControl, setmarkSummary } from './control.js';
@@ -11,11 +12,12 @@ import { ErpDelivery } from './delivery.js';
 import { setmarkEnvelope } from './envelope.js';
 import { HANDBOOK } from './handbook.js';
 import { num, type Env, type Profile } from './machine.js';
+import { SINK } from './push.js';
 import { refusePackage } from './packages.js';
 import { ALL_PRODUCT_TYPES, MARK_TRANSITIONS, PACKAGE_KINDS, PACKAGE_TRANSITIONS, SWITCHES, TIMINGS, type PackageKind, type SetmarkTimings } from './reference.js';
 import { issuesAsFields } from './requests.js';
 import { createHandlers } from './routes.js';
-import type { SetmarkState } from './state.js';
+import { outboxKey, type Outgoing, type SetmarkState } from './state.js';
 import { createViews } from './views.js';
 import { buildWorld, overlay, type WorldFixture } from './world.js';
 
@@ -45,7 +47,7 @@ export const setmark: SystemModule<SetmarkState> = {
   rateLimit: { error: 'TOO_MANY_REQUESTS' },
   switches: {
     ...SWITCHES,
-    erpUrl: { env: 'SIM_SETMARK_ERP_URL', values: ['none'], pattern: '^https?://', default: 'none', description: 'Base URL of the ERP the pushes go to when the world sets none: the journal to <base>/journal, the MRC export to <base>/mrc.' },
+    erpUrl: { env: 'SIM_SETMARK_ERP_URL', values: ['none'], pattern: '^https?://', url: true, default: 'none', description: 'Base URL of the ERP the pushes go to when the world sets none: the journal to <base>/journal, the MRC export to <base>/mrc.' },
   },
   outcomes: {
     packageFailed: { operations: [...PACKAGE_KINDS], schema: { const: true }, description: 'The package ends in status 5 with errorCode 1000 ("Внутренняя ошибка сервиса") instead of being processed.' },
@@ -103,6 +105,9 @@ export const setmark: SystemModule<SetmarkState> = {
 
   initialWorld: (fixture, _seed, nowMs) => ({ state: buildWorld(fixture as WorldFixture, nowMs), blobs: {} }),
   overlayWorld: (state, o) => overlay(state, o),
+  // State written before the outbox was a persistent map (an array of pushes).
+  upgrade: (s) => (Array.isArray(s.outbox) ? { ...s, outbox: pmap.batch(pmap.empty(), (b) => (s.outbox as unknown as Outgoing[]).forEach((o) => b.set(outboxKey(o.seq), o))) } : s),
+  outboundUrls: (s) => [s.erp.journalUrl, s.erp.mrcUrl].filter((u): u is string => !!u && u !== SINK),
 
   create(ctx) {
     const timings = () => ctx.timings() as SetmarkTimings;

@@ -112,12 +112,13 @@ export function acceptPackage(s: SetmarkState, kind: PackageKind, b: Body, env: 
 export function settlePackage(s: SetmarkState, key: string, now: number): Changed {
   const r = pmap.get(s.packages, key);
   if (!r || r.doneAt !== PENDING) return { state: s, events: [] };
-  let marks = s.marks;
-  for (const m of pmap.values(s.marks)) {
-    if (m.pendingBy !== key) continue;
-    const { pendingBy: _p, ...rest } = m;
-    marks = pmap.set(marks, m.code, { ...rest, from: m.from === PENDING ? now : m.from, ...(m.until === PENDING ? { until: now } : {}) });
-  }
+  const marks = pmap.batch(s.marks, (b) => {
+    for (const m of pmap.values(s.marks)) {
+      if (m.pendingBy !== key) continue;
+      const { pendingBy: _p, ...rest } = m;
+      b.set(m.code, { ...rest, from: m.from === PENDING ? now : m.from, ...(m.until === PENDING ? { until: now } : {}) });
+    }
+  });
   return { state: { ...s, marks, packages: pmap.set(s.packages, key, { ...r, doneAt: now }) }, events: [{ type: 'PackageProcessed', id: r.id, shop: r.shop, status: r.status }] };
 }
 
@@ -136,58 +137,65 @@ type Process = (s: SetmarkState, c: Ctx, data: unknown[], errors: FieldError[]) 
 
 
 const addMark: Process = (s, c, data, errors) => {
-  let marks = s.marks;
   let count = 0;
   const field = c.productType === ALCOHOL ? 'excise' : 'mark';
-  /** One mark of the package (a block's packs with `parent`): its errors, or the mark written. Returns the code taken. */
-  const one = (r: Body, where: string, parent?: string): string | undefined => {
-    count++;
-    const code = nonEmpty(r[field]);
-    if (!code) return void errors.push(fe(where, r[field] ?? '', 501, ENTITY_CODES[501]));
-    const prior = pmap.get(marks, code);
-    if (c.op === 2) {
-      if (prior && (prior.state === 'ACTIVE' || prior.state === 'RETURNED' || prior.state === 'DISBANDED') && prior.shop === c.shop) {
-        const pending = c.doneAt === PENDING ? { pendingBy: c.key } : {};
-        marks = pmap.set(marks, code, { ...prior, until: c.doneAt, ...pending });
-        for (const child of prior.children ?? []) {
-          const p = pmap.get(marks, child);
-          if (p && p.state !== 'SOLD') marks = pmap.set(marks, child, { ...p, until: c.doneAt, ...pending });
+  // A mark belongs to a legal entity: its own INN, else its shop's. Another entity's mark on stock is not taken.
+  const shopInn = new Map(s.world.shops.map((x) => [x.shop, x.inn]));
+  const entityOf = (m: { inn?: string; shop: number }) => m.inn ?? shopInn.get(m.shop);
+  const mine = entityOf({ inn: c.inn, shop: c.shop });
+  const marks = pmap.batch(s.marks, (b) => {
+    /** One mark of the package (a block's packs with `parent`): its errors, or the mark written. Returns the code taken. */
+    const one = (r: Body, where: string, parent?: string): string | undefined => {
+      count++;
+      const code = nonEmpty(r[field]);
+      if (!code) return void errors.push(fe(where, r[field] ?? '', 501, ENTITY_CODES[501]));
+      const prior = b.get(code);
+      if (c.op === 2) {
+        if (prior && (prior.state === 'ACTIVE' || prior.state === 'RETURNED' || prior.state === 'DISBANDED') && prior.shop === c.shop) {
+          const pending = c.doneAt === PENDING ? { pendingBy: c.key } : {};
+          b.set(code, { ...prior, until: c.doneAt, ...pending });
+          for (const child of prior.children ?? []) {
+            const p = b.get(child);
+            if (p && p.state !== 'SOLD') b.set(child, { ...p, until: c.doneAt, ...pending });
+          }
         }
+        return code;
       }
+      if (prior && (prior.state === 'SOLD' || prior.state === 'SOLD_IN_BLOCK')) return void errors.push(fe(where, code, 507, ENTITY_CODES[507]));
+      const held = prior && (prior.until === undefined || prior.until > c.now) && entityOf(prior) !== mine;
+      if (held) return void errors.push(fe(where, code, 504, FIELD_MESSAGES.otherEntity));
+      const stillOn = onStock(prior, c.now) && prior.shop === c.shop;
+      const m: Mark = {
+        code,
+        productType: c.productType,
+        shop: c.shop,
+        state: prior?.state === 'DISBANDED' ? 'DISBANDED' : 'ACTIVE',
+        from: stillOn ? prior.from : c.doneAt,
+        packetId: c.id,
+      };
+      if (m.from === PENDING) m.pendingBy = c.key;
+      if (c.inn) m.inn = c.inn;
+      const barcode = barcodeOf(r);
+      if (barcode !== undefined) m.barcode = barcode;
+      for (const k of ['item', 'alcocode', 'gtd', 'rccw', 'country'] as const) {
+        const v = str(r[k]);
+        if (v !== undefined) m[k] = v;
+      }
+      if (c.productType === BEER && num(r.initialVolume) !== undefined) m.initialVolume = num(r.initialVolume);
+      if (parent) m.parent = parent;
+      if (prior?.sale && prior.state === 'RETURNED') m.sale = prior.sale;
+      b.set(code, m);
       return code;
-    }
-    if (prior && (prior.state === 'SOLD' || prior.state === 'SOLD_IN_BLOCK')) return void errors.push(fe(where, code, 507, ENTITY_CODES[507]));
-    const stillOn = onStock(prior, c.now) && prior.shop === c.shop;
-    const m: Mark = {
-      code,
-      productType: c.productType,
-      shop: c.shop,
-      state: prior?.state === 'DISBANDED' ? 'DISBANDED' : 'ACTIVE',
-      from: stillOn ? prior.from : c.doneAt,
-      packetId: c.id,
     };
-    if (m.from === PENDING) m.pendingBy = c.key;
-    if (c.inn) m.inn = c.inn;
-    const barcode = barcodeOf(r);
-    if (barcode !== undefined) m.barcode = barcode;
-    for (const k of ['item', 'alcocode', 'gtd', 'rccw', 'country'] as const) {
-      const v = str(r[k]);
-      if (v !== undefined) m[k] = v;
+    for (const x of data) {
+      const r = record(x);
+      const code = one(r, field);
+      // A tobacco block's packs, once the block itself was taken.
+      if (c.op !== 1 || c.productType !== TOBACCO || !Array.isArray(r.child) || !code || b.get(code)?.packetId !== c.id) continue;
+      const children = r.child.map((ch) => one(record(ch), 'child.mark', code)).filter((k): k is string => !!k);
+      b.set(code, { ...b.get(code)!, children });
     }
-    if (c.productType === BEER && num(r.initialVolume) !== undefined) m.initialVolume = num(r.initialVolume);
-    if (parent) m.parent = parent;
-    if (prior?.sale && prior.state === 'RETURNED') m.sale = prior.sale;
-    marks = pmap.set(marks, code, m);
-    return code;
-  };
-  for (const x of data) {
-    const r = record(x);
-    const code = one(r, field);
-    // A tobacco block's packs, once the block itself was taken.
-    if (c.op !== 1 || c.productType !== TOBACCO || !Array.isArray(r.child) || !code || pmap.get(marks, code)?.packetId !== c.id) continue;
-    const children = r.child.map((ch) => one(record(ch), 'child.mark', code)).filter((k): k is string => !!k);
-    marks = pmap.set(marks, code, { ...pmap.get(marks, code)!, children });
-  }
+  });
   return { state: { ...s, marks }, count };
 };
 

@@ -9,7 +9,7 @@
  */
 import { pmap } from '../../core/pmap.js';
 import { journalTimestamp } from './schedule.js';
-import type { Attempt, MrcProduct, Outgoing, PushKind, SetmarkState, Violation } from './state.js';
+import { outboxKey, queued, type Attempt, type MrcProduct, type Outgoing, type PushKind, type SetmarkState, type Violation } from './state.js';
 
 /** Rows per journal push and products kept in one MRC package at most (bounded bodies). */
 export const JOURNAL_BATCH = 1000;
@@ -47,12 +47,14 @@ const journalRow = (v: Violation) => ({
 export function batchJournal(s: SetmarkState, now: number, nextId: () => number): SetmarkState {
   const rows = [...pmap.values(s.violations)].sort((a, b) => a.seq - b.seq);
   if (!rows.length) return s;
-  const outbox = [...s.outbox];
   let seq = s.seq;
-  for (let i = 0; i < rows.length; i += JOURNAL_BATCH) {
-    const id = nextId();
-    outbox.push({ seq: ++seq, kind: 'journal', id, body: { id, version: 1, data: rows.slice(i, i + JOURNAL_BATCH).map(journalRow) }, attempts: 0, nextAt: now, createdAt: now });
-  }
+  const outbox = pmap.batch(s.outbox, (b) => {
+    for (let i = 0; i < rows.length; i += JOURNAL_BATCH) {
+      const id = nextId();
+      seq++;
+      b.set(outboxKey(seq), { seq, kind: 'journal', id, body: { id, version: 1, data: rows.slice(i, i + JOURNAL_BATCH).map(journalRow) }, attempts: 0, nextAt: now, createdAt: now });
+    }
+  });
   return { ...s, outbox, seq, violations: pmap.empty() };
 }
 
@@ -65,8 +67,9 @@ export function exportMrc(s: SetmarkState, now: number, nextId: () => number): S
     else byShop.set(p.shop, [p]);
   }
   if (!byShop.size) return s;
-  const outbox = [...s.outbox];
+  // A fresh list supersedes the one still waiting for the ERP (it would only repeat it): the queue never grows per fire.
   let seq = s.seq;
+  const out: Outgoing[] = [];
   const size = Math.max(1, s.erp.mrcPackageSize);
   for (const [shop, products] of [...byShop].sort((a, b) => a[0] - b[0])) {
     products.sort((a, b) => (a.barcode < b.barcode ? -1 : a.barcode > b.barcode ? 1 : 0));
@@ -81,21 +84,27 @@ export function exportMrc(s: SetmarkState, now: number, nextId: () => number): S
         ...(p.AbV !== undefined ? { AbV: p.AbV } : {}),
         mrc: p.mrc.map((m) => ({ beginDate: m.beginDate, endDate: m.endDate, price: m.price / 100 })),
       }));
-      outbox.push({ seq: ++seq, kind: 'mrc', id, body: { id, version: 1, shop, packageNumber: i + 1, packageCount: count, data }, attempts: 0, nextAt: now, createdAt: now });
+      out.push({ seq: ++seq, kind: 'mrc', id, body: { id, version: 1, shop, packageNumber: i + 1, packageCount: count, data }, attempts: 0, nextAt: now, createdAt: now });
     }
   }
+  const outbox = pmap.batch(s.outbox, (b) => {
+    for (const o of pmap.values(s.outbox)) if (o.kind === 'mrc') b.delete(outboxKey(o.seq));
+    for (const o of out) b.set(outboxKey(o.seq), o);
+  });
   return { ...s, outbox, seq };
 }
 
 /** The pushes of a kind due now, in order: the first not yet due (or failing) holds back those behind it. */
 export function duePushes(s: SetmarkState, kind: PushKind, now: number, all = false): Outgoing[] {
-  const queue = s.outbox.filter((o) => o.kind === kind);
+  const queue = queued(s.outbox).filter((o) => o.kind === kind);
   return queue.length && (all || queue[0].nextAt <= now) ? [queue[0]] : [];
 }
 
 /** The state after an attempt: delivered → out of the queue; else retried later (back-off). */
 export function afterAttempt(s: SetmarkState, o: Outgoing, a: Attempt, retryMs: number, maxMs: number, received?: Record<string, unknown>): SetmarkState {
-  const outbox = a.delivered ? s.outbox.filter((x) => x.seq !== o.seq) : s.outbox.map((x) => (x.seq === o.seq ? { ...x, attempts: x.attempts + 1, nextAt: a.at + Math.min(retryMs * 2 ** x.attempts, Math.max(retryMs, maxMs)) } : x));
+  const key = outboxKey(o.seq);
+  const cur = pmap.get(s.outbox, key);
+  const outbox = !cur ? s.outbox : a.delivered ? pmap.delete(s.outbox, key) : pmap.set(s.outbox, key, { ...cur, attempts: cur.attempts + 1, nextAt: a.at + Math.min(retryMs * 2 ** cur.attempts, Math.max(retryMs, maxMs)) });
   const deliveries = [...s.deliveries, a].slice(-MAX_DELIVERIES);
   const got = received ? [...s.received, { at: a.at, kind: o.kind, body: received }].slice(-MAX_RECEIVED) : s.received;
   return { ...s, outbox, deliveries, received: got };

@@ -187,7 +187,8 @@ export interface SetmarkState {
   reservedBy: PMap<string>;
   receipts: PMap<Receipt>;
   violations: PMap<Violation>;
-  outbox: Outgoing[];
+  /** Pushes waiting for the ERP, by seq (zero-padded: the queue order); a persistent map, so an attempt writes one entry. */
+  outbox: PMap<Outgoing>;
   /** The last 100 delivery attempts, newest last. */
   deliveries: Attempt[];
   /** What the built-in recorder (sim:erp) received, newest last (the last 50). */
@@ -200,6 +201,12 @@ export interface SetmarkState {
   /** Sequence of journal rows and pushes. */
   seq: number;
 }
+
+/** The key of a push in the outbox: its seq, zero-padded so that keys sort in queue order. */
+export const outboxKey = (seq: number) => String(seq).padStart(12, '0');
+
+/** The outbox in queue order (oldest first). */
+export const queued = (outbox: PMap<Outgoing>): Outgoing[] => [...pmap.values(outbox)].sort((a, b) => a.seq - b.seq);
 
 export const packageKey = (shop: number | null, id: number) => `${shop ?? '-'}:${id}`;
 export const mrcKey = (shop: number, barcode: string) => `${shop}|${barcode}`;

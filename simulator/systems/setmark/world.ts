@@ -60,7 +60,7 @@ export function buildWorld(f: WorldFixture, nowMs: number): SetmarkState {
     world: { entities: f.entities, shops: f.shops },
     erp: f.erp,
     ...emptyCollections(),
-    outbox: [],
+    outbox: pmap.empty(),
     deliveries: [],
     received: [],
     lastJournalAt: nowMs,

@@ -9,6 +9,7 @@ import type { SimRequest } from '../../core/system.js';
 import { toXml } from '../../core/xml.js';
 import type { Caller } from './auth.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
+import { OPERATION_FAMILY } from './reference.js';
 
 /** The body a handbook error renders to: JSON `{error_message}`, the XML of a 401, nothing for a 406. */
 export function renderTrueApiError(entry: TrueApiError, args: unknown[] = []): RenderedError {
@@ -48,7 +49,8 @@ function at(body: unknown, path: string): unknown {
 function invalidRequest(i: ValidationIssue, body: unknown): RenderedError {
   const name = i.name ?? (i.path.replace(/^\$\.?/, '') || 'body');
   if (i.reason === 'tooLarge') return renderTrueApiError(HANDBOOK.PAYLOAD_TOO_LARGE);
-  if (i.reason === 'mediaType') return renderTrueApiError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [/^(\S+) is not supported/.exec(i.message)?.[1] ?? i.message]);
+  // Spring names the media type sent; none sent reads as the empty type.
+  if (i.reason === 'mediaType') return renderTrueApiError(HANDBOOK.UNSUPPORTED_MEDIA_TYPE, [/^no Content-Type/.test(i.message) ? '' : (/^(\S+) is not supported/.exec(i.message)?.[1] ?? i.message)]);
   if (i.in === 'body' && i.reason === 'required' && i.path === '$') return renderTrueApiError(HANDBOOK.BODY_MISSING);
   if (i.in === 'body' && i.reason === 'malformed') return renderTrueApiError(HANDBOOK.JSON_PARSE, [`${i.message}; nested exception is com.fasterxml.jackson.core.JsonParseException`]);
   const expected = /must be (\w+)/.exec(i.message)?.[1];
@@ -61,12 +63,20 @@ function invalidRequest(i: ValidationIssue, body: unknown): RenderedError {
   return renderTrueApiError(HANDBOOK.INVALID_VALUE, [name, i.message]);
 }
 
+/** A path the shipment and import operations cannot read (bad percent-encoding, a wrong id), in their own family (§6.3 #16). */
+function familyPathError(i: ValidationIssue, operationId: string | undefined): RenderedError | undefined {
+  if (i.in !== 'path' || !operationId) return undefined;
+  const family = OPERATION_FAMILY[operationId];
+  if (!family) return undefined;
+  return renderTrueApiError(family === 'shipment' ? HANDBOOK.SHIPMENT_PATH_INVALID : HANDBOOK.IMPORT_PATH_INVALID, [i.message]);
+}
+
 export const TRUE_API_ENVELOPE: Envelope<SimRequest<Caller>> = {
   entry: (err) => renderTrueApiError(err.entry as TrueApiError, [...err.args]),
   tooLarge: (i, at) => invalidRequest(i, at.req?.body),
   mediaType: (i, at) => invalidRequest(i, at.req?.body),
-  malformed: (i, at) => invalidRequest(i, at.req?.body),
-  invalid: ([i], at) => invalidRequest(i, at.req?.body),
+  malformed: (i, at) => familyPathError(i, at.op?.operationId) ?? invalidRequest(i, at.req?.body),
+  invalid: ([i], at) => familyPathError(i, at.op?.operationId) ?? invalidRequest(i, at.req?.body),
   internal: () => renderTrueApiError(HANDBOOK.INTERNAL),
   methodNotAllowed: (method) => renderTrueApiError(HANDBOOK.METHOD_NOT_ALLOWED, [method]),
   pathNotFound: () => renderTrueApiError(HANDBOOK.PATH_NOT_FOUND),

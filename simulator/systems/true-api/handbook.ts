@@ -106,6 +106,8 @@ export const HANDBOOK = {
   CODES_CHANGED: { status: 400, text: (id: string, errors: string) => `Операция не выполнена. Коды документа ${id} изменились после его регистрации: ${errors}`, source: SIM },
 
   SHIPMENT_EMPTY: { status: 422, family: 'shipment', text: (name: string) => `Поле ${name} не заполнено`, source: '§7.7.1 (422 for an empty document or signature); text simulator-defined' },
+  SHIPMENT_PATH_INVALID: { status: 400, family: 'shipment', text: (why: string) => `Некорректный запрос: ${why}`, source: 'simulator-defined (§7.7: the family\'s 400 envelope for a request it cannot read)' },
+  IMPORT_PATH_INVALID: { status: 400, family: 'import', text: (why: string) => `Некорректный запрос: ${why}`, source: 'simulator-defined (§7.8–§7.11: the family\'s 400 envelope for a request it cannot read)' },
   SHIPMENT_SCHEMA: { status: 400, family: 'shipment', text: (details: string) => `Документ не прошел валидацию по схеме: [${details}]`, source: '§7.7.1 (verbatim, with the details)' },
   SHIPMENT_SIGNATURE: { status: 422, family: 'shipment', text: (why: string) => `Ошибка проверки подписи: ${why}`, source: 'simulator-defined (§7.7.1: 422 for the signature)' },
   SHIPMENT_NOT_FOUND: { status: 400, family: 'shipment', text: (id: string) => `Отгрузка с идентификатором ${id} не найдена`, source: '§7.7.2 (400 when the shipmentId is not found); text simulator-defined' },

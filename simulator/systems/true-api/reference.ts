@@ -103,3 +103,14 @@ export const EDO_TYPES = [1000, 1005, 1100, 1200, 1300] as const;
 /** §9.6 numeric statuses (61 and 62 are filter aliases of 4 and 10). */
 export const EDO_STATUSES = [0, 1, 2, 3, 4, 5, 8, 10, 16, 17, 18, 19, 20] as const;
 export const EXPORT_STATUSES = ['CHECKING', 'SENT', 'WAITING_ACCEPTANCE', 'ACCEPTED', 'ERROR'] as const;
+
+/** The operations whose errors come in a family envelope of their own (§6.3 #16): the shipments' and the imports'. */
+export const OPERATION_FAMILY: Readonly<Record<string, 'shipment' | 'import'>> = {
+  exportShipment: 'shipment',
+  shipmentStatus: 'shipment',
+  shipmentView: 'shipment',
+  importSearch: 'import',
+  importShipment: 'import',
+  importAcceptance: 'import',
+  importDocumentStatus: 'import',
+};

@@ -64,7 +64,9 @@ export function createEdoHandlers(ctx: SystemContext<TrueApiState>, reg: Registr
     const limit = q.limit ?? 10_000;
     if (limit < 0) throw new SimError(HANDBOOK.EDO_LIMIT_NEGATIVE);
     if (limit > 10_000) throw new SimError(HANDBOOK.EDO_LIMIT_EXCEEDED, [limit]);
-    const sortKey = SORT[q.sortBy ?? 'created_at'];
+    // A name of Object.prototype (sortBy=__proto__) is a value like any other: unknown.
+    const sortBy = q.sortBy ?? 'created_at';
+    const sortKey = Object.hasOwn(SORT, sortBy) ? SORT[sortBy] : undefined;
     if (!sortKey) throw new SimError(HANDBOOK.EDO_SEARCH_INVALID, [`sortBy ${q.sortBy}: сортировка возможна по ${Object.keys(SORT).join(', ')}`]);
     const now = ctx.now();
     const bin = callerOf(req).bin;

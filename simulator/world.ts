@@ -82,6 +82,9 @@ interface Generation {
   retired: boolean;
 }
 
+/** Characters of an answer to the simulator's own requests the journal keeps. */
+const OUTBOUND_KEPT = 2_000;
+
 /** How long a reset waits for the requests at work to finish (real ms). */
 const DRAIN_MS = 2_000;
 
@@ -282,7 +285,8 @@ export class World {
           requestBody: e.requestBody,
           status: e.status,
           outcome: e.status ? 'answered' : 'dropped',
-          responseBody: e.responseBody,
+          // What the receiver answered, at most OUTBOUND_KEPT characters of it.
+          responseBody: typeof e.responseBody === 'string' && e.responseBody.length > OUTBOUND_KEPT ? `${e.responseBody.slice(0, OUTBOUND_KEPT)}…` : e.responseBody,
           durationMs: e.durationMs,
         });
       },

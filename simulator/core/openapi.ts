@@ -313,7 +313,7 @@ export class Contract {
     });
   }
 
-  /** Finds the operation a method and path (below the base) belong to. */
+  /** Finds the operation a method and path (below the base) belong to (a parameter that is not valid percent-encoding stays as sent). */
   match(method: string, path: string): { op: Operation; params: Record<string, string> } | undefined {
     const m = method.toLowerCase();
     for (const op of this.operations) {
@@ -323,7 +323,7 @@ export class Contract {
         '^' + op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_s, n: string) => (names.push(n), '([^/]+)')) + '/?$',
       );
       const hit = re.exec(path);
-      if (hit) return { op, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(hit[i + 1])])) };
+      if (hit) return { op, params: Object.fromEntries(names.map((n, i) => [n, safeDecode(hit[i + 1])])) };
     }
     return undefined;
   }
@@ -453,4 +453,12 @@ export function loadContract(file: string): Contract {
     loaded.set(file, c);
   }
   return c;
+}
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }

@@ -8,10 +8,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { stringify as toYaml } from 'yaml';
 import { catalogOf, type Catalog } from './core/catalog.js';
@@ -22,7 +22,7 @@ import type { Journal } from './core/journal.js';
 import { silentLogger, type Logger } from './core/log.js';
 import { mountSystem, type ExchangeHook, type MountDeps, type MountWorld } from './core/mount.js';
 import { problem } from './core/errors.js';
-import { controlGuard, hostGuard, type ControlAccess } from './core/security.js';
+import { controlGuard, hostAllowed, hostGuard, type ControlAccess } from './core/security.js';
 import { mergeControlContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import { scenarioSchema, type Scenario } from './core/scenario.js';
@@ -202,10 +202,43 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   app.set('etag', false);
   app.set('trust proxy', false);
   app.use(hostGuard(security.allowedHosts));
-  app.use((_req, res, next) => {
+  // A request for a system goes straight to its router (the control plane's routes, the dashboard and the docs are not
+  // walked for it); what the router does not take falls through as it would have.
+  const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events };
+  const systemRouters = modules.map((m) => ({ base: m.base.toLowerCase(), router: mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m) }, mountDeps) }));
+  /** The system whose base a URL is below (Express's matching is case-insensitive), and the rest of the URL. */
+  const systemFor = (url: string) => {
+    for (const s of systemRouters) {
+      const end = url.charCodeAt(s.base.length);
+      // The base, then the end of the path, a '/' or a '?' (47, 63).
+      if (url.length >= s.base.length && (Number.isNaN(end) || end === 47 || end === 63) && url.slice(0, s.base.length).toLowerCase() === s.base) {
+        const rest = url.slice(s.base.length) || '/';
+        return { ...s, rest: rest[0] === '/' ? rest : `/${rest}` };
+      }
+    }
+    return undefined;
+  };
+  app.use((req, res, next) => {
     res.locals.world = defaultWorld;
     next();
   });
+  // A request for a system (the hot path) skips Express's router altogether: a Host check, the world, and the
+  // system's own dispatcher; the control plane, the dashboard and the docs go through the app's middleware as usual.
+  const hostOk = hostAllowed(security.allowedHosts);
+  const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void }).handle.bind(app);
+  (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
+    const sys = req.url ? systemFor(req.url) : undefined;
+    if (!sys || !hostOk(req.headers.host)) return handle(req, res, next);
+    // Node's own request and response (Express's prototypes are not set: the dispatcher uses none of their methods).
+    const r = req as unknown as Request;
+    const s = res as unknown as Response;
+    (s as unknown as { req: Request }).req = r;
+    s.locals = { world: defaultWorld };
+    r.originalUrl = req.url!;
+    r.baseUrl = req.url!.slice(0, sys.base.length);
+    req.url = sys.rest;
+    sys.router(r, s, () => handle(Object.assign(req, { url: r.originalUrl }), res, next));
+  };
   app.use('/__sim', controlGuard(security.control));
   app.get('/', (_req, res) => res.redirect(302, '/__sim/ui/'));
   // The dashboard's files (HTML, one script, one style sheet): no data in them; everything they show comes from the
@@ -218,11 +251,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     swaggerUi.serveFiles(undefined, { explorer: true, swaggerOptions: { urls } }),
     swaggerUi.setup(undefined, { explorer: true, customSiteTitle: 'Marking-systems simulator', swaggerOptions: { urls } }),
   );
-  const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events };
   app.use('/__sim', mountSystem({ id: 'control', contract: contracts.control, handbook: CONTROL_HANDBOOK, bodyLimit: shared.bodyLimit ?? '20mb' }, mountDeps));
-  for (const m of modules) {
-    app.use(m.base, mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m) }, mountDeps));
-  }
   app.use((req, res) => {
     const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${modules.map((m) => m.base).join(', ')}; the control plane under /__sim`);
     res.status(r.status).type(r.contentType!).json(r.body);

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
-import { createLogger, type Logger } from './core/log.js';
+import { createLogger, flushLog, type Logger } from './core/log.js';
 import { defaultOutboundHosts } from './core/outbound.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
 import { defaultAllowedHosts } from './core/security.js';
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
       `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
     );
+    flushLog(log); // whoever waits for this line sees it now
   });
 
   let stopping = false;
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     force.unref();
     await sim.close();
     lifecycle.info(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);
+    flushLog(log, true);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -22,7 +22,35 @@ export function createLogger(opts: { level: LogLevel; format: LogFormat; destina
     // Synchronous, in-process: no worker thread, nothing lost at exit.
     return pino(options, pretty({ sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: opts.destination ?? process.stdout }));
   }
-  return pino(options, opts.destination ?? pino.destination({ sync: true }));
+  if (opts.destination) return pino(options, opts.destination);
+  // Lines are gathered into writes of 4 KB (a write per request cost a tenth of the request path's throughput) and
+  // flushed at least every 200 ms, and at exit (flushLog): a line is late by at most that, never lost on a clean stop.
+  const dest = pino.destination({ sync: false, minLength: 4096 });
+  const timer = setInterval(() => {
+    try {
+      dest.flush();
+    } catch {
+      // A flush while a write is in flight is refused; the next tick carries it.
+    }
+  }, 200);
+  timer.unref();
+  const logger = pino(options, dest);
+  flushers.set(logger, (end) => {
+    if (end) clearInterval(timer);
+    dest.flushSync();
+  });
+  return logger;
+}
+
+const flushers = new WeakMap<Logger, (end: boolean) => void>();
+
+/** Writes what a logger still holds, at once (a line that must be seen now; `end`: before exit, no more flushes). */
+export function flushLog(logger: Logger, end = false): void {
+  try {
+    flushers.get(logger)?.(end);
+  } catch {
+    // A stream already closed, or a write in flight: the periodic flush carries what is left.
+  }
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

@@ -9,9 +9,11 @@
  * @example
  * app.use(module.base, mountSystem({ id: 'mcoi', instance, contract, deps, limit: module.rateLimit }));
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { parse as parseQuery } from 'node:querystring';
+import accepts from 'accepts';
 import { STATUS_CODES } from 'node:http';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { readBody } from './body.js';
 import { monotonicMs, type Clock } from './clock.js';
 import type { Renderer } from './envelope.js';
@@ -80,11 +82,48 @@ export interface Mounted {
   bodyLimit: string;
 }
 
+/** A text media type answered with its charset, as Express writes one (`application/json; charset=utf-8`). */
+const withCharset = (type: string) => (/;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`);
+
+/**
+ * Writes an answer, once, straight to Node's response (what Express's res.send does, without its per-call lookups):
+ * JSON bodies serialized, strings with their charset, bytes as they are; no body for HEAD, 204 and 304. What was
+ * answered is kept for the journal (res.locals.captured, and its size on the wire).
+ */
+function writeBody(res: Response, status: number, contentType: string | undefined, body: unknown): void {
+  res.statusCode = status;
+  let payload: string | Buffer | undefined;
+  let type = contentType;
+  if (body === undefined) payload = undefined;
+  else if (Buffer.isBuffer(body) || body instanceof Uint8Array) {
+    payload = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    type ??= 'application/octet-stream';
+  } else if (typeof body === 'string') {
+    payload = body;
+    type = withCharset(type ?? 'text/html');
+  } else {
+    payload = JSON.stringify(body);
+    type = withCharset(type ?? 'application/json');
+  }
+  res.locals.captured = body;
+  res.locals.wire = typeof payload === 'string' ? payload : payload?.length;
+  if (payload === undefined) return void res.end();
+  if (type && !res.hasHeader('Content-Type')) res.setHeader('Content-Type', type);
+  if (status === 204 || status === 304) {
+    res.removeHeader('Content-Type');
+    return void res.end();
+  }
+  res.setHeader('Content-Length', typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  if (res.req.method === 'HEAD') return void res.end();
+  res.end(payload);
+}
+
 async function send(res: Response, r: RenderedError | SimResponse, fallbackStatus = 200): Promise<void> {
-  res.status(r.status ?? fallbackStatus);
-  for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+  const status = r.status ?? fallbackStatus;
+  if (r.headers) for (const k of Object.keys(r.headers)) res.setHeader(k, r.headers[k]);
   if ('stream' in r && r.stream) {
-    if (r.contentType) res.type(r.contentType);
+    res.statusCode = status;
+    if (r.contentType) res.setHeader('Content-Type', /^(text\/|application\/(json|xml|yaml))/.test(r.contentType) ? withCharset(r.contentType) : r.contentType);
     // A HEAD of a stream (an event stream never ends by itself): its status and headers, at once.
     if (res.req.method === 'HEAD') {
       res.end();
@@ -94,13 +133,7 @@ async function send(res: Response, r: RenderedError | SimResponse, fallbackStatu
     res.end();
     return;
   }
-  if (r.body === undefined) {
-    res.end();
-    return;
-  }
-  if (r.contentType) res.type(r.contentType);
-  if (typeof r.body === 'string' || Buffer.isBuffer(r.body)) res.send(r.body);
-  else res.json(r.body);
+  writeBody(res, status, r.contentType, r.body);
 }
 
 /** Answers a fault that replaces the response; false when the request goes on (latency, outcome, truncate, corrupt). */
@@ -119,7 +152,7 @@ async function answerFault(fault: FaultAction, engine: FaultEngine, m: Mounted, 
     return true;
   }
   if ('html' in fault) {
-    res.status(fault.html.status).type('text/html').send(gatewayPage(fault.html.status, STATUS_CODES[fault.html.status] ?? 'Error'));
+    writeBody(res, fault.html.status, 'text/html', gatewayPage(fault.html.status, STATUS_CODES[fault.html.status] ?? 'Error'));
     return true;
   }
   if ('drop' in fault) {
@@ -181,33 +214,20 @@ export function recordExchanges(system: string, deps: MountDeps) {
     const started = monotonicMs();
     const world = worldOf(res);
     const at = world.clock.now().toISOString();
-    // Express 5 parses req.query on every read: read it once.
-    const query = req.query as Record<string, unknown>;
+    // The query (repeated keys make arrays: types=A&types=B; no bracket syntax, which none of the documents use) and
+    // the path below the base, read once.
+    const q = req.url.indexOf('?');
+    const query = q < 0 ? {} : (parseQuery(req.url.slice(q + 1)) as Record<string, unknown>);
     res.locals.query = query;
-    let captured: unknown;
-    let capturedSet = false;
-    let wire: string | number | undefined;
+    res.locals.path = (q < 0 ? req.url : req.url.slice(0, q)) || '/';
     const events: DomainEvent[] = [];
-    const json = res.json.bind(res);
-    const sendRaw = res.send.bind(res);
-    res.json = (b: unknown) => {
-      captured = b;
-      capturedSet = true;
-      return json(b); // calls res.send with the serialized text, captured below as `wire`
-    };
-    res.send = (b: unknown) => {
-      if (!capturedSet) {
-        captured = b;
-        capturedSet = true;
-      }
-      wire = typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.length : undefined;
-      return sendRaw(b);
-    };
     res.on('close', () => {
+      const captured = res.locals.captured as unknown;
+      const wire = res.locals.wire as string | number | undefined;
       const op = res.locals.op as Operation | undefined;
       const fault = res.locals.fault as FaultDecision | undefined;
       const contentType = res.getHeader('content-type') as string | undefined;
-      const path = req.originalUrl.split('?')[0].slice(req.baseUrl.length) || '/';
+      const path = res.locals.path as string;
       const outcome: Outcome = res.writableFinished ? 'answered' : fault && 'truncate' in fault.action ? 'truncated' : 'dropped';
       const durationMs = Math.round((monotonicMs() - started) * 1000) / 1000;
       const principal = res.locals.principal as string | undefined;
@@ -271,98 +291,130 @@ function rateLimited(m: Mounted, world: MountWorld, instance: SystemInstance, re
   return new SimError(m.handbook[m.rateLimit.error], [perMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
 }
 
-/**
- * One router per system, shared by every world: each request is served by the instance of the world it addresses
- * (`res.locals.world`), once that world is ready.
- */
-export function mountSystem(m: Mounted, deps: MountDeps): Router {
-  const { contract } = m;
-  const router = express.Router({ strict: false });
-  router.use(recordExchanges(m.id, deps));
+/** An operation's path as a matcher: its parameters by name, case-insensitive, a trailing slash allowed (as Express). */
+interface Route {
+  op: Operation;
+  re: RegExp;
+  names: string[];
+}
 
+function routesOf(contract: Contract): Map<string, Route[]> {
+  const byMethod = new Map<string, Route[]>();
   for (const op of contract.operations) {
-    router[op.method](op.expressPath, async (req: Request, res: Response, next: NextFunction) => {
-      const world = worldOf(res);
-      const offered = world.served(m.id).instance.offered;
-      if (offered && !offered(op)) return next();
-      res.locals.op = op;
-      const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params: req.params as Record<string, unknown>, body: undefined, headers: req.headers, ip: req.ip ?? '' };
-      let renderer = world.served(m.id).renderer;
-      try {
-        const read = await readBody(req, res, op.requestMedia, m.bodyLimit);
-        simReq.body = req.body = read.body; // req.body: what the journal records, whatever the media type
-        // From here the request belongs to one generation of the world: guards, handler, what it commits.
-        const serve = async (): Promise<SimResponse | undefined> => {
-          const served = world.served(m.id);
-          const { instance } = served;
-          renderer = served.renderer;
-          const auth = instance.auth;
-          // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
-          let guardError: unknown;
-          try {
-            if (op.secured) await auth!.authenticate(simReq);
-            guardError = rateLimited(m, world, instance, simReq, req.ip ?? '');
-            if (!guardError) auth?.authorize?.(simReq);
-          } catch (e) {
-            guardError = e;
-          }
-          const who = auth?.who?.(simReq.principal) ?? {};
-          if (who.user) res.locals.principal = who.user;
-          const engine = world.faults;
-          const fault = engine?.decide({ system: m.id, operationId: op.operationId, method: req.method, path: req.path, nowMs: world.clock.nowMs(), ...who });
-          if (fault) {
-            res.locals.fault = fault;
-            if (await answerFault(fault.action, engine!, m, renderer, res)) return undefined;
-            if ('outcome' in fault.action) simReq.forced = fault.action.outcome;
-          }
-          if (guardError !== undefined) throw guardError;
-          const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, headers: req.headers, body: simReq.body, mediaType: read.mediaType });
-          if (!checked.ok) {
-            const invalid = new RequestInvalid(checked.issues);
-            await instance.refused?.(op, simReq, invalid);
-            throw invalid;
-          }
-          simReq.query = checked.value.query;
-          simReq.params = checked.value.params;
-          return instance.handlers[op.operationId](simReq);
-        };
-        // The control plane is not a client of a world: a reset must not wait for itself.
-        const out = m.id === 'control' ? await serve() : await world.busy(serve);
-        if (!out) return;
-        const produced = out.contentType ?? (out.body !== undefined && typeof out.body !== 'string' && !Buffer.isBuffer(out.body) ? 'application/json' : undefined);
-        if (produced && renderer.notAcceptable && !req.accepts(produced)) return void (await send(res, renderer.notAcceptable(op, simReq)));
-        const fault = res.locals.fault as FaultDecision | undefined;
-        if (fault && ('truncate' in fault.action || 'corrupt' in fault.action)) damage(res, fault.action);
-        await send(res, out);
-      } catch (err) {
-        // A failure after a stream began cannot change the status any more: cut the connection instead.
-        if (res.headersSent) res.destroy(err as Error);
-        // The world was reset while this request changed it: nothing was written; the system is unavailable for it.
-        else if ((err as Error)?.name === 'WorldReplaced') await send(res, renderer.renderStatus(503));
-        else await send(res, renderer.render(err, op, simReq));
-      }
-    });
+    const names: string[] = [];
+    const re = new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_s, n: string) => (names.push(n), '([^/]+)'))}/?$`, 'i');
+    const method = op.method.toUpperCase();
+    byMethod.set(method, [...(byMethod.get(method) ?? []), { op, re, names }]);
   }
-  router.use(async (req: Request, res: Response) => {
-    const world = worldOf(res);
-    await world.ready();
-    const { instance, renderer } = world.served(m.id);
-    const path = req.path;
-    const allowed = contract.operations.filter((o) => contract.match(o.method, path)?.op === o && (instance.offered?.(o) ?? true)).map((o) => o.method.toUpperCase());
-    void send(res, renderer.unmatched(req.method, path, allowed));
-  });
-  // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace; a path
-  // that is not valid percent-encoding is answered as the operation it would have reached (its error family).
-  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = err instanceof URIError ? new RequestInvalid([{ in: 'path', path: '', reason: 'malformed', message: 'the path is not valid percent-encoding' }]) : err;
-    let op: Operation | undefined;
+  return byMethod;
+}
+
+/**
+ * One dispatcher per system, shared by every world: it finds the operation of a request by its method and path (its
+ * own matching, not a router walk) and serves it with the instance of the world the request addresses
+ * (`res.locals.world`), once that world is ready; a path no operation has gets the system's 404 or 405.
+ */
+export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
+  const { contract } = m;
+  const routes = routesOf(contract);
+  /** Every route in the contract's order (what a 405's Allow lists). */
+  const all = contract.operations.map((op) => [...routes.values()].flat().find((r) => r.op === op)!);
+  const record = recordExchanges(m.id, deps);
+  const allowedFor = (path: string, instance: SystemInstance) => all.filter((r) => r.re.test(path) && (instance.offered?.(r.op) ?? true)).map((r) => r.op.method.toUpperCase());
+
+  const serveOp = async (route: Route, match: RegExpExecArray, req: Request, res: Response, world: MountWorld) => {
+    const { op } = route;
+    res.locals.op = op;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < route.names.length; i++) params[route.names[i]] = decodeURIComponent(match[i + 1]);
+    req.params = params;
+    const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params, body: undefined, headers: req.headers, ip: req.socket.remoteAddress ?? '' };
+    let renderer = world.served(m.id).renderer;
     try {
-      op = contract.match(req.method, req.path)?.op;
-    } catch {
-      op = undefined;
+      const read = await readBody(req, res, op.requestMedia, m.bodyLimit);
+      simReq.body = req.body = read.body; // req.body: what the journal records, whatever the media type
+      // From here the request belongs to one generation of the world: guards, handler, what it commits.
+      const serve = async (): Promise<SimResponse | undefined> => {
+        const served = world.served(m.id);
+        const { instance } = served;
+        renderer = served.renderer;
+        const auth = instance.auth;
+        // Who is calling, how often, and may they: a failure here waits behind a fault (a gateway answers first).
+        let guardError: unknown;
+        try {
+          if (op.secured) await auth!.authenticate(simReq);
+          guardError = rateLimited(m, world, instance, simReq, simReq.ip);
+          if (!guardError) auth?.authorize?.(simReq);
+        } catch (e) {
+          guardError = e;
+        }
+        const who = auth?.who?.(simReq.principal) ?? {};
+        if (who.user) res.locals.principal = who.user;
+        const engine = world.faults;
+        const fault = engine?.decide({ system: m.id, operationId: op.operationId, method: req.method, path: res.locals.path as string, nowMs: world.clock.nowMs(), ...who });
+        if (fault) {
+          res.locals.fault = fault;
+          if (await answerFault(fault.action, engine!, m, renderer, res)) return undefined;
+          if ('outcome' in fault.action) simReq.forced = fault.action.outcome;
+        }
+        if (guardError !== undefined) throw guardError;
+        const checked = contract.validateRequest(op, { query: simReq.query, params: simReq.params, headers: req.headers, body: simReq.body, mediaType: read.mediaType });
+        if (!checked.ok) {
+          const invalid = new RequestInvalid(checked.issues);
+          await instance.refused?.(op, simReq, invalid);
+          throw invalid;
+        }
+        simReq.query = checked.value.query;
+        simReq.params = checked.value.params;
+        return instance.handlers[op.operationId](simReq);
+      };
+      // The control plane is not a client of a world: a reset must not wait for itself.
+      const out = m.id === 'control' ? await serve() : await world.busy(serve);
+      if (!out) return;
+      const produced = out.contentType ?? (out.body !== undefined && typeof out.body !== 'string' && !Buffer.isBuffer(out.body) ? 'application/json' : undefined);
+      if (produced && renderer.notAcceptable && !accepts(req).type(produced)) return void (await send(res, renderer.notAcceptable(op, simReq)));
+      const fault = res.locals.fault as FaultDecision | undefined;
+      if (fault && ('truncate' in fault.action || 'corrupt' in fault.action)) damage(res, fault.action);
+      await send(res, out);
+    } catch (err) {
+      // A failure after a stream began cannot change the status any more: cut the connection instead.
+      if (res.headersSent) res.destroy(err as Error);
+      // The world was reset while this request changed it: nothing was written; the system is unavailable for it.
+      else if ((err as Error)?.name === 'WorldReplaced') await send(res, renderer.renderStatus(503));
+      else await send(res, renderer.render(err, op, simReq));
     }
-    if (res.headersSent) res.destroy();
-    else void send(res, worldOf(res).served(m.id).renderer.render(e, op));
-  });
-  return router;
+  };
+
+  const dispatch = async (req: Request, res: Response, next: NextFunction) => {
+    const world = worldOf(res);
+    const path = res.locals.path as string;
+    const { instance } = world.served(m.id);
+    const candidates = [...(routes.get(req.method) ?? []), ...(req.method === 'HEAD' ? (routes.get('GET') ?? []) : [])];
+    for (const route of candidates) {
+      const match = route.re.exec(path);
+      if (!match || (instance.offered && !instance.offered(route.op))) continue;
+      try {
+        for (let i = 1; i < match.length; i++) decodeURIComponent(match[i]);
+      } catch {
+        // Not valid percent-encoding: answered as the operation it would have reached (its error family), unmatched.
+        const e = new RequestInvalid([{ in: 'path', path: '', reason: 'malformed', message: 'the path is not valid percent-encoding' }]);
+        return void (await send(res, world.served(m.id).renderer.render(e, route.op)));
+      }
+      return serveOp(route, match, req, res, world);
+    }
+    void next;
+    await world.ready();
+    const served = world.served(m.id);
+    void (await send(res, served.renderer.unmatched(req.method, path, allowedFor(path, served.instance))));
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    record(req, res, () => {
+      dispatch(req, res, next).catch((err: unknown) => {
+        // Last resort: an exception outside a handler still answers in the system's envelope, never a stack trace.
+        if (res.headersSent) res.destroy();
+        else void send(res, worldOf(res).served(m.id).renderer.render(err));
+      });
+    });
+  };
 }

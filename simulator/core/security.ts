@@ -43,12 +43,20 @@ function answer(res: Response, r: RenderedError): void {
   res.status(r.status).type(r.contentType ?? 'application/problem+json').json(r.body);
 }
 
-export function hostGuard(allowed: '*' | readonly string[]): RequestHandler {
-  if (allowed === '*') return (_req, _res, next) => next();
+/** Whether a Host header names this simulator (SIM_ALLOWED_HOSTS). */
+export function hostAllowed(allowed: '*' | readonly string[]): (header: string | undefined) => boolean {
+  if (allowed === '*') return () => true;
   const names = new Set(allowed.map((a) => a.toLowerCase()));
+  return (header) => {
+    const host = hostOf(header);
+    return !!host && (names.has(host) || host.endsWith('.localhost'));
+  };
+}
+
+export function hostGuard(allowed: '*' | readonly string[]): RequestHandler {
+  const ok = hostAllowed(allowed);
   return (req: Request, res: Response, next: NextFunction) => {
-    const host = hostOf(req.headers.host);
-    if (host && (names.has(host) || host.endsWith('.localhost'))) return next();
+    if (ok(req.headers.host)) return next();
     answer(res, problem(403, 'Forbidden', `Host ${JSON.stringify(req.headers.host ?? '')} is not one this simulator answers to: add it to SIM_ALLOWED_HOSTS (comma-separated), or set SIM_ALLOWED_HOSTS=* to allow any`));
   };
 }

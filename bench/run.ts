@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,id-issuer,true-api,setmark,dashboard,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -18,8 +18,9 @@ import { soak } from './soak.js';
 import { trueApi, trueApiAct, trueApiMillion, trueApiNotice } from './true-api.js';
 import { setmark } from './setmark.js';
 import { dashboard } from './dashboard.js';
+import { entities } from './entities.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,id-issuer,true-api,setmark,dashboard,durability,soak').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -44,6 +45,13 @@ if (only.includes('throughput')) {
   results.throughput = r;
   console.log('throughput', r);
   checks.push([`MCOI list orders: ${r.ratio} × bare express (20 connections, log on) ≥ 0.7`, r.ratio >= 0.7]);
+}
+
+if (only.includes('entities')) {
+  const r = entities();
+  results.entities = r;
+  console.log('what a stored entity costs: heap bytes each after a full collection (payload: the bytes the client sent)', r);
+  for (const [kind, f] of Object.entries(r)) if (!kind.startsWith('(')) checks.push([`${kind}: ${f.bytesEach} B in memory ≤ 8 × its ${f.payloadBytesEach} B payload + 1 KiB`, f.bytesEach <= 8 * f.payloadBytesEach + 1024]);
 }
 
 if (only.includes('id-issuer')) {
@@ -87,6 +95,8 @@ if (only.includes('setmark')) {
   checks.push(
     [`SetMark 5,000-mark package accepted and processed in ${r.onePackage.processedMs} ms < 500`, r.onePackage.processedMs < 500],
     [`SetMark cash/validate p99 ${r.validate.p99Ms} ms < 5 against ${r.stock} marks`, r.validate.p99Ms < 5],
+    [`SetMark: the last ten of ${r.packages.total} packages cost ${r.packages.lastOverFirst} × the first ten ≤ 1.5`, r.packages.lastOverFirst <= 1.5],
+    [`SetMark: server peak RSS ${r.peakRssMb} MB < 1,500 with ${r.stock} marks`, r.peakRssMb < 1_500],
   );
 }
 

@@ -2,6 +2,7 @@
  * SetMark benchmarks against the built server, file store:
  * - one package of 5,000 marks (the document's recommended maximum): accepted (200, fsync'd) and processed (status 3);
  * - 100 such packages in a row (BENCH_SETMARK_ROW): throughput, peak RSS, size on disk;
+ * - every package's time, and the last ten against the first ten (a package must not cost more as the stock grows);
  * - cash/validate latency against a stock of 1,000,000 marks (BENCH_SETMARK_PACKAGES=200), p50 / p99 over sequential calls, with
  *   GET /__sim/health measured the same way in the same run as the baseline (its ratio).
  */
@@ -58,11 +59,15 @@ export async function setmark() {
   try {
     await post(s, '/__sim/clock', { freeze: true });
     const first = await load(s, 1);
+    const times = [first.processedMs];
     const t0 = performance.now();
-    for (let p = 2; p <= ROW + 1; p++) await load(s, p);
+    for (let p = 2; p <= ROW + 1; p++) times.push((await load(s, p)).processedMs);
     const hundredMs = performance.now() - t0;
     const afterHundred = { peakRssMb: round(peakRssMb(s.child.pid!)), diskMb: round(Number(execSync(`du -sk ${dir}`).toString().split('\t')[0]) / 1024) };
-    for (let p = ROW + 2; p <= TOTAL; p++) await load(s, p);
+    for (let p = ROW + 2; p <= TOTAL; p++) times.push((await load(s, p)).processedMs);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const firstTen = mean(times.slice(0, 10));
+    const lastTen = mean(times.slice(-10));
     const code = (i: number) => `0104630074092609215${String(1 + (i % TOTAL)).padStart(4, '0')}${String((i * 7919) % PACKAGE).padStart(6, '0')}`;
     const validate = await latencies(2_000, async (i) => {
       const r = await post(s, '/setmark/cash/validate', { id: i, version: 1, inn: '7701234560', shop: 1, cash: 1, operationType: 0, productType: 3, mark: code(i) });
@@ -75,6 +80,7 @@ export async function setmark() {
     return {
       onePackage: { marks: PACKAGE, acceptMs: round(first.acceptMs), processedMs: round(first.processedMs) },
       row: { packages: ROW, marks: ROW * PACKAGE, wallMs: Math.round(hundredMs), marksPerSecond: Math.round((ROW * PACKAGE) / (hundredMs / 1000)), ...afterHundred },
+      packages: { total: TOTAL, firstTenMs: round(firstTen), lastTenMs: round(lastTen), lastOverFirst: round(lastTen / firstTen, 2), slowestMs: round(Math.max(...times)) },
       stock: state.marks.onStock,
       validate,
       health,

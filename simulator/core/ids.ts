@@ -41,8 +41,14 @@ export function uuidFrom(key: number, hi: number, lo: number): string {
   const h = bits128(key, hi, lo);
   // Unique digits: 0-15 of h. Layout: 8 + 4 + ('4' + 3) + (variant + 3) + 12.
   const u = h.slice(0, 12) + '4' + h.slice(12, 15) + ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16) + h[15] + h.slice(17, 19) + h.slice(19, 31);
-  return `${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20, 32)}`;
+  return flat(`${u.slice(0, 8)}-${u.slice(8, 12)}-${u.slice(12, 16)}-${u.slice(16, 20)}-${u.slice(20, 32)}`);
 }
+
+/**
+ * An id as one flat string of its own. Ids are built from slices and concatenations, which the engine keeps as trees
+ * pointing into their parts: an id stored for good (an order's) would hold hundreds of bytes instead of its 36.
+ */
+export const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 
 /** The tag that separates kinds of ids inside one system's permutation (the high 32 bits of its input). */
 function kindTag(kind: string): number {
@@ -80,7 +86,7 @@ export class IdSource {
     const n = this.next(kind);
     let out = '';
     for (let round = 0; out.length < chars; round++) out += bits128(this.key ^ Math.imul(round, 0x9e3779b9), this.tag(kind), n);
-    return out.slice(0, chars);
+    return flat(out.slice(0, chars));
   }
 
   private tag(kind: string): number {

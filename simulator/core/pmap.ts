@@ -40,6 +40,11 @@ const hashOf = (key: string) => hash32(0x706d6170, key);
 const slotAt = (h: number, depth: number) => (h >>> (depth * BITS)) & (FAN - 1);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const isNode = <V>(s: Slot<V>): s is Node<V> => Array.isArray(s);
+/**
+ * A new leaf: a dictionary without a prototype. Keys are ids (every one new), so an ordinary object would take a new
+ * hidden class for each key added — hundreds of bytes of engine metadata per record; a dictionary takes none.
+ */
+const newLeaf = <V>(from?: Leaf<V> | null): Record<string, V> => (from ? Object.assign(Object.create(null) as Record<string, V>, from) : (Object.create(null) as Record<string, V>));
 const EMPTY: null[] = Array.from({ length: FAN }, () => null);
 
 /** The leaf a key lives in (or would), wherever it is. */
@@ -53,7 +58,7 @@ function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | null {
 /** A leaf at `depth` grown past LEAF_MAX, spread over a node by the next bits of its keys' hashes. */
 function split<V>(leaf: Record<string, V>, depth: number): Node<V> {
   const node: Slot<V>[] = EMPTY.slice();
-  for (const k of Object.keys(leaf)) ((node[slotAt(hashOf(k), depth)] as Record<string, V> | null) ??= {})[k] = leaf[k];
+  for (const k of Object.keys(leaf)) ((node[slotAt(hashOf(k), depth)] as Record<string, V> | null) ??= newLeaf())[k] = leaf[k];
   for (let i = 0; i < FAN; i++) {
     const s = node[i] as Record<string, V> | null;
     if (s && depth + 1 < MAX_DEPTH && Object.keys(s).length > LEAF_MAX) node[i] = split(s, depth + 1);
@@ -85,7 +90,7 @@ class Batch<V> {
 
   private ownLeaf(leaf: Leaf<V> | null): Record<string, V> {
     if (leaf && this.owned.has(leaf)) return leaf as Record<string, V>;
-    const copy = { ...(leaf ?? {}) };
+    const copy = newLeaf(leaf);
     this.owned.add(copy);
     return copy;
   }

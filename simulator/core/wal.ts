@@ -49,9 +49,16 @@ function walk(a: unknown, b: unknown, path: Key[], ops: Op[]): void {
   }
   if (Array.isArray(a) && Array.isArray(b) && b.length >= a.length) {
     const start = ops.length;
-    for (let i = 0; i < a.length; i++) walk(a[i], b[i], [...path, i], ops);
-    // An array rewritten throughout (sorted, shifted) is cheaper to set whole.
-    if (ops.length - start > 1 + b.length / 2) ops.splice(start, ops.length - start, ['s', path, b]);
+    let changed = 0;
+    for (let i = 0; i < a.length; i++) {
+      const before = ops.length;
+      walk(a[i], b[i], [...path, i], ops);
+      if (ops.length > before) changed++;
+    }
+    // An array whose elements changed throughout, each a little (sorted, shifted), is cheaper to set whole; one whose
+    // elements each changed much inside (the nodes of a persistent map, every slot touched by a large batch) is not:
+    // setting it whole would write everything below it.
+    if (changed > 1 + b.length / 2 && ops.length - start <= 2 * changed) ops.splice(start, ops.length - start, ['s', path, b]);
     else if (b.length > a.length) ops.push(['a', path, b.slice(a.length)]);
     return;
   }

@@ -117,9 +117,12 @@ function lockDir(dir: string): string {
   throw new Error(`cannot lock the data directory ${dir}`);
 }
 
-/** The log is folded into the snapshot when it passes this many bytes, or twice the snapshot (up to 64 MiB). */
+/**
+ * The log is folded into the snapshot when it passes this many bytes, or twice the snapshot (up to 256 MiB): a
+ * snapshot costs what the whole state does, so it is written at most once per as many bytes of log as it holds.
+ */
 const LOG_MIN_BYTES = 4 * 1024 * 1024;
-const LOG_MAX_BYTES = 64 * 1024 * 1024;
+const LOG_MAX_BYTES = 256 * 1024 * 1024;
 
 /** The snapshot's own field: the last log record it includes (never part of the state the store hands out). */
 type Snapshot = DbShape & { _meta: Meta & { logSeq?: number } };

@@ -20,8 +20,11 @@ import {
   type Changed,
   type Env,
 } from './machine.js';
-import { LIMITS, RESTRICTED_KINDS, RESTRICTED_RELEASE_METHODS, type ProductGroup, type ReleaseMethodType } from './reference.js';
+import { CIS_TYPES, LIMITS, RELEASE_METHOD_TYPES, RESTRICTED_KINDS, RESTRICTED_RELEASE_METHODS, SERIAL_NUMBER_TYPES, type ProductGroup, type ReleaseMethodType } from './reference.js';
 import type { McoiState, Order, Organization, SubOrder, User } from './state.js';
+
+/** The enumeration's own string for a value the contract let through (one string for all, not one per request). */
+const known = <T extends string>(list: readonly T[], v: T): T => list.find((x) => x === v) ?? v;
 
 // §3.1 Register an order
 
@@ -97,7 +100,10 @@ export function registerOrder(
   let seq = s.nextSubSeq;
   const serials: { seq: number; serials: string[] }[] = [];
   const subOrders: SubOrder[] = input.products.map((p) => {
-    const sub: SubOrder = { seq: seq++, gtin: p.gtin, quantity: p.quantity, cisType: p.cisType, serialNumberType: p.serialNumberType, packs: [] };
+    // Values the world already holds (the card's GTIN, the enumerations') rather than the request's copies: an order
+    // is kept for good, and a million of them should not each carry their own "vegetableoil".
+    const card = s.world.products.find((c) => c.gtin === p.gtin)!;
+    const sub: SubOrder = { seq: seq++, gtin: card.gtin, quantity: p.quantity, cisType: known(CIS_TYPES, p.cisType), serialNumberType: known(SERIAL_NUMBER_TYPES, p.serialNumberType), packs: [] };
     if (p.isPaid !== undefined) sub.isPaid = p.isPaid;
     if (p.serialNumberType === 'SELF_MADE') {
       serials.push({ seq: sub.seq, serials: p.serialNumbers! });
@@ -112,8 +118,8 @@ export function registerOrder(
     orderId: env.ids.uuid('order'),
     orgId: org.id,
     login: user.login,
-    productGroup: input.productGroup,
-    releaseMethodType: input.releaseMethodType,
+    productGroup: reg.productGroup,
+    releaseMethodType: known(RELEASE_METHOD_TYPES, input.releaseMethodType),
     createdAt: env.now,
     subOrders,
   };

@@ -143,6 +143,15 @@ const addMark: Process = (s, c, data, errors) => {
   const shopInn = new Map(s.world.shops.map((x) => [x.shop, x.inn]));
   const entityOf = (m: { inn?: string; shop: number }) => m.inn ?? shopInn.get(m.shop);
   const mine = entityOf({ inn: c.inn, shop: c.shop });
+  // The fields a package repeats on every mark (barcode, article, customs declaration, country) are kept as one string
+  // each, not one per mark: a million marks would otherwise hold several million copies.
+  const pool = new Map<string, string>();
+  const once = (v: string): string => {
+    const known = pool.get(v);
+    if (known !== undefined) return known;
+    if (pool.size < 10_000) pool.set(v, v);
+    return v;
+  };
   const marks = pmap.batch(s.marks, (b) => {
     /** One mark of the package (a block's packs with `parent`): its errors, or the mark written. Returns the code taken. */
     const one = (r: Body, where: string, parent?: string): string | undefined => {
@@ -176,10 +185,10 @@ const addMark: Process = (s, c, data, errors) => {
       if (m.from === PENDING) m.pendingBy = c.key;
       if (c.inn) m.inn = c.inn;
       const barcode = barcodeOf(r);
-      if (barcode !== undefined) m.barcode = barcode;
+      if (barcode !== undefined) m.barcode = once(barcode);
       for (const k of ['item', 'alcocode', 'gtd', 'rccw', 'country'] as const) {
         const v = str(r[k]);
-        if (v !== undefined) m[k] = v;
+        if (v !== undefined) m[k] = once(v);
       }
       if (c.productType === BEER && num(r.initialVolume) !== undefined) m.initialVolume = num(r.initialVolume);
       if (parent) m.parent = parent;

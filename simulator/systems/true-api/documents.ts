@@ -409,7 +409,26 @@ export function fileReceipt(s: TrueApiState, book: CodeBook, seller: Participant
   const fiscalDocumentNumber = [...pmap.values(s.documents)].filter((d) => d.receipt && d.senderBin === seller.bin).length + 1;
   const receipt = { kktRegId: r.kktRegId ?? '010101010101', fiscalDocumentNumber, shiftNumber: r.shiftNumber ?? 1, prices };
   const docDate = r.documentDate !== undefined ? Date.parse(r.documentDate) : now;
-  const fields = { ...receipt, operationType: r.type === 'RECEIPT' ? 1 : 2, userInn: seller.bin, dateTime: iso(docDate), items: r.codes.map((code, i) => ({ cis: code, price: prices[i], count: 1, sum: prices[i] })) };
-  const filing = { id, number: id, type: r.type, participant: seller.bin, docDate, content: JSON.stringify(fields), fields, codes: r.codes.map((code) => ({ code })), receipt };
+  // Its fields and content follow from the receipt, the codes and the seller: made when read (receiptFields), not kept.
+  const filing = { id, number: id, type: r.type, participant: seller.bin, docDate, content: '', fields: {}, codes: r.codes.map((code) => ({ code })), receipt };
   return fileDocument(s, book, seller, filing, now, processingMs);
 }
+
+/** The JSON form of a receipt (§7.12.4): the cash register's data, the seller, its items. */
+export function receiptFields(d: TrueApiDocument): Record<string, unknown> {
+  const r = d.receipt!;
+  return {
+    kktRegId: r.kktRegId,
+    fiscalDocumentNumber: r.fiscalDocumentNumber,
+    shiftNumber: r.shiftNumber,
+    prices: r.prices,
+    operationType: d.type === 'RECEIPT' ? 1 : 2,
+    userInn: d.senderBin,
+    dateTime: iso(d.docDate),
+    items: d.codes.map(({ code }, i) => ({ cis: code, price: r.prices[i], count: 1, sum: r.prices[i] })),
+  };
+}
+
+/** A document's fields and its content as submitted (a receipt's made from what it keeps). */
+export const documentFields = (d: TrueApiDocument): Record<string, unknown> => (d.receipt ? receiptFields(d) : d.fields);
+export const documentContent = (d: TrueApiDocument): string => (d.receipt ? JSON.stringify(receiptFields(d)) : d.content);

@@ -6,7 +6,7 @@ import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import type { Handler, SimRequest, SystemContext } from '../../core/system.js';
 import { documentSignatureRefusal, type Caller } from './auth.js';
-import { canSeeDocument, documentStatus, fileDocument, readImport, readNotice, readReintroduction, readWithdrawal, type Notice } from './documents.js';
+import { canSeeDocument, documentContent, documentFields, documentStatus, fileDocument, readImport, readNotice, readReintroduction, readWithdrawal, type Notice } from './documents.js';
 import { HANDBOOK, type TrueApiError } from './handbook.js';
 import { parseSearchDate } from './listing.js';
 import type { TrueApiTimings } from './reference.js';
@@ -143,7 +143,7 @@ export function createDocumentHandlers(ctx: SystemContext<TrueApiState>, reg: Re
     documentInfo: (req) => {
       const d = visibleDocument(ctx, reg, req, String(req.params.document_id), HANDBOOK.NO_ACCESS);
       const { codes, dir } = reg.view();
-      return { body: { ...documentRow(d, ctx.now(), callerOf(req).bin, dir), body: documentBody(d, codes, dir), content: d.content } };
+      return { body: { ...documentRow(d, ctx.now(), callerOf(req).bin, dir), body: documentBody(d, codes, dir), content: documentContent(d) } };
     },
 
     // §7.1.6 — completed documents ("Документы" tab) by type, status, dates and parties; 404 when none match.
@@ -197,7 +197,7 @@ export function createDocumentHandlers(ctx: SystemContext<TrueApiState>, reg: Re
       });
       return {
         body: {
-          body: d.fields,
+          body: documentFields(d),
           documentId: d.id,
           documentDate: iso(d.docDate),
           receivedAt: iso(d.receivedAt),

@@ -4,7 +4,7 @@
  * владельцу"; the example masks both as "*****").
  */
 import type { CodeBook, CodeRef } from './codes.js';
-import { documentStatus } from './documents.js';
+import { documentStatus, receiptFields } from './documents.js';
 import { PACKAGE_TYPE } from './codes.js';
 import type { CodeView } from './ledger.js';
 import { productGroupId } from './reference.js';
@@ -101,7 +101,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The JSON form of a document (§7.1.5 `body`): its fields with the codes as they are now. */
 export function documentBody(d: TrueApiDocument, codes: CodeView, dir: Directory): Record<string, unknown> {
-  if (d.receipt) return d.fields;
+  if (d.receipt) return receiptFields(d);
   const book = codes.book;
   const cisList = d.codes.map(({ code }) => {
     const ref = book.find(code);

@@ -85,7 +85,16 @@ describe('file store (SIM_DATA_DIR)', () => {
     await a.sim.close();
     // Rewrite the document as the previous version kept it: orders, documents, requests and tokens as plain objects.
     const db = JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8'));
-    const plain = (m: { t: unknown[] }) => Object.assign({}, ...m.t.flat().filter(Boolean));
+    const plain = (m: { t: unknown[] }) => {
+      const out: Record<string, unknown> = {};
+      // A node is 64 slots (its first never a string); a leaf its records flat, key then value.
+      const walk = (s: unknown): void => {
+        if (Array.isArray(s) && typeof s[0] !== 'string') s.forEach(walk);
+        else if (Array.isArray(s)) for (let i = 0; i < s.length; i += 2) out[s[i] as string] = s[i + 1];
+      };
+      walk(m.t);
+      return out;
+    };
     db.mcoi.orders = plain(db.mcoi.orders);
     db.mcoi.documents = plain(db.mcoi.documents);
     db['id-issuer'].requests = plain(db['id-issuer'].requests);

@@ -18,10 +18,17 @@
  */
 import { hash32 } from './random.js';
 
-type Leaf<V> = Readonly<Record<string, V>>;
+/**
+ * A leaf: its records as one flat array, key then value (`[k1, v1, k2, v2, …]`, never empty: an empty slot is null).
+ * An array rather than an object keyed by id, because every key is new: an object would take a hidden class per key
+ * added, and a frozen dictionary one of its own (some hundred bytes each); a frozen array shares its engine's. Maps
+ * written by earlier versions hold objects keyed by id as leaves: they read the same and become arrays when changed.
+ */
+type Leaf<V> = readonly (string | V)[];
+type OldLeaf<V> = Readonly<Record<string, V>>;
 /** 64 slots: null, a leaf, or a node one level down. */
 type Node<V> = readonly Slot<V>[];
-type Slot<V> = Leaf<V> | Node<V> | null;
+type Slot<V> = Leaf<V> | OldLeaf<V> | Node<V> | null;
 
 export interface PMap<V> {
   /** How many records. */
@@ -39,16 +46,32 @@ const MAX_DEPTH = Math.floor(32 / BITS);
 const hashOf = (key: string) => hash32(0x706d6170, key);
 const slotAt = (h: number, depth: number) => (h >>> (depth * BITS)) & (FAN - 1);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isNode = <V>(s: Slot<V>): s is Node<V> => Array.isArray(s);
-/**
- * A new leaf: a dictionary without a prototype. Keys are ids (every one new), so an ordinary object would take a new
- * hidden class for each key added — hundreds of bytes of engine metadata per record; a dictionary takes none.
- */
-const newLeaf = <V>(from?: Leaf<V> | null): Record<string, V> => (from ? Object.assign(Object.create(null) as Record<string, V>, from) : (Object.create(null) as Record<string, V>));
+/** A node's first slot is never a string; a leaf's first element is its first key. */
+const isNode = <V>(s: Slot<V>): s is Node<V> => Array.isArray(s) && typeof s[0] !== 'string';
 const EMPTY: null[] = Array.from({ length: FAN }, () => null);
 
+/** A leaf's records as a flat array (an old leaf's converted). */
+function flatLeaf<V>(leaf: Leaf<V> | OldLeaf<V> | null): (string | V)[] {
+  if (!leaf) return [];
+  if (Array.isArray(leaf)) return leaf.slice();
+  return Object.keys(leaf).flatMap((k) => [k, (leaf as OldLeaf<V>)[k]]);
+}
+
+/** The index of a key's value in a leaf, or -1 (an old leaf: -2 when it has the key). */
+function find<V>(leaf: Leaf<V> | OldLeaf<V> | null, key: string): number {
+  if (!leaf) return -1;
+  if (!Array.isArray(leaf)) return has(leaf, key) ? -2 : -1;
+  for (let i = 0; i < leaf.length; i += 2) if (leaf[i] === key) return i + 1;
+  return -1;
+}
+
+function lookup<V>(leaf: Leaf<V> | OldLeaf<V> | null, key: string): V | undefined {
+  const i = find(leaf, key);
+  return i === -1 ? undefined : i === -2 ? (leaf as OldLeaf<V>)[key] : ((leaf as Leaf<V>)[i] as V);
+}
+
 /** The leaf a key lives in (or would), wherever it is. */
-function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | null {
+function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | OldLeaf<V> | null {
   const h = hashOf(key);
   let s: Slot<V> = m.t[slotAt(h, 0)];
   for (let d = 1; isNode(s); d++) s = s[slotAt(h, d)];
@@ -56,12 +79,15 @@ function leafOf<V>(m: PMap<V>, key: string): Leaf<V> | null {
 }
 
 /** A leaf at `depth` grown past LEAF_MAX, spread over a node by the next bits of its keys' hashes. */
-function split<V>(leaf: Record<string, V>, depth: number): Node<V> {
+function split<V>(leaf: (string | V)[], depth: number): Node<V> {
   const node: Slot<V>[] = EMPTY.slice();
-  for (const k of Object.keys(leaf)) ((node[slotAt(hashOf(k), depth)] as Record<string, V> | null) ??= newLeaf())[k] = leaf[k];
+  for (let j = 0; j < leaf.length; j += 2) {
+    const i = slotAt(hashOf(leaf[j] as string), depth);
+    ((node[i] as (string | V)[] | null) ??= []).push(leaf[j], leaf[j + 1]);
+  }
   for (let i = 0; i < FAN; i++) {
-    const s = node[i] as Record<string, V> | null;
-    if (s && depth + 1 < MAX_DEPTH && Object.keys(s).length > LEAF_MAX) node[i] = split(s, depth + 1);
+    const s = node[i] as (string | V)[] | null;
+    if (s && depth + 1 < MAX_DEPTH && s.length > 2 * LEAF_MAX) node[i] = split(s, depth + 1);
   }
   return node;
 }
@@ -88,9 +114,9 @@ class Batch<V> {
     return copy;
   }
 
-  private ownLeaf(leaf: Leaf<V> | null): Record<string, V> {
-    if (leaf && this.owned.has(leaf)) return leaf as Record<string, V>;
-    const copy = newLeaf(leaf);
+  private ownLeaf(leaf: Leaf<V> | OldLeaf<V> | null): (string | V)[] {
+    if (leaf && this.owned.has(leaf)) return leaf as (string | V)[];
+    const copy = flatLeaf(leaf);
     this.owned.add(copy);
     return copy;
   }
@@ -110,16 +136,19 @@ class Batch<V> {
   }
 
   get(key: string): V | undefined {
-    const leaf = leafOf({ n: this.n, t: this.root }, key);
-    return leaf && has(leaf, key) ? leaf[key] : undefined;
+    return lookup(leafOf({ n: this.n, t: this.root }, key), key);
   }
 
   set(key: string, value: V): void {
     const { node, i, depth } = this.locate(key);
-    const leaf = this.ownLeaf(node[i] as Leaf<V> | null);
-    if (!has(leaf, key)) this.n++;
-    leaf[key] = value;
-    if (depth + 1 < MAX_DEPTH && Object.keys(leaf).length > LEAF_MAX) {
+    const leaf = this.ownLeaf(node[i] as Leaf<V> | OldLeaf<V> | null);
+    const at = find(leaf, key);
+    if (at >= 0) leaf[at] = value;
+    else {
+      leaf.push(key, value);
+      this.n++;
+    }
+    if (depth + 1 < MAX_DEPTH && leaf.length > 2 * LEAF_MAX) {
       const grown = split(leaf, depth + 1);
       this.owned.add(grown);
       node[i] = grown;
@@ -128,11 +157,11 @@ class Batch<V> {
 
   delete(key: string): void {
     const { node, i } = this.locate(key);
-    const s = node[i] as Leaf<V> | null;
-    if (!s || !has(s, key)) return;
+    const s = node[i] as Leaf<V> | OldLeaf<V> | null;
+    if (find(s, key) === -1) return;
     const leaf = this.ownLeaf(s);
-    delete leaf[key];
-    node[i] = leaf;
+    leaf.splice(find(leaf, key) - 1, 2);
+    node[i] = leaf.length ? leaf : null;
     this.n--;
   }
 
@@ -145,7 +174,8 @@ class Batch<V> {
 function* walk<V>(node: Node<V>): IterableIterator<[string, V]> {
   for (const s of node) {
     if (isNode(s)) yield* walk(s);
-    else if (s) for (const k of Object.keys(s)) yield [k, s[k]];
+    else if (Array.isArray(s)) for (let j = 0; j < s.length; j += 2) yield [s[j] as string, s[j + 1] as V];
+    else if (s) for (const k of Object.keys(s)) yield [k, (s as OldLeaf<V>)[k]];
   }
 }
 
@@ -170,13 +200,11 @@ export const pmap = {
   },
 
   get<V>(m: PMap<V>, key: string): V | undefined {
-    const leaf = leafOf(m, key);
-    return leaf && has(leaf, key) ? leaf[key] : undefined;
+    return lookup(leafOf(m, key), key);
   },
 
   has<V>(m: PMap<V>, key: string): boolean {
-    const leaf = leafOf(m, key);
-    return !!leaf && has(leaf, key);
+    return find(leafOf(m, key), key) !== -1;
   },
 
   set<V>(m: PMap<V>, key: string, value: V): PMap<V> {

@@ -149,11 +149,20 @@ export function readLog(text: string): { records: LogRecord[]; validBytes: numbe
   return { records, validBytes: Buffer.byteLength(text) };
 }
 
-/** Freezes a value and everything in it not frozen already (shared, older parts of the state are): see store.ts. */
+/**
+ * Freezes a value and everything in it not frozen already (shared, older parts of the state are): see store.ts. An
+ * array not frozen yet is new since the last commit, and is replaced by an exact copy first: an array grown by push
+ * or spread keeps room for more (seventeen slots for one element), and the state keeps its arrays for good.
+ */
 export function deepFreeze(x: unknown): void {
   if (x === null || typeof x !== 'object' || Object.isFrozen(x) || ArrayBuffer.isView(x)) return;
-  Object.freeze(x);
-  for (const v of Array.isArray(x) ? x : Object.values(x)) deepFreeze(v);
+  const o = x as Record<string, unknown> & unknown[];
+  for (const k of Array.isArray(o) ? o.keys() : Object.keys(o)) {
+    const v = o[k as never] as unknown;
+    if (Array.isArray(v) && !Object.isFrozen(v)) put(o, k, v.slice());
+    deepFreeze(o[k as never]);
+  }
+  Object.freeze(o);
 }
 
 /**

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { pmap } from '../../simulator/core/pmap.js';
+import { pmap, type PMap } from '../../simulator/core/pmap.js';
+
+/** A node is 64 slots, its first never a string; a leaf is its records flat, key then value. */
+const isNode = (s: unknown): s is unknown[] => Array.isArray(s) && typeof s[0] !== 'string';
+const isLeaf = (s: unknown): s is unknown[] => Array.isArray(s) && typeof s[0] === 'string';
+/** The same map as an earlier version wrote it: leaves as objects keyed by id. */
+const asWritten = <V>(m: PMap<V>): PMap<V> => {
+  const old = (node: readonly unknown[]): unknown[] => node.map((s) => (isNode(s) ? old(s) : isLeaf(s) ? Object.fromEntries(Array.from({ length: s.length / 2 }, (_, j) => [s[2 * j], s[2 * j + 1]])) : s));
+  return { n: m.n, t: old(m.t) as PMap<V>['t'] };
+};
 
 describe('persistent map', () => {
   it('sets, gets, deletes and counts without changing earlier versions', () => {
@@ -23,24 +32,25 @@ describe('persistent map', () => {
     expect(rows).toHaveLength(1);
     const row = next.t[rows[0]] as readonly (object | null)[];
     const was = m.t[rows[0]] as readonly (object | null)[];
-    expect(Array.isArray(row)).toBe(true);
+    expect(isNode(row)).toBe(true);
     const leaves = row.flatMap((leaf, j) => (leaf !== was[j] ? [leaf!] : []));
     expect(leaves).toHaveLength(1);
-    expect(Object.keys(leaves[0]).length).toBeLessThan(60); // ~101,000 / 4,096
+    expect(isLeaf(leaves[0])).toBe(true);
+    expect((leaves[0] as unknown[]).length / 2).toBeLessThan(60); // ~101,000 / 4,096
     expect([pmap.size(next), pmap.get(next, 'k5'), pmap.get(m, 'k5')]).toEqual([101_000, -5, 5]);
   });
 
   it('keeps a small map small: leaves in the first level until one outgrows 32 records', () => {
     let m = pmap.empty<number>();
     for (let i = 0; i < 40; i++) m = pmap.set(m, `k${i}`, i);
-    expect(m.t.some(Array.isArray)).toBe(false); // 40 records over 64 slots: no leaf near 32
+    expect(m.t.some(isNode)).toBe(false); // 40 records over 64 slots: no leaf near 32
     expect(JSON.stringify(m).length).toBeLessThan(800);
     // Grown one by one or built at once, the same records are found the same way.
     const big = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
     let grown = pmap.empty<number>();
     for (const [k, v] of Object.entries(big)) grown = pmap.set(grown, k, v);
     const built = pmap.of(big);
-    expect(grown.t.every(Array.isArray)).toBe(true);
+    expect(grown.t.every(isNode)).toBe(true);
     expect(built).toEqual(JSON.parse(JSON.stringify(grown)));
     for (const k of ['k0', 'k4999', 'k2500']) expect([pmap.get(grown, k), pmap.get(built, k)]).toEqual([big[k], big[k]]);
     const less = pmap.delete(grown, 'k7');
@@ -54,6 +64,24 @@ describe('persistent map', () => {
     expect(pmap.of(m)).toBe(m);
     expect(pmap.is({ a: 1 })).toBe(false);
   });
+
+  it('reads and changes a map whose leaves an earlier version wrote as objects keyed by id', () => {
+    const now = pmap.of(Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`k${i}`, i])));
+    const old = asWritten(now);
+    expect(JSON.stringify(old)).not.toBe(JSON.stringify(now));
+    expect([pmap.get(old, 'k2999'), pmap.has(old, 'k5'), pmap.has(old, 'constructor'), pmap.get(old, 'toString')]).toEqual([2_999, true, false, undefined]);
+    expect([...pmap.entries(old)].sort()).toEqual([...pmap.entries(now)].sort());
+    const changed = pmap.delete(pmap.set(pmap.set(old, 'k5', -5), 'new', 1), 'k6');
+    expect([pmap.get(changed, 'k5'), pmap.get(changed, 'new'), pmap.has(changed, 'k6'), pmap.size(changed), pmap.get(old, 'k5')]).toEqual([-5, 1, false, 3_000, 5]);
+    expect([...pmap.values(changed)]).toHaveLength(3_000);
+  });
+
+  it('empties a slot when its last record goes', () => {
+    const one = pmap.set(pmap.empty<number>(), 'x', 1);
+    const none = pmap.delete(one, 'x');
+    expect(none.t.every((s) => s === null)).toBe(true);
+    expect([pmap.size(none), pmap.get(none, 'x')]).toEqual([0, undefined]);
+  });
 });
 
 describe('pmap at a million records', () => {
@@ -66,10 +94,10 @@ describe('pmap at a million records', () => {
     let most = 0;
     const walk = (node: readonly unknown[]) => {
       for (const s of node) {
-        if (Array.isArray(s)) walk(s);
+        if (isNode(s)) walk(s);
         else if (s) {
           leaves++;
-          most = Math.max(most, Object.keys(s).length);
+          most = Math.max(most, (s as unknown[]).length / 2);
         }
       }
     };

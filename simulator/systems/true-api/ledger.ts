@@ -140,11 +140,12 @@ function fold(base: CodeNow, events: CodeEvent[]): CodeNow {
 
 /** The ledger with one more event for each code (a document's effect). */
 export function record(ledger: PMap<CodeChanges>, book: CodeBook, changes: { ref: CodeRef; event: CodeEvent }[]): PMap<CodeChanges> {
-  let out = ledger;
-  for (const { ref, event } of changes) {
-    const key = book.cis(ref);
-    const had = pmap.get(out, key);
-    out = pmap.set(out, key, { batch: ref.batch.id, level: ref.level, index: ref.index, events: [...(had?.events ?? []), event] });
-  }
-  return out;
+  if (!changes.length) return ledger;
+  return pmap.batch(ledger, (b) => {
+    for (const { ref, event } of changes) {
+      const key = book.cis(ref);
+      const had = b.get(key);
+      b.set(key, { batch: ref.batch.id, level: ref.level, index: ref.index, events: [...(had?.events ?? []), event] });
+    }
+  });
 }

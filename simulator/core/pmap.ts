@@ -17,6 +17,7 @@
  * marks = pmap.batch(marks, (b) => { for (const m of loaded) b.set(m.code, m); });
  */
 import { hash32 } from './random.js';
+import { deepFreeze } from './wal.js';
 
 /**
  * A leaf: its records as one flat array, key then value (`[k1, v1, k2, v2, …]`, never empty: an empty slot is null).
@@ -98,6 +99,8 @@ function split<V>(leaf: (string | V)[], depth: number): Node<V> {
  */
 class Batch<V> {
   private readonly owned = new Set<object>();
+  /** The values set through the batch (frozen with its nodes and leaves when it is done). */
+  private readonly values: V[] = [];
   private root: Slot<V>[];
   private n: number;
 
@@ -141,11 +144,15 @@ class Batch<V> {
 
   set(key: string, value: V): void {
     const { node, i, depth } = this.locate(key);
-    const leaf = this.ownLeaf(node[i] as Leaf<V> | OldLeaf<V> | null);
+    let leaf = this.ownLeaf(node[i] as Leaf<V> | OldLeaf<V> | null);
     const at = find(leaf, key);
+    this.values.push(value);
     if (at >= 0) leaf[at] = value;
     else {
-      leaf.push(key, value);
+      // A new array of exactly the size needed (an array grown by push keeps room for more: kept for good, that room
+      // would cost more than the copy).
+      leaf = leaf.concat([key, value]);
+      this.owned.add(leaf);
       this.n++;
     }
     if (depth + 1 < MAX_DEPTH && leaf.length > 2 * LEAF_MAX) {
@@ -165,7 +172,13 @@ class Batch<V> {
     this.n--;
   }
 
+  /**
+   * The new map. What the batch made is frozen here, where it is known (the store freezes the state it commits, and
+   * stops at what is frozen already: it need not look at each slot of each new node to find the new ones).
+   */
   done(): PMap<V> {
+    for (const v of this.values) deepFreeze(v);
+    for (const o of this.owned) Object.freeze(o);
     this.owned.clear();
     return { n: this.n, t: this.root };
   }

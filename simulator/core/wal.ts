@@ -33,12 +33,20 @@ export function diff(a: unknown, b: unknown): Op[] {
   return ops;
 }
 
+/** An operation that carries no structure: a deletion, or a value set that is not an object or array. */
+const small = (op: Op): boolean => op[0] === 'd' || (op[0] === 's' && (op[2] === null || typeof op[2] !== 'object'));
+const allSmall = (ops: Op[], from: number): boolean => {
+  for (let i = from; i < ops.length; i++) if (!small(ops[i])) return false;
+  return true;
+};
+
 function walk(a: unknown, b: unknown, path: Key[], ops: Op[]): void {
   if (a === b) return;
   if (isPlain(a) && isPlain(b)) {
     for (const k of Object.keys(b)) {
       const bv = b[k];
       const av = has(a, k) ? a[k] : undefined;
+      if (av === bv) continue;
       if (!kept(bv)) {
         if (kept(av)) ops.push(['d', [...path, k]]);
       } else if (!kept(av)) ops.push(['s', [...path, k], bv]);
@@ -49,16 +57,17 @@ function walk(a: unknown, b: unknown, path: Key[], ops: Op[]): void {
   }
   if (Array.isArray(a) && Array.isArray(b) && b.length >= a.length) {
     const start = ops.length;
-    let changed = 0;
+    let replaced = 0;
     for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue; // shared: nothing below it changed (and no path to build)
       const before = ops.length;
       walk(a[i], b[i], [...path, i], ops);
-      if (ops.length > before) changed++;
+      if (ops.length > before && allSmall(ops, before)) replaced++;
     }
-    // An array whose elements changed throughout, each a little (sorted, shifted), is cheaper to set whole; one whose
-    // elements each changed much inside (the nodes of a persistent map, every slot touched by a large batch) is not:
-    // setting it whole would write everything below it.
-    if (changed > 1 + b.length / 2 && ops.length - start <= 2 * changed) ops.splice(start, ops.length - start, ['s', path, b]);
+    // An array most of whose elements changed by small values only (a list sorted or shifted) is cheaper to set whole.
+    // One whose elements changed by whole structures (the nodes and leaves of a persistent map, every slot touched by
+    // a large batch) is not: setting it whole would write everything below it, however little changed there.
+    if (replaced > 1 + b.length / 2) ops.splice(start, ops.length - start, ['s', path, b]);
     else if (b.length > a.length) ops.push(['a', path, b.slice(a.length)]);
     return;
   }
@@ -149,20 +158,35 @@ export function readLog(text: string): { records: LogRecord[]; validBytes: numbe
   return { records, validBytes: Buffer.byteLength(text) };
 }
 
+/** Arrays this short or shorter are copied exactly when first frozen (see deepFreeze). */
+const SHORT = 16;
+
 /**
- * Freezes a value and everything in it not frozen already (shared, older parts of the state are): see store.ts. An
- * array not frozen yet is new since the last commit, and is replaced by an exact copy first: an array grown by push
- * or spread keeps room for more (seventeen slots for one element), and the state keeps its arrays for good.
+ * Freezes a value and everything in it not frozen already (shared, older parts of the state are): see store.ts. A
+ * short array not frozen yet is new since the last commit, and is replaced by an exact copy first: an array grown by
+ * push or spread keeps room for sixteen more (seventeen slots for one element), and the state keeps its arrays for
+ * good. (Longer ones are left as they are: their room is a smaller share, and the nodes of a persistent map, the
+ * most numerous, are exact copies already.)
  */
 export function deepFreeze(x: unknown): void {
   if (x === null || typeof x !== 'object' || Object.isFrozen(x) || ArrayBuffer.isView(x)) return;
-  const o = x as Record<string, unknown> & unknown[];
-  for (const k of Array.isArray(o) ? o.keys() : Object.keys(o)) {
-    const v = o[k as never] as unknown;
-    if (Array.isArray(v) && !Object.isFrozen(v)) put(o, k, v.slice());
-    deepFreeze(o[k as never]);
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+      if (Array.isArray(v) && v.length <= SHORT) x[i] = v.slice();
+      deepFreeze(x[i]);
+    }
+  } else {
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+      if (Array.isArray(v) && v.length <= SHORT) put(o, k, v.slice());
+      deepFreeze(o[k]);
+    }
   }
-  Object.freeze(o);
+  Object.freeze(x);
 }
 
 /**

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pmap } from '../../simulator/core/pmap.js';
 import { applyOps, deepFreeze, diff, jsonPieces, readLog } from '../../simulator/core/wal.js';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -57,6 +58,19 @@ describe('write-ahead log', () => {
     expect(diff(a, b)).toEqual([['s', ['sys', 'rows', 7, 'i'], -7]]);
     const sorted = { sys: { ...a.sys, rows: [...rows].reverse() } };
     expect(diff(a, sorted)).toEqual([['s', ['sys', 'rows'], sorted.sys.rows]]); // rewritten throughout: set whole
+  });
+
+  it('writes what a large batch over a persistent map added, not the map', () => {
+    const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => [`k${from + i}`, { code: `k${from + i}`, n: from + i }] as const);
+    const a = { m: pmap.batch(pmap.empty<{ code: string; n: number }>(), (b) => records(0, 50_000).forEach(([k, v]) => b.set(k, v))) };
+    deepFreeze(a);
+    const added = records(50_000, 5_000);
+    const b = { m: pmap.batch(a.m, (x) => added.forEach(([k, v]) => x.set(k, v))) };
+    deepFreeze(b);
+    const ops = diff(a, b);
+    // The new records, their keys and the paths to their leaves; the 50,000 already there are never rewritten.
+    expect(JSON.stringify(ops).length).toBeLessThan(2 * JSON.stringify(added).length);
+    expect(JSON.stringify(applyOps(clone(a), clone(ops)))).toBe(JSON.stringify(b));
   });
 
   it('keeps every key an own property on replay, __proto__ included, and never touches a prototype', () => {

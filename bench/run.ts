@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -19,8 +19,9 @@ import { trueApi, trueApiAct, trueApiMillion, trueApiNotice } from './true-api.j
 import { setmark } from './setmark.js';
 import { dashboard } from './dashboard.js';
 import { entities } from './entities.js';
+import { growth } from './growth.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -132,6 +133,16 @@ if (only.includes('soak')) {
     [`soak (file): last window ${file.lastOverFirst} × the first ≥ 0.8`, file.lastOverFirst >= 0.8],
     [`soak (file): RSS spread ${file.rssSpreadLastHalf} over the last half ≤ 0.2`, file.rssSpreadLastHalf <= 0.2],
     [`soak: ${file.errors + memory.errors} failed requests`, file.errors + memory.errors === 0],
+  );
+}
+
+if (only.includes('growth')) {
+  const r = await growth();
+  results.growth = r;
+  console.log('growth: an ERP that never answers; a client that varies its login', r);
+  checks.push(
+    [`an ERP silent for ${r.erpNeverAnswers.minutes} minutes: RSS +${r.erpNeverAnswers.rssGrowthMb} MB < 50, ${r.erpNeverAnswers.after.queued} deliveries queued ≤ 2`, r.erpNeverAnswers.rssGrowthMb < 50 && r.erpNeverAnswers.after.queued <= 2],
+    [`${r.varyingLogin.logins} logins, each new: RSS +${r.varyingLogin.rssGrowthMb} MB < 50`, r.varyingLogin.rssGrowthMb < 50],
   );
 }
 

@@ -63,6 +63,8 @@ interface Round {
   smPackage: number;
   smMark: string;
   smPush: number;
+  /** MCOI: the API key a refresh handed out (the previous round's key, or the world's, retired by it). */
+  apiKey: string;
 }
 
 // True API codes of seed 1 (the server's default): the registry is derived from it.
@@ -104,6 +106,12 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     expect((await c('POST', '/true-api/documents/import/acceptancies', { token: importer, body: { document: b64(acceptance), signature: 'c2ln' } })).status).toBe(200);
     expect((await c('GET', `/true-api/edo-api/shipments/${prev.taExport}/status`, { token: importer })).body.status).toBe('ACCEPTED');
   }
+  // MCOI API keys: the key refreshed before the stop is the one that works; the one it replaced stays retired.
+  const keyBefore = prev?.apiKey ?? '2f6c1a3e-5b7d-4e90-8a1c-6e8a0b7c9d01';
+  if (prev) expect((await c('GET', '/mcoi/public/api/v1/party/parties/301234567/api-keys/check', { token: prev.apiKey })).body).toMatchObject({ isTinCorrect: true });
+  const refreshed = await c('POST', '/mcoi/public/api/v1/party/parties/301234567/api-keys/refresh', { token: keyBefore, body: { apiKey: keyBefore } });
+  expect(refreshed.status).toBe(200);
+  expect((await c('GET', '/mcoi/public/api/v1/party/parties/301234567/api-keys/check', { token: keyBefore })).status).toBe(401);
   const login = await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
   expect(login.status).toBe(200);
   const token = login.body.accessToken as string;
@@ -234,6 +242,7 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     smPackage: 900 + n,
     smMark,
     smPush: pushed.body.attempts[0].id,
+    apiKey: refreshed.body.apiKey,
   };
 }
 
@@ -242,6 +251,8 @@ async function present(s: Running, r: Round): Promise<void> {
   const c = (method: string, path: string, opts: Parameters<typeof call>[4] = {}) => call(violations, s.base, method, path, opts);
   const token = (await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken;
   const orders = await c('GET', `/mcoi/api/orders?orderId=${r.orderId}`, { token });
+  const keyed = await c('GET', '/mcoi/public/api/v1/party/parties/301234567/api-keys/check', { token: r.apiKey });
+  expect([200, 401]).toContain(keyed.status); // the last round's key works; an earlier one was refreshed by the round after
   expect(orders.body.orderInfos.map((o: { orderId: string }) => o.orderId)).toEqual([r.orderId]);
   const again = await c('GET', `/mcoi/api/codes?orderId=${r.orderId}&gtin=${GTIN}&quantity=4`, { token });
   expect(again.body).toEqual({ packId: r.packId, codes: r.codes });

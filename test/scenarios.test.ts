@@ -10,7 +10,10 @@ import { findScenarios, scenarioFiles } from '../simulator/control/scenarios.js'
 import { runJourney } from '../simulator/control/journey.js';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { checkScenario, loadScenarioFile, parseScenario, ScenarioInvalid, type Scenario } from '../simulator/core/scenario.js';
-import { contractHook } from './helpers.js';
+import { contractHook, CONTRACTS } from './helpers.js';
+
+/** MCOI's operations, in the contract's order: what an error lists as the valid choices. */
+const MCOI = CONTRACTS.mcoi;
 import { setup, USERS } from './mcoi/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'scenarios-'));
@@ -87,7 +90,7 @@ describe('malformed scenarios are reported with the file, line and column, what 
   });
   it('an operationId the system does not have ("did you mean registerOrder?")', () => {
     expect(problems(FAULT('{ system: mcoi, operation: registerOrders }'))).toEqual([
-      'line 4, column 39: /faults/0/match/operation: "registerOrders" is not valid: did you mean registerOrder? (one of: authenticate, listOrders, registerOrder, listSubOrders, unloadCodes, listPacks, closeOrder, registerUtilisation, getUtilisationStatus, registerValidation, registerAggregation, searchDocuments, getDocument, getDocumentJson, getDocumentErrors, getDocumentCodes, registerDisaggregation, getCodesInfo, ownerCheck, ownerCheckUnversioned)',
+      `line 4, column 39: /faults/0/match/operation: "registerOrders" is not valid: did you mean registerOrder? (one of: ${MCOI.operations.map((o) => o.operationId).join(', ')})`,
     ]);
     // The operations of one system are not another's.
     expect(problems(FAULT('{ system: id-issuer, operation: registerOrder }'))[0]).toMatch(/^line 4, column 44: \/faults\/0\/match\/operation: "registerOrder" is not valid/);
@@ -97,7 +100,7 @@ describe('malformed scenarios are reported with the file, line and column, what 
   });
   it('a path without a leading slash, or one that matches no route of the system', () => {
     expect(problems(FAULT('{ system: mcoi, path: api/orders }'))).toEqual(['line 4, column 34: /faults/0/match/path: must match ^/']);
-    expect(problems(FAULT('{ system: mcoi, path: /api/order }'))).toEqual(['line 4, column 34: /faults/0/match/path: /api/order matches no route of mcoi: did you mean /api/orders? (one of: /api/users/authenticate, /api/orders, /api/orders/sub-orders, /api/codes, /api/codes/packs, /api/order/close, /api/utilisation, /api/utilisation/{reportId}, /public/api/v1/doc/validation, /public/api/v1/doc/aggregation, /public/api/v1/doc/storage/docs/search, /public/api/v1/doc/storage/docs/{documentId}, /public/api/v1/doc/storage/json/{documentId}, /public/api/v1/doc/storage/errors/{documentId}, /public/api/v1/doc/storage/docs/{documentId}/codes, /public/api/v1/doc/transport-code-disaggregation, /public/api/cod/public/codes, /public/api/v1/cod/nested-codes/owner-check, /public/api/cod/nested-codes/owner-check)']);
+    expect(problems(FAULT('{ system: mcoi, path: /api/order }'))).toEqual([`line 4, column 34: /faults/0/match/path: /api/order matches no route of mcoi: did you mean /api/orders? (one of: ${[...new Set(MCOI.operations.map((o) => o.path))].join(', ')})`]);
     // A wildcard segment matches a path parameter.
     expect(() => parseScenario(FAULT('{ system: mcoi, path: "/api/utilisation/*" }'), 'x.yaml', CATALOG)).not.toThrow();
   });

@@ -93,3 +93,15 @@ describe('code histories follow CODE_TRANSITIONS', () => {
     }
   });
 });
+
+describe('query and path values out of their bounds answer 400 where the contract says so (found by the fuzzer)', () => {
+  it('storage/errors with a limit that is not a number; a SetMark mark of more than 1000 characters on the control plane', async () => {
+    const s = await setup();
+    const res = await s.http.get('/mcoi/public/api/v1/doc/storage/errors/0e29dd26-2e53-4b2b-8e2c-dd5cbd1b3a8b').query({ limit: 'many' }).set('Authorization', await s.login());
+    expect(res.status).toBe(400);
+    expect(res.body.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', context: { parameter: 'limit' } });
+    const mark = await s.http.get(`/__sim/setmark/marks/${'a'.repeat(1001)}`);
+    expect(mark.status).toBe(400);
+    expect(mark.body).toMatchObject({ status: 400, title: 'Bad Request' });
+  });
+});

@@ -226,6 +226,9 @@ describe('SIM_MCOI_EXTENSIONS=off', () => {
       ['post', '/public/api/cod/public/codes'],
       ['post', '/public/api/v1/cod/nested-codes/owner-check'],
       ['post', '/public/api/cod/nested-codes/owner-check'],
+      ['get', '/public/api/v1/party/parties/301234567/api-keys/check'],
+      ['post', '/public/api/v1/party/parties/301234567/api-keys/refresh'],
+      ['get', '/public/api/v1/party/parties/301234567/status'],
     ] as const) {
       const res = await s.http[method](`/mcoi${path}`).send({});
       expect(res.status, path).toBe(404);

@@ -1,20 +1,45 @@
-/** MCOI's control route (one code's state, as the issue server knows it) and its state summary. */
+/** MCOI's control routes (one code's state, as the issue server knows it; API keys minted and revoked) and its state summary. */
 import { SimError } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
+import { clockMs } from '../../core/progression.js';
 import type { Handler, SystemContext } from '../../core/system.js';
 import type { CodeBook } from './codes.js';
 import { CONTROL_ERRORS } from './handbook.js';
+import { expiresAt, issueApiKey, revokeApiKey } from './keys.js';
 import { documentKey, orderKey, orderStatus, reportStatus } from './machine.js';
 import type { McoiTimings } from './reference.js';
 import type { McoiState } from './state.js';
 
-export function mcoiControl(book: CodeBook): Record<string, Handler> {
+export function mcoiControl(ctx: SystemContext<McoiState>, book: CodeBook): Record<string, Handler> {
+  const lifetime = () => clockMs((ctx.timings() as McoiTimings).apiKeyLifetimeMs);
   return {
     getMcoiCodeState: (req) => {
       const code = String(req.params.code);
       const d = book.describe(code);
       if (!d) throw new SimError(CONTROL_ERRORS.UNKNOWN_CODE, [code]);
       return { body: d };
+    },
+
+    // A new API key for a user (its key until now is retired: one valid key per user, 003).
+    mintMcoiApiKey: async (req) => {
+      const { login } = req.body as { login: string };
+      const r = await ctx.commit((s, tx) => {
+        const user = s.world.users.find((u) => u.login === login);
+        if (!user) throw new SimError(CONTROL_ERRORS.UNKNOWN_USER, [login]);
+        return issueApiKey(s, user, ctx.now(), tx.ids, 'control');
+      });
+      const until = expiresAt(r.key, lifetime());
+      return { status: 201, body: { login, apiKey: r.key.key, expiresOn: until === null ? null : new Date(until).toISOString() } };
+    },
+
+    // The key answers 401 from now on.
+    revokeMcoiApiKey: async (req) => {
+      await ctx.commit((s) => {
+        const r = revokeApiKey(s, (req.body as { apiKey: string }).apiKey, ctx.now());
+        if (!r) throw new SimError(CONTROL_ERRORS.UNKNOWN_API_KEY);
+        return r;
+      });
+      return { status: 204 };
     },
   };
 }

@@ -63,6 +63,9 @@ export const HANDBOOK = {
   SERIAL_NUMBER_INVALID: { status: 400, errorCode: 1130, code: 'serial-number-invalid', text: (sn: string, len: number) => `Serial number ${JSON.stringify(sn)} must be ${len} characters of the GS1 character set 82`, source: SIM },
   SERIAL_NUMBER_DUPLICATE: { status: 400, errorCode: 1131, code: 'serial-number-duplicate', text: (sn: string) => `Serial number ${JSON.stringify(sn)} is repeated in the order`, source: SIM },
   DUPLICATE_GTIN: { status: 400, errorCode: 1132, code: 'duplicate-gtin', text: (gtin: string) => `GTIN ${gtin} appears in more than one sub-order`, source: SIM },
+  AGREEMENT_NOT_ACTIVATED: { status: 400, errorCode: 1134, code: 'agreement-not-activated', text: 'The agreement with the Operator is not activated: marking codes cannot be ordered', source: 'account model (003): "Activation of the agreement with the Operator (for issuers)"' },
+  NO_PRODUCT_CARD: { status: 400, errorCode: 1135, code: 'product-card-not-found', text: (gtin: string) => `GTIN ${gtin} has no product card: describe the product first`, source: 'account model (003): "To obtain marking codes, it is necessary to first describe the products"' },
+  INSUFFICIENT_BALANCE: { status: 400, errorCode: 1136, code: 'insufficient-balance', text: (cost: number, balance: number) => `The order costs ${cost} UZS; the personal account holds ${balance} UZS`, source: 'account model (003): "Replenishing the personal account … to pay for marking code orders"' },
   CONTRACTOR_COUNTRY: { status: 400, errorCode: 1133, code: 'invalid-country-code', text: (c: string) => `Unknown country code ${c}`, source: '§6.16' },
 
   DATE_RANGE: { status: 400, errorCode: 1140, code: 'invalid-date-range', text: (from: string, to: string) => `dateTo (${to}) is earlier than dateFrom (${from})`, source: '§3.2, §3.3, §5.1 ("If dateTo < dateFrom, an error is returned")' },
@@ -80,6 +83,7 @@ export const HANDBOOK = {
   DOCUMENT_BODY_NOT_BASE64: { status: 400, errorCode: 1160, code: 'invalid-format', text: 'documentBody is not valid base64', source: '§4.3, §4.4' },
   DOCUMENT_BODY_NOT_JSON: { status: 400, errorCode: 1161, code: 'invalid-format', text: (why: string) => `documentBody does not decode to a JSON report: ${why}`, source: '§4.3, §4.4' },
   OWNER_NOT_FOUND: { status: 400, errorCode: 1162, code: 'owner-not-found', text: (tin: string) => `MC issuer with TIN ${tin} not found`, source: SIM },
+  PARTY_NOT_FOUND: { status: 404, errorCode: 1170, code: 'party-not-found', text: (tin: string) => `No participant with TIN ${tin}`, source: SIM },
   OWNER_NOT_SERVED: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§4.3, §4.4 (ownerTin only in a service provider report)' },
 } as const satisfies Record<string, McoiError>;
 
@@ -88,6 +92,8 @@ export type McoiHandbookKey = keyof typeof HANDBOOK;
 /** Errors of MCOI's control-plane routes (rendered as the control plane's problem details). */
 export const CONTROL_ERRORS = {
   UNKNOWN_CODE: { status: 404, text: (c: string) => `no marking code ${JSON.stringify(c)} was ever issued in this world`, source: 'simulator-defined' },
+  UNKNOWN_USER: { status: 404, text: (login: string) => `no MCOI user ${JSON.stringify(login)} in this world`, source: 'simulator-defined' },
+  UNKNOWN_API_KEY: { status: 404, text: 'no such API key in this world', source: 'simulator-defined' },
 } as const satisfies Handbook;
 
 /** A line of `storage/errors/{id}` (§5.4; observed #9 adds propertyValue). */

@@ -14,10 +14,11 @@ import { codeKeyFor } from './generate.js';
 import { HANDBOOK } from './handbook.js';
 import { McoiIndexes } from './indexes.js';
 import { BUFFER_TRANSITIONS, CODE_TRANSITIONS, DOCUMENT_TRANSITIONS, EXTENSION_OPERATIONS, LIMITS, ORDER_TRANSITIONS, ORG_KINDS, PRODUCT_GROUPS, ROLES, TIMINGS, type McoiTimings } from './reference.js';
+import { createAccountHandlers } from './routes-account.js';
 import { createHandlers } from './routes.js';
 import type { McoiState, User } from './state.js';
 import { createViews } from './views.js';
-import { buildWorld, type WorldFixture } from './world.js';
+import { buildWorld, splitKeys, type WorldFixture } from './world.js';
 
 export const mcoi: SystemModule<McoiState, User> = {
   id: 'mcoi',
@@ -85,7 +86,10 @@ export const mcoi: SystemModule<McoiState, User> = {
   callers: { user: 'login', organization: "TIN of the caller's organization" },
   fixture: 'fixtures/mcoi/world.json',
   credentials: (fixture) =>
-    (fixture as WorldFixture).users.map((u) => ({ user: u.login, secret: u.password, note: `POST /api/users/authenticate; organization ${u.orgId}; roles ${u.roles.join(', ') || 'none'}` })),
+    (fixture as WorldFixture).users.flatMap((u) => [
+      { user: u.login, secret: u.password, note: `POST /api/users/authenticate; organization ${u.orgId}; roles ${u.roles.join(', ') || 'none'}` },
+      ...(u.apiKey ? [{ user: u.login, secret: u.apiKey, note: 'API key: Authorization: Bearer <key> (Open API, utilisation); check and refresh at /public/api/v1/party/parties/{tin}/api-keys/…' }] : []),
+    ]),
   worldOverlay: {
     type: 'object',
     additionalProperties: false,
@@ -100,6 +104,8 @@ export const mcoi: SystemModule<McoiState, User> = {
           tin: { type: 'string', pattern: '^[0-9]{9}$' },
           name: { type: 'string' },
           kinds: { type: 'array', items: { enum: [...ORG_KINDS] } },
+          agreementActivated: { type: 'boolean', description: 'The agreement with the Operator is activated (false: orders are refused, 003).' },
+          balance: { type: 'number', minimum: 0, maximum: 1e15, description: 'The personal account in UZS; orders are paid from it and refused when it falls short (absent: not checked).' },
           productGroups: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['productGroup', 'issuer'], properties: { productGroup: { enum: [...PRODUCT_GROUPS] }, issuer: { type: 'boolean' } } } },
         },
       }),
@@ -107,7 +113,14 @@ export const mcoi: SystemModule<McoiState, User> = {
         type: 'object',
         additionalProperties: false,
         required: ['login'],
-        properties: { login: { type: 'string', minLength: 1 }, password: { type: 'string' }, orgId: { type: 'integer' }, name: { type: 'string' }, roles: { type: 'array', items: { enum: Object.keys(ROLES) } } },
+        properties: {
+          login: { type: 'string', minLength: 1 },
+          password: { type: 'string' },
+          orgId: { type: 'integer' },
+          name: { type: 'string' },
+          roles: { type: 'array', items: { enum: Object.keys(ROLES) } },
+          apiKey: { type: 'string', minLength: 8, maxLength: 200, description: 'The user\'s API key (it does not expire; a refresh replaces it).' },
+        },
       }),
       businessPlaces: list({ type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'integer' }, orgId: { type: 'integer' }, address: { type: 'string' } } }),
       products: list({
@@ -122,18 +135,26 @@ export const mcoi: SystemModule<McoiState, User> = {
   initialWorld: (fixture, seed) => buildWorld(fixture as WorldFixture, codeKeyFor(seed)),
 
   // State written before orders and documents were persistent maps.
-  upgrade: (s) => ({ ...s, orders: pmap.of(s.orders), documents: pmap.of(s.documents) }),
+  upgrade: (s) => ({ ...s, orders: pmap.of(s.orders), documents: pmap.of(s.documents), apiKeys: pmap.of(s.apiKeys) }),
 
   overlayWorld(state, o) {
     const w = state.world;
+    // A user the overlay gives an API key holds that key alone (the world's own: it does not expire).
+    const { users, keys } = splitKeys(mergeByKey(w.users, o.users, 'login'));
+    const rekeyed = new Set(keys.map((k) => k.login));
+    const apiKeys = pmap.batch(state.apiKeys, (b) => {
+      for (const k of pmap.values(state.apiKeys)) if (rekeyed.has(k.login) || keys.some((x) => x.key === k.key)) b.delete(k.key);
+      for (const k of keys) b.set(k.key, k);
+    });
     return {
       ...state,
       world: {
         organizations: mergeByKey(w.organizations, o.organizations, 'id'),
-        users: mergeByKey(w.users, o.users, 'login'),
+        users,
         businessPlaces: mergeByKey(w.businessPlaces, o.businessPlaces, 'id'),
         products: mergeByKey(w.products, o.products, 'gtin'),
       },
+      apiKeys,
     };
   },
 
@@ -144,7 +165,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     const index = new McoiIndexes(ctx.latest);
     const shown = createViews({ state: ctx.state, book, blobs: ctx.blobs, now: ctx.now, timings, polls: ctx.polls });
     return {
-      handlers: createHandlers(ctx, book, index),
+      handlers: { ...createHandlers(ctx, book, index), ...createAccountHandlers(ctx) },
       envelope: mcoiEnvelope(ctx),
       auth: mcoiAuth(ctx),
       offered: (op) => !EXTENSION_OPERATIONS.includes(op.operationId) || ctx.profile('extensions') === 'on',
@@ -152,7 +173,7 @@ export const mcoi: SystemModule<McoiState, User> = {
       views: shown.views,
       timeline: shown.timeline,
       summary: () => mcoiSummary(ctx, book),
-      control: mcoiControl(book),
+      control: mcoiControl(ctx, book),
     };
   },
 };

@@ -53,6 +53,7 @@ export function registerOrder(
   env: Env,
 ): Result<Changed & { order: Order; serials: { seq: number; serials: string[] }[] }, SimError> {
   const org = orgOf(s, user.orgId) as Organization;
+  if (org.agreementActivated === false) return err('AGREEMENT_NOT_ACTIVATED');
   const reg = org.productGroups.find((p) => p.productGroup === input.productGroup);
   if (!reg || !reg.issuer) return errAt('PRODUCT_GROUP_NOT_REGISTERED', { body: '$.productGroup' }, input.productGroup);
   if (org.kinds.some((k) => RESTRICTED_KINDS.includes(k)) && !org.kinds.some((k) => !RESTRICTED_KINDS.includes(k) && k !== 'SERVICE_PROVIDER')) {
@@ -78,7 +79,8 @@ export function registerOrder(
     if (seenGtins.has(p.gtin)) return errAt('DUPLICATE_GTIN', at, p.gtin);
     seenGtins.add(p.gtin);
     const card = s.world.products.find((c) => c.gtin === p.gtin);
-    if (!card || card.orgId !== org.id) return errAt('GTIN_NOT_OWNED', at, p.gtin);
+    if (!card) return errAt('NO_PRODUCT_CARD', at, p.gtin);
+    if (card.orgId !== org.id) return errAt('GTIN_NOT_OWNED', at, p.gtin);
     if (card.productGroup !== input.productGroup) return errAt('GTIN_PRODUCT_GROUP_MISMATCH', at, p.gtin, input.productGroup, card.productGroup);
     if (p.quantity > LIMITS.codesPerSubOrder) return errAt('SUB_ORDER_CODES_LIMIT', { body: `$.products[${i}].quantity` }, LIMITS.codesPerSubOrder, p.gtin, p.quantity);
     if (p.serialNumberType === 'SELF_MADE') {
@@ -96,6 +98,9 @@ export function registerOrder(
   }
   const active = env.orders.activeCount(org.id, (o) => isActive(o, env.now, env.timings, env.polls?.(orderKey(o.orderId))));
   if (active >= LIMITS.activeOrders) return err('ACTIVE_ORDERS_LIMIT', LIMITS.activeOrders);
+  // The codes are paid from the personal account (003), a sub-order with isPaid false excepted (§3.1: "an indication of the charge").
+  const cost = input.products.reduce((n, p) => n + (p.isPaid === false ? 0 : p.quantity * LIMITS.codePriceUzs), 0);
+  if (org.balance !== undefined && org.balance < cost) return err('INSUFFICIENT_BALANCE', cost, org.balance);
 
   let seq = s.nextSubSeq;
   const serials: { seq: number; serials: string[] }[] = [];
@@ -127,7 +132,12 @@ export function registerOrder(
   if (hasPlace) order.businessPlaceId = input.businessPlaceId;
   if (hasContractor) order.contractor = { tin: input.contractorInfo!.contractorTin, countryCode: input.contractorInfo!.contractorCountryCode };
   return ok({
-    state: { ...s, orders: pmap.set(s.orders, order.orderId, order), nextSubSeq: seq },
+    state: {
+      ...s,
+      orders: pmap.set(s.orders, order.orderId, order),
+      nextSubSeq: seq,
+      ...(org.balance !== undefined && cost > 0 ? { world: { ...s.world, organizations: s.world.organizations.map((o) => (o.id === org.id ? { ...o, balance: org.balance! - cost } : o)) } } : {}),
+    },
     order,
     serials,
     events: [
@@ -137,6 +147,7 @@ export function registerOrder(
         productGroup: order.productGroup,
         releaseMethodType: order.releaseMethodType,
         subOrders: subOrders.map((x) => ({ gtin: x.gtin, quantity: x.quantity, ...(x.rejectionReason ? { rejectionReason: x.rejectionReason } : {}) })),
+        ...(org.balance !== undefined && cost > 0 ? { chargedUzs: cost } : {}),
         ...(order.contractor ? { contractorTin: order.contractor.tin } : {}),
       },
     ],

@@ -146,6 +146,8 @@ export const LIMITS = {
   /** Documented form of a code (§3.4 example): 13-character serial, 4-character verification code. */
   serialLength: 13,
   cryptoLength: 4,
+  /** The price of one marking code, in UZS, charged to the personal account's balance (account model, 003: "Payment for marking codes"; the amount is the simulator's). */
+  codePriceUzs: 50,
 } as const;
 
 /** Processing delays in virtual time (SIM_TIMINGS, scenarios' `timings.mcoi`); the names are the settings' names. */
@@ -153,6 +155,7 @@ export const TIMINGS = {
   orderPendingMs: { default: 1_000, polls: true, description: 'An order is CREATED until this age, then PENDING.' },
   orderReadyMs: { default: 3_000, polls: true, description: 'From this age an order is READY (or OUTSOURCED / REJECTED).' },
   documentProcessingMs: { default: 2_000, polls: true, description: 'Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR.' },
+  apiKeyLifetimeMs: { default: 365 * 86_400_000, kind: 'lifetime', description: 'An API key issued by a refresh or the control plane is valid this long (the world\'s own keys do not expire).' },
 } as const satisfies Record<string, TimingDecl>;
 export type McoiTimings = { -readonly [K in keyof typeof TIMINGS]: Timing };
 
@@ -194,13 +197,17 @@ export const ROLE_FOR_OPERATION: Record<string, Role | 'BY_DOCUMENT_TYPE' | null
   getCodesInfo: null,
   ownerCheck: null,
   ownerCheckUnversioned: null,
+  // The account (observed #32): any user checks and renews its own key and reads parties.
+  checkApiKey: null,
+  refreshApiKey: null,
+  getPartyStatus: null,
 };
 
 /**
  * Operations real clients call that v1.1.17 does not list (observed #26–#30), served unless SIM_MCOI_EXTENSIONS=off.
  * The contract tags them `observed-extension` with `x-sim-source: observed`; a test keeps both lists equal.
  */
-export const EXTENSION_OPERATIONS: readonly string[] = ['getDocumentCodes', 'registerDisaggregation', 'getCodesInfo', 'ownerCheck', 'ownerCheckUnversioned'];
+export const EXTENSION_OPERATIONS: readonly string[] = ['getDocumentCodes', 'registerDisaggregation', 'getCodesInfo', 'ownerCheck', 'ownerCheckUnversioned', 'checkApiKey', 'refreshApiKey', 'getPartyStatus'];
 
 /** Which role lets a user see documents of a type (§2.4 "Document creator, specifying the corresponding type"). */
 export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {

@@ -159,7 +159,7 @@ export interface CodeViewContext {
 }
 
 /** Names are localised objects {en, ru, uz} (observed #31); the world keeps one name, given in all three. */
-const localised = (name: string) => ({ en: name, ru: name, uz: name });
+export const localised = (name: string) => ({ en: name, ru: name, uz: name });
 
 function orgInfo(s: McoiState, orgId: number): { tin: string; name: string } {
   const o = s.world.organizations.find((x) => x.id === orgId);

@@ -13,6 +13,10 @@ export interface Organization {
   kinds: OrgKind[];
   /** Product groups the organization works with; `issuer` lets it order codes (account model, 003). */
   productGroups: { productGroup: ProductGroup; issuer: boolean }[];
+  /** The agreement with the Operator is activated (account model, 003: issuers need it to order codes); absent: true. */
+  agreementActivated?: boolean;
+  /** The personal account's balance in UZS, paying for the codes ordered (account model, 003); absent: not checked. */
+  balance?: number;
 }
 
 export interface User {
@@ -21,6 +25,17 @@ export interface User {
   orgId: number;
   name: string;
   roles: Role[];
+  /** The user's API key in the default world or a scenario (kept in `apiKeys`, where it lives and is retired). */
+  apiKey?: string;
+}
+
+/** A business user's API key (keys.ts). */
+export interface ApiKey {
+  key: string;
+  login: string;
+  /** Absent for the world's own keys, which do not expire. */
+  issuedAt?: number;
+  retiredAt?: number;
 }
 
 export interface BusinessPlace {
@@ -113,6 +128,8 @@ export interface McoiState {
   documents: PMap<DocMeta>;
   nextDocSeq: number;
   sessions: Sessions;
+  /** Business users' API keys, by key. */
+  apiKeys: PMap<ApiKey>;
 }
 
 /** A code's position: sub-order sequence number and index inside it. */

@@ -9,7 +9,7 @@ import { CSET82 } from '../../core/gs1.js';
 import { formatCode, cryptoTail, operatorSerial } from './generate.js';
 import { LIMITS } from './reference.js';
 import type { DocError } from './handbook.js';
-import { blobKey, type DocBlob, type DocMeta, type Effect, type McoiState, type Order, type SerialsBlob, type SubOrder, type World } from './state.js';
+import { blobKey, type ApiKey, type DocBlob, type DocMeta, type Effect, type McoiState, type Order, type SerialsBlob, type SubOrder, type User, type World } from './state.js';
 
 type CodeRefFixture = { order: string; gtin: string; index: number };
 
@@ -29,6 +29,21 @@ export interface WorldFixture extends World {
     body: Record<string, unknown> & { sntins?: (string | CodeRefFixture)[] };
     errors: (Omit<DocError, 'propertyValue'> & { propertyValue?: string | CodeRefFixture })[];
   })[];
+}
+
+/** The users of a fixture or overlay without their API keys, and the keys (the world's own: they do not expire). */
+export function splitKeys(users: User[]): { users: User[]; keys: ApiKey[] } {
+  const keys: ApiKey[] = [];
+  const seen = new Set<string>();
+  const out = users.map(({ apiKey, ...u }) => {
+    if (apiKey !== undefined) {
+      if (seen.has(apiKey)) throw new Error(`API key ${apiKey.slice(0, 4)}… is given to more than one user`);
+      seen.add(apiKey);
+      keys.push({ key: apiKey, login: u.login });
+    }
+    return u;
+  });
+  return { users: out, keys };
 }
 
 export function buildWorld(f: WorldFixture, codeKey: number): WorldSeed<McoiState> {
@@ -110,15 +125,17 @@ export function buildWorld(f: WorldFixture, codeKey: number): WorldSeed<McoiStat
     blobs[blobKey.doc(fd.documentId)] = { body, errors, effects } satisfies DocBlob;
   }
 
+  const { users, keys } = splitKeys(f.users);
   return {
     state: {
-      world: { organizations: f.organizations, users: f.users, businessPlaces: f.businessPlaces, products: f.products },
+      world: { organizations: f.organizations, users, businessPlaces: f.businessPlaces, products: f.products },
       codeKey,
       orders: pmap.of(orders),
       nextSubSeq: seq,
       documents: pmap.of(documents),
       nextDocSeq: docSeq,
       sessions: {},
+      apiKeys: pmap.of(Object.fromEntries(keys.map((k) => [k.key, k]))),
     },
     blobs,
   };

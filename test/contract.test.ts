@@ -100,3 +100,16 @@ describe('contract coverage', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 });
+
+describe('contract loading', () => {
+  it('refuses a templated path listed before a literal one it would shadow', async () => {
+    const { Contract } = await import('../simulator/core/openapi.js');
+    const ok = { responses: { '200': { description: 'ok' } } };
+    const doc = (paths: Record<string, unknown>) => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths });
+    expect(() => new Contract(doc({ '/product/{id}': { get: { operationId: 'one', ...ok } }, '/product/search': { get: { operationId: 'search', ...ok } } }) as never, 'x.yaml')).toThrow(
+      /GET \/product\/\{id\} is listed before \/product\/search, which it also matches/,
+    );
+    const fine = new Contract(doc({ '/product/search': { get: { operationId: 'search', ...ok } }, '/product/{id}': { get: { operationId: 'one', ...ok } } }) as never, 'x.yaml');
+    expect([fine.match('get', '/product/search')?.op.operationId, fine.match('get', '/product/7')?.op.operationId]).toEqual(['search', 'one']);
+  });
+});

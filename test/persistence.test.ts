@@ -108,4 +108,24 @@ describe('file store (SIM_DATA_DIR)', () => {
     await b.sim.close();
     expect(pmap.is(JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')).mcoi.orders)).toBe(true);
   });
+
+  it('opens documents an earlier version typed DISAGGREGATION as TRANSPORT_CODE_DISAGGREGATION, and a world without API keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    dirs.push(dir);
+    const a = await start(dir, new ManualClock(T0));
+    await a.sim.close();
+    const db = JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8'));
+    const [aggregation] = [...pmap.values(db.mcoi.documents as ReturnType<typeof pmap.empty<{ documentId: string; type: string }>>)].filter((d) => d.type !== 'ORDER');
+    db.mcoi.documents = pmap.set(db.mcoi.documents, aggregation.documentId, { ...aggregation, type: 'DISAGGREGATION' });
+    delete db.mcoi.apiKeys;
+    writeFileSync(join(dir, 'db.json'), JSON.stringify(db));
+    const b = await start(dir, new ManualClock(T0));
+    const found = await b.http.get('/mcoi/public/api/v1/doc/storage/docs/search').query({ types: 'TRANSPORT_CODE_DISAGGREGATION' }).set('Authorization', await b.login());
+    expect(found.body.documentInfos.map((d: { documentId: string }) => d.documentId)).toEqual([aggregation.documentId]);
+    // No key survives from nowhere; one minted now works.
+    expect((await b.http.get('/mcoi/public/api/v1/party/parties/301234567/api-keys/check').set('Authorization', 'Bearer 2f6c1a3e-5b7d-4e90-8a1c-6e8a0b7c9d01')).status).toBe(401);
+    const minted = await b.http.post('/__sim/mcoi/api-keys').send({ login: '6e8login23' });
+    expect((await b.http.get('/mcoi/public/api/v1/party/parties/301234567/api-keys/check').set('Authorization', `Bearer ${minted.body.apiKey}`)).status).toBe(200);
+    await b.sim.close();
+  });
 });

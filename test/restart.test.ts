@@ -65,6 +65,9 @@ interface Round {
   smPush: number;
   /** MCOI: the API key a refresh handed out (the previous round's key, or the world's, retired by it). */
   apiKey: string;
+  /** MCOI: a code export of the round's codes, and a receipt selling one of them. */
+  exportId: string;
+  receiptId: string;
 }
 
 // True API codes of seed 1 (the server's default): the registry is derived from it.
@@ -140,6 +143,11 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     body: { documentBody: b64({ businessPlaceId: 27, documentDate: '2026-03-02T08:00:00+05:00', aggregationUnits: [{ unitSerialNumber: pallet, aggregationUnitCapacity: 1, aggregationItemsCount: 1, codes: [unit] }] }) },
   });
   expect(palletDoc.status).toBe(200);
+  // An export of the caller's codes and a receipt selling the first of this round's (read back after the stop).
+  const codeExport = await c('POST', '/mcoi/public/api/cod/exports', { token, body: { gtin: GTIN, status: ['APPLIED'] } });
+  expect(codeExport.status).toBe(200);
+  const sold = await c('POST', '/__sim/mcoi/receipts', { body: { tin: '301234567', type: 'SALE', codes: [codes[0]], externalId: `FN-${n}` } });
+  expect(sold.body.outcome).toBe('SUCCESS');
   let disaggregationId = '';
   if (prev) {
     // The previous round's pallet, known after the restart only from the rebuilt package index, is dissolved now.
@@ -243,6 +251,8 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     smMark,
     smPush: pushed.body.attempts[0].id,
     apiKey: refreshed.body.apiKey,
+    exportId: codeExport.body.id,
+    receiptId: sold.body.receiptId,
   };
 }
 
@@ -264,8 +274,10 @@ async function present(s: Running, r: Round): Promise<void> {
   else expect(pallet).toMatchObject({ status: 'DISAGGREGATED', children: [] });
   for (const code of r.codes) {
     const state = await c('GET', `/__sim/state/mcoi/codes/${encodeURIComponent(code)}`);
-    expect(state.body).toMatchObject({ status: 'APPLIED', printQualityClass: 'A', parent: r.unit });
+    expect(state.body).toMatchObject({ status: code === r.codes[0] ? 'WITHDRAWN' : 'APPLIED', printQualityClass: 'A', parent: r.unit });
   }
+  expect((await c('GET', `/mcoi/public/api/cod/exports/${r.exportId}/status`, { token })).body).toEqual({ id: r.exportId, status: 'SUCCESS' });
+  expect((await c('GET', `/mcoi/api/rcp/receipts/${r.receiptId}`, { token })).body).toMatchObject({ externalId: expect.stringMatching(/^FN-/), status: 'SUCCESS', codes: [{ code: r.codes[0], state: 'SUCCESS' }] });
   const sm = await c('POST', '/setmark/erp/status', { body: { id: [r.smPackage], version: 1, shop: 1 } });
   expect(sm.body.packets[0]).toMatchObject({ id: r.smPackage, status: 3 });
   expect((await c('GET', '/__sim/setmark/erp')).body.sink.received.map((x: { body: { id: number } }) => x.body.id)).toContain(r.smPush);

@@ -196,6 +196,13 @@ export class Contract {
         });
       }
     }
+    // Operations are matched in the contract's order: a templated path listed before a literal one it also matches
+    // (/product/{id} before /product/search-by-gtin) would take its requests. Refused at load, not found by a client.
+    this.operations.forEach((later, j) => {
+      if (later.path.includes('{')) return;
+      const earlier = this.operations.slice(0, j).find((op) => op.method === later.method && op.path.includes('{') && this.match(op.method, later.path)?.op === op);
+      if (earlier) throw new Error(`${source}: ${earlier.method.toUpperCase()} ${earlier.path} is listed before ${later.path}, which it also matches: list the literal path first`);
+    });
   }
 
   /** Resolves a local `$ref` (one level; the contract keeps refs shallow). */

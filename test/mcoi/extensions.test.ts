@@ -13,7 +13,7 @@ async function disaggregate(s: Setup, auth: string, codes: string[], extra: Reco
   return s.http.post('/mcoi/public/api/v1/doc/transport-code-disaggregation').set('Authorization', auth).send({ documentBody: sortedB64({ codes, businessDatetime: '2026-03-02T09:00:00Z', ...extra }) });
 }
 async function info(s: Setup, auth: string, codes: string[], addCodeHistory?: boolean) {
-  return s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({ codes, ...(addCodeHistory === undefined ? {} : { addCodeHistory }) });
+  return s.http.post('/mcoi/public/api/cod/private/codes').set('Authorization', auth).send({ codes, ...(addCodeHistory === undefined ? {} : { addCodeHistory }) });
 }
 /** Two codes packed in SSCC(1), that box and a third code's box SSCC(2) on pallet SSCC(3). */
 async function packed(s: Setup, auth: string) {
@@ -35,7 +35,7 @@ describe('POST doc/transport-code-disaggregation (observed #27)', () => {
     expect((await statusOfCode(s, codes[0])).parent).toBe(SSCC(1));
     s.advance(2_000);
     expect(await docStatus(s, auth, res.body.documentId)).toBe('SUCCESS');
-    const search = await s.http.get('/mcoi/public/api/v1/doc/storage/docs/search').query({ types: 'DISAGGREGATION' }).set('Authorization', auth);
+    const search = await s.http.get('/mcoi/public/api/v1/doc/storage/docs/search').query({ types: 'TRANSPORT_CODE_DISAGGREGATION' }).set('Authorization', auth);
     expect(search.body.documentInfos.map((d: { documentId: string }) => d.documentId)).toEqual([res.body.documentId]);
     const boxes = await disaggregate(s, auth, [SSCC(1)]);
     s.advance(2_000);
@@ -99,8 +99,8 @@ describe('GET storage/docs/{id}/codes (observed #26)', () => {
     const page = (q: Record<string, unknown>) => s.http.get(`/mcoi/public/api/v1/doc/storage/docs/${id}/codes`).query(q).set('Authorization', auth);
     expect((await page({})).body).toEqual({ codes: [] });
     s.advance(2_000);
-    expect((await page({ limit: 2 })).body).toEqual({ codes: [0, 1].map((i) => ({ index: i, code: codes[i], status: 'SUCCESS' })) });
-    expect((await page({ limit: 2, lastIndex: 1 })).body).toEqual({ codes: [{ index: 2, code: codes[2], status: 'SUCCESS' }] });
+    expect((await page({ limit: 2 })).body).toEqual({ codes: [0, 1].map((i) => ({ index: i, code: codes[i], status: 'SUCCESS', state: 'SUCCESS', result: 'OK' })) });
+    expect((await page({ limit: 2, lastIndex: 1 })).body).toEqual({ codes: [{ index: 2, code: codes[2], status: 'SUCCESS', state: 'SUCCESS', result: 'OK' }] });
   });
 
   it('marks every code of an ERROR report ERROR, with the code\'s own errors', async () => {
@@ -114,6 +114,12 @@ describe('GET storage/docs/{id}/codes (observed #26)', () => {
       ['ERROR', ['duplicate-code']],
       ['ERROR', ['duplicate-code']],
       ['ERROR', undefined],
+    ]);
+    // As clients read a line (observed #34): state, result, errorCode.
+    expect(res.body.codes.map((c: { state: string; result: string; errorCode?: string }) => [c.state, c.result, c.errorCode])).toEqual([
+      ['ERROR', 'duplicate-code', 'duplicate-code'],
+      ['ERROR', 'duplicate-code', 'duplicate-code'],
+      ['ERROR', 'report-error', undefined],
     ]);
   });
 
@@ -129,8 +135,8 @@ describe('GET storage/docs/{id}/codes (observed #26)', () => {
     const second = (await s.http.get('/mcoi/api/codes').query({ orderId, gtin: '04815617815628', quantity: 2 }).set('Authorization', auth)).body.codes;
     const first = (await s.http.get('/mcoi/api/codes').query({ orderId, gtin: '04899215122371', quantity: 2 }).set('Authorization', auth)).body.codes;
     expect(res.body.codes).toEqual([
-      { index: 1, code: first[1], status: 'SUCCESS' },
-      { index: 2, code: second[0], status: 'SUCCESS' },
+      { index: 1, code: first[1], status: 'SUCCESS', state: 'SUCCESS', result: 'OK' },
+      { index: 2, code: second[0], status: 'SUCCESS', state: 'SUCCESS', result: 'OK' },
     ]);
   });
 
@@ -144,7 +150,7 @@ describe('GET storage/docs/{id}/codes (observed #26)', () => {
   });
 });
 
-describe('POST /public/api/cod/public/codes (observed #28, #29, #31)', () => {
+describe('POST /public/api/cod/private/codes (observed #28, #29, #31)', () => {
   it('describes own codes and packages; another owner\'s are forbidden, unknown ones missing', async () => {
     const s = await setup();
     const auth = await s.login();
@@ -187,7 +193,70 @@ describe('POST /public/api/cod/public/codes (observed #28, #29, #31)', () => {
     const many = await info(s, auth, Array.from({ length: 1001 }, () => 'x'));
     expect(many.status).toBe(400);
     expect(many.body.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', requestBodyJsonPath: '$.codes' });
-    expect((await s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({})).status).toBe(400);
+    expect((await s.http.post('/mcoi/public/api/cod/private/codes').set('Authorization', auth).send({})).status).toBe(400);
+  });
+});
+
+describe('the real document types and statuses in a search (observed #35)', () => {
+  it('are asked for without refusal and match what there is', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const search = (q: Record<string, string>) => s.http.get('/mcoi/public/api/v1/doc/storage/docs/search').query(q).set('Authorization', auth);
+    for (const q of [{ types: 'ORIGINAL_INVOICE,SALES_RECEIPT,REFUND_RECEIPT,TRANSFER_REQUEST,WRITE_OFF_NOTICE,CUSTOMS_CODE_WITHDRAWAL' }, { status: 'IN_PROCESSING,EXPIRED' }] as Record<string, string>[]) {
+      const res = await search(q);
+      expect(res.status, JSON.stringify(q)).toBe(200);
+      expect(res.body.documentInfos).toEqual([]);
+    }
+    expect((await search({ types: 'NOT_A_TYPE' })).status).toBe(400);
+    // A user without any MCOI role sees no type at all.
+    const none = await s.http.get('/mcoi/public/api/v1/doc/storage/docs/search').query({ types: 'SALES_RECEIPT' }).set('Authorization', await s.login('noRole'));
+    expect(withoutErrorId(none.body)).toEqual(mcoiError(HANDBOOK.NO_PERMISSION));
+  });
+});
+
+describe('POST /public/api/cod/public/codes (observed #34)', () => {
+  const publicCodes = (s: Setup, auth: string, codes: string[], addCodeHistory?: boolean) => s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({ codes, ...(addCodeHistory === undefined ? {} : { addCodeHistory }) });
+
+  it('answers a bare array of flat items, whoever owns the code; one sent with its verification code or unknown is left out', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const codes = await packed(s, auth);
+    const other = (await readyCodes(s, await s.login('water'), 1, '04780003000011', { productGroup: 'water', businessPlaceId: 51 })).codes[0];
+    const unknown = `${bare(codes[0]).slice(0, 20)}zzzzzzzzzzz`;
+    const res = await publicCodes(s, auth, [bare(codes[0]), codes[1], bare(other), unknown, SSCC(1), `${bare(codes[2])}93abcd`]);
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body)).toBe(true);
+    expect(res.body.map((x: { code: string }) => x.code)).toEqual([bare(codes[0]), bare(other), SSCC(1)]);
+    const [mine, theirs, box] = res.body;
+    expect(mine).toMatchObject({ code: bare(codes[0]), packageType: 'UNIT', status: 'APPLIED', gtin: '04899215122371', productId: expect.stringMatching(/^[0-9a-f-]{36}$/), productGroup: 'vegetableoil', issuerShortInfo: { issuerTin: '301234567', issuerName: { ru: 'Oltin Yog\' MChJ (vegetable oil producer)' } } });
+    expect(theirs).toMatchObject({ status: 'RECEIVED', gtin: '04780003000011', issuerShortInfo: { issuerTin: '304567890' } });
+    expect(box).toMatchObject({ code: SSCC(1), packageType: 'BOX_LV_1', status: 'APPLIED', aggregateProductGroups: [{ unitsNumber: 2 }] });
+    expect(mine.codeHistory).toBeUndefined();
+    // The same product, the same card id, in both views.
+    expect((await info(s, auth, [codes[0]])).body.results[0].productData.productId).toBe(mine.productId);
+  });
+
+  it('gives the history clients read: eventType, documentType, senderTin, receiverTin', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const codes = await packed(s, auth);
+    const [item] = (await publicCodes(s, auth, [bare(codes[0])], true)).body;
+    expect(item.codeHistory.map((e: { eventType: string; documentType: string }) => [e.eventType, e.documentType])).toEqual([
+      ['EMISSION', 'ORDER'],
+      ['RECEIVING', 'ORDER'],
+      ['UTILISATION', 'UTILISATION'],
+      ['AGGREGATION', 'AGGREGATION'],
+    ]);
+    for (const e of item.codeHistory) expect(e).toMatchObject({ senderTin: '301234567', receiverTin: '301234567', eventDate: expect.any(String) });
+  });
+
+  it('answers [] for nothing known, and refuses a body without codes in the §1.6 envelope', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    expect((await publicCodes(s, auth, ['nothing-of-the-kind'])).body).toEqual([]);
+    const bad = await s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({ codes: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.globalErrors[0]).toMatchObject({ code: 'invalid-input-parameter', requestBodyJsonPath: '$.codes' });
   });
 });
 
@@ -224,11 +293,21 @@ describe('SIM_MCOI_EXTENSIONS=off', () => {
       ['get', '/public/api/v1/doc/storage/docs/x/codes'],
       ['post', '/public/api/v1/doc/transport-code-disaggregation'],
       ['post', '/public/api/cod/public/codes'],
+      ['post', '/public/api/cod/private/codes'],
       ['post', '/public/api/v1/cod/nested-codes/owner-check'],
       ['post', '/public/api/cod/nested-codes/owner-check'],
       ['get', '/public/api/v1/party/parties/301234567/api-keys/check'],
       ['post', '/public/api/v1/party/parties/301234567/api-keys/refresh'],
       ['get', '/public/api/v1/party/parties/301234567/status'],
+      ['post', '/public/api/cod/exports'],
+      ['get', '/public/api/cod/exports/x/status'],
+      ['get', '/public/api/cod/exports/x/result'],
+      ['get', '/api/rcp/receipts'],
+      ['get', '/api/rcp/receipts/x'],
+      ['get', '/public/api/v1/product-registry/product'],
+      ['get', '/public/api/v1/product-registry/product/search-by-gtin'],
+      ['get', '/public/api/v1/product-registry/product/x'],
+      ['post', '/public/api/v1/code-verification/verify'],
     ] as const) {
       const res = await s.http[method](`/mcoi${path}`).send({});
       expect(res.status, path).toBe(404);

@@ -297,7 +297,7 @@ describe('POST /public/api/v1/doc/aggregation (§4.4)', () => {
     const pallet = await postDoc(s, auth, 'aggregation', report([unit(`00${SSCC(3)}`, [SSCC(1)], { aggregationUnitCapacity: 1 })]));
     s.advance(2_000);
     expect(await docStatus(s, auth, pallet.body.documentId)).toBe('SUCCESS');
-    expect((await s.http.post('/mcoi/public/api/cod/public/codes').set('Authorization', auth).send({ codes: [ai] })).body.results[0].packageData).toEqual({ packageType: 'BOX_LV_1', parentCode: `00${SSCC(3)}`, children: [codes[0], codes[1]].map((c) => c.split(GS)[0]) });
+    expect((await s.http.post('/mcoi/public/api/cod/private/codes').set('Authorization', auth).send({ codes: [ai] })).body.results[0].packageData).toEqual({ packageType: 'BOX_LV_1', parentCode: `00${SSCC(3)}`, children: [codes[0], codes[1]].map((c) => c.split(GS)[0]) });
   });
 
   it('caps a package by its type: BOX_LV_1 1500, BOX_LV_2 500, GROUP 200 (observed #11)', async () => {

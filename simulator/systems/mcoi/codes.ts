@@ -16,9 +16,15 @@ import { blobKey, type DocBlob, type Effect, type Mark, type McoiState, type Ord
 export interface CodeEvent {
   at: string;
   status?: string;
+  /** What happened, as clients read a code history's eventType (observed #34). */
+  type: CodeEventType;
   event: string;
+  /** The order, pack or document that did it. */
   by?: string;
 }
+
+/** The kinds of a code's history: the order's (EMISSION, RECEIVING, CANCELLATION), then the documents'. */
+export type CodeEventType = 'EMISSION' | 'RECEIVING' | 'CANCELLATION' | 'VALIDATION' | 'UTILISATION' | 'AGGREGATION' | 'DISAGGREGATION' | 'SALE' | 'RETURN';
 
 export class CodeBook implements CodeView, Index {
   private subs = new Map<number, { orderId: string; sub: number }>();
@@ -179,6 +185,10 @@ export class CodeBook implements CodeView, Index {
     for (const e of effects) {
       if (e.kind === 'apply') {
         for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { appliedBy: docId, appliedAt: at });
+      } else if (e.kind === 'sell') {
+        for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { soldBy: docId, soldAt: at });
+      } else if (e.kind === 'return') {
+        for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { returnedBy: docId, returnedAt: at });
       } else if (e.kind === 'validate') {
         for (let i = 0; i < e.refs.length; i += 2) Object.assign(this.mark(e.refs[i], e.refs[i + 1]), { validatedBy: docId, validatedAt: at, printQualityClass: e.classes[i / 2] });
       } else if (e.kind === 'aggregate') {
@@ -225,14 +235,16 @@ export class CodeBook implements CodeView, Index {
     const { order, sub, ref, mark } = r;
     const history: CodeEvent[] = [];
     const iso = (ms: number) => new Date(ms).toISOString();
-    history.push({ at: iso(generatedAt(order, t)), status: 'EMITTED', event: 'generated in sub-order', by: order.orderId });
+    history.push({ at: iso(generatedAt(order, t)), status: 'EMITTED', type: 'EMISSION', event: 'generated in sub-order', by: order.orderId });
     const pack = sub.packs.find((p) => ref.index >= p.from && ref.index < p.from + p.quantity);
-    if (pack) history.push({ at: iso(pack.at), status: 'RECEIVED', event: 'unloaded in pack', by: pack.packId });
-    else if (sub.closedAt !== undefined) history.push({ at: iso(sub.closedAt), status: 'CANCELLED', event: 'sub-order closed before unloading' });
-    if (mark?.validatedBy) history.push({ at: iso(mark.validatedAt!), event: `print quality ${mark.printQualityClass} validated`, by: mark.validatedBy });
-    if (mark?.appliedBy) history.push({ at: iso(mark.appliedAt!), status: 'APPLIED', event: 'utilisation report', by: mark.appliedBy });
-    if (mark?.aggregatedBy) history.push({ at: iso(mark.aggregatedAt!), event: mark.parent ? `aggregated into ${mark.parent}` : 'aggregated', by: mark.aggregatedBy });
-    if (mark?.disaggregatedBy) history.push({ at: iso(mark.disaggregatedAt!), event: 'its package was disaggregated', by: mark.disaggregatedBy });
+    if (pack) history.push({ at: iso(pack.at), status: 'RECEIVED', type: 'RECEIVING', event: 'unloaded in pack', by: pack.packId });
+    else if (sub.closedAt !== undefined) history.push({ at: iso(sub.closedAt), status: 'CANCELLED', type: 'CANCELLATION', event: 'sub-order closed before unloading', by: order.orderId });
+    if (mark?.validatedBy) history.push({ at: iso(mark.validatedAt!), type: 'VALIDATION', event: `print quality ${mark.printQualityClass} validated`, by: mark.validatedBy });
+    if (mark?.appliedBy) history.push({ at: iso(mark.appliedAt!), status: 'APPLIED', type: 'UTILISATION', event: 'utilisation report', by: mark.appliedBy });
+    if (mark?.aggregatedBy) history.push({ at: iso(mark.aggregatedAt!), type: 'AGGREGATION', event: mark.parent ? `aggregated into ${mark.parent}` : 'aggregated', by: mark.aggregatedBy });
+    if (mark?.disaggregatedBy) history.push({ at: iso(mark.disaggregatedAt!), type: 'DISAGGREGATION', event: 'its package was disaggregated', by: mark.disaggregatedBy });
+    if (mark?.soldBy) history.push({ at: iso(mark.soldAt!), status: 'WITHDRAWN', type: 'SALE', event: 'sold at a cash register', by: mark.soldBy });
+    if (mark?.returnedBy) history.push({ at: iso(mark.returnedAt!), status: 'APPLIED', type: 'RETURN', event: 'returned at a cash register', by: mark.returnedBy });
     return history.sort((a, b) => a.at.localeCompare(b.at));
   }
 

@@ -1,16 +1,18 @@
 /** MCOI's control routes (one code's state, as the issue server knows it; API keys minted and revoked) and its state summary. */
-import { SimError } from '../../core/errors.js';
+import { SimError, unwrap } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import { clockMs } from '../../core/progression.js';
 import type { Handler, SystemContext } from '../../core/system.js';
 import type { CodeBook } from './codes.js';
 import { CONTROL_ERRORS } from './handbook.js';
+import type { McoiIndexes } from './indexes.js';
 import { expiresAt, issueApiKey, revokeApiKey } from './keys.js';
 import { documentKey, orderKey, orderStatus, reportStatus } from './machine.js';
 import type { McoiTimings } from './reference.js';
-import type { McoiState } from './state.js';
+import { fileReceipt, type ReceiptInput } from './receipts.js';
+import { blobKey, type McoiState } from './state.js';
 
-export function mcoiControl(ctx: SystemContext<McoiState>, book: CodeBook): Record<string, Handler> {
+export function mcoiControl(ctx: SystemContext<McoiState>, book: CodeBook, index: McoiIndexes): Record<string, Handler> {
   const lifetime = () => clockMs((ctx.timings() as McoiTimings).apiKeyLifetimeMs);
   return {
     getMcoiCodeState: (req) => {
@@ -30,6 +32,22 @@ export function mcoiControl(ctx: SystemContext<McoiState>, book: CodeBook): Reco
       });
       const until = expiresAt(r.key, lifetime());
       return { status: 201, body: { login, apiKey: r.key.key, expiresOn: until === null ? null : new Date(until).toISOString() } };
+    },
+
+    // A cash register's receipt (a sale or a refund) for a seller: a document like a report, processed after
+    // documentProcessingMs; its codes are WITHDRAWN by a sale, APPLIED again by a refund.
+    postMcoiReceipt: async (req) => {
+      const r = await ctx.commit((s, tx) => {
+        const env = { now: ctx.now(), ids: tx.ids, timings: ctx.timings() as McoiTimings, polls: (k: string) => ctx.polls(k), codes: book, orders: index };
+        const v = unwrap(fileReceipt(s, req.body as ReceiptInput, env));
+        tx.putBlob(blobKey.doc(v.doc.documentId), v.blob);
+        return v;
+      });
+      const t = ctx.timings() as McoiTimings;
+      return {
+        status: 201,
+        body: { receiptId: r.doc.documentId, type: (req.body as ReceiptInput).type, status: reportStatus(r.doc, ctx.now(), t), outcome: r.doc.outcome, errors: r.blob.errors.map((e) => `${e.errorCode}${e.propertyValue ? ` (${e.propertyValue})` : ''}`) },
+      };
     },
 
     // The key answers 401 from now on.

@@ -83,6 +83,11 @@ export const HANDBOOK = {
   DOCUMENT_BODY_NOT_BASE64: { status: 400, errorCode: 1160, code: 'invalid-format', text: 'documentBody is not valid base64', source: '§4.3, §4.4' },
   DOCUMENT_BODY_NOT_JSON: { status: 400, errorCode: 1161, code: 'invalid-format', text: (why: string) => `documentBody does not decode to a JSON report: ${why}`, source: '§4.3, §4.4' },
   OWNER_NOT_FOUND: { status: 400, errorCode: 1162, code: 'owner-not-found', text: (tin: string) => `MC issuer with TIN ${tin} not found`, source: SIM },
+  EXPORT_NOT_FOUND: { status: 404, errorCode: 1180, code: 'export-not-found', text: (id: string) => `Code export ${id} not found`, source: SIM },
+  EXPORT_NOT_READY: { status: 400, errorCode: 1181, code: 'export-not-ready', text: (id: string) => `Code export ${id} is IN_PROGRESS: its result is ready once its status is SUCCESS`, source: SIM },
+  EXPORT_TOO_LARGE: { status: 400, errorCode: 1182, code: 'export-too-large', text: (id: string, max: number) => `Code export ${id} holds more than ${max} codes: narrow the filter (GTIN, status, emission dates)`, source: 'observed: clients narrow an export that ends ERROR (a result is capped near 10 MB)' },
+  RECEIPT_NOT_FOUND: { status: 404, errorCode: 1183, code: 'receipt-not-found', text: (id: string) => `Receipt ${id} not found`, source: SIM },
+  PRODUCT_NOT_FOUND: { status: 404, errorCode: 1184, code: 'product-not-found', text: (id: string) => `Product card ${id} not found`, source: SIM },
   PARTY_NOT_FOUND: { status: 404, errorCode: 1170, code: 'party-not-found', text: (tin: string) => `No participant with TIN ${tin}`, source: SIM },
   OWNER_NOT_SERVED: { status: 403, errorCode: 201, code: 'no-permission', text: 'No permission for operation', source: '§4.3, §4.4 (ownerTin only in a service provider report)' },
 } as const satisfies Record<string, McoiError>;

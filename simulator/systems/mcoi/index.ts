@@ -13,8 +13,9 @@ import { mcoiEnvelope } from './envelope.js';
 import { codeKeyFor } from './generate.js';
 import { HANDBOOK } from './handbook.js';
 import { McoiIndexes } from './indexes.js';
-import { BUFFER_TRANSITIONS, CODE_TRANSITIONS, DOCUMENT_TRANSITIONS, EXTENSION_OPERATIONS, LIMITS, ORDER_TRANSITIONS, ORG_KINDS, PRODUCT_GROUPS, ROLES, TIMINGS, type McoiTimings } from './reference.js';
+import { BUFFER_TRANSITIONS, CODE_TRANSITIONS, DOCUMENT_TRANSITIONS, EXPORT_TRANSITIONS, EXTENSION_OPERATIONS, LIMITS, ORDER_TRANSITIONS, ORG_KINDS, PRODUCT_GROUPS, ROLES, TIMINGS, type McoiTimings } from './reference.js';
 import { createAccountHandlers } from './routes-account.js';
+import { createObservedHandlers } from './routes-observed.js';
 import { createHandlers } from './routes.js';
 import type { McoiState, User } from './state.js';
 import { createViews } from './views.js';
@@ -28,7 +29,7 @@ export const mcoi: SystemModule<McoiState, User> = {
   controlContract: 'openapi/mcoi.control.yaml',
   handbook: HANDBOOK,
   timings: TIMINGS,
-  transitions: { order: ORDER_TRANSITIONS, 'sub-order': BUFFER_TRANSITIONS, code: CODE_TRANSITIONS, document: DOCUMENT_TRANSITIONS },
+  transitions: { order: ORDER_TRANSITIONS, 'sub-order': BUFFER_TRANSITIONS, code: CODE_TRANSITIONS, document: DOCUMENT_TRANSITIONS, export: EXPORT_TRANSITIONS },
   rateLimit: { documented: LIMITS.requestsPerMinute, source: '§1.4 (100 hits a minute); 429 with Retry-After (observed)', error: 'TOO_MANY_REQUESTS' },
   switches: {
     permissionDeniedStatus: {
@@ -127,7 +128,7 @@ export const mcoi: SystemModule<McoiState, User> = {
         type: 'object',
         additionalProperties: false,
         required: ['gtin'],
-        properties: { gtin: { type: 'string', pattern: '^[0-9]{14}$' }, orgId: { type: 'integer' }, productGroup: { enum: [...PRODUCT_GROUPS] }, name: { type: 'string' }, manufacturerCountry: { type: 'string', pattern: '^[A-Z]{2}$' } },
+        properties: { gtin: { type: 'string', pattern: '^[0-9]{14}$' }, orgId: { type: 'integer' }, productGroup: { enum: [...PRODUCT_GROUPS] }, name: { type: 'string' }, manufacturerCountry: { type: 'string', pattern: '^[A-Z]{2}$' }, tnved: { type: 'string', pattern: '^[0-9]{4,10}$' } },
       }),
     },
   },
@@ -135,7 +136,18 @@ export const mcoi: SystemModule<McoiState, User> = {
   initialWorld: (fixture, seed) => buildWorld(fixture as WorldFixture, codeKeyFor(seed)),
 
   // State written before orders and documents were persistent maps.
-  upgrade: (s) => ({ ...s, orders: pmap.of(s.orders), documents: pmap.of(s.documents), apiKeys: pmap.of(s.apiKeys) }),
+  upgrade: (s) => {
+    // Documents of the observed disaggregation were typed DISAGGREGATION before the real type name was known.
+    const documents = pmap.of(s.documents);
+    const renamed = [...pmap.values(documents)].filter((d) => (d.type as string) === 'DISAGGREGATION');
+    return {
+      ...s,
+      orders: pmap.of(s.orders),
+      documents: renamed.length ? pmap.batch(documents, (b) => renamed.forEach((d) => b.set(d.documentId, { ...d, type: 'TRANSPORT_CODE_DISAGGREGATION' }))) : documents,
+      apiKeys: pmap.of(s.apiKeys),
+      exports: pmap.of(s.exports),
+    };
+  },
 
   overlayWorld(state, o) {
     const w = state.world;
@@ -165,7 +177,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     const index = new McoiIndexes(ctx.latest);
     const shown = createViews({ state: ctx.state, book, blobs: ctx.blobs, now: ctx.now, timings, polls: ctx.polls });
     return {
-      handlers: { ...createHandlers(ctx, book, index), ...createAccountHandlers(ctx) },
+      handlers: { ...createHandlers(ctx, book, index), ...createAccountHandlers(ctx), ...createObservedHandlers(ctx, book, index) },
       envelope: mcoiEnvelope(ctx),
       auth: mcoiAuth(ctx),
       offered: (op) => !EXTENSION_OPERATIONS.includes(op.operationId) || ctx.profile('extensions') === 'on',
@@ -173,7 +185,7 @@ export const mcoi: SystemModule<McoiState, User> = {
       views: shown.views,
       timeline: shown.timeline,
       summary: () => mcoiSummary(ctx, book),
-      control: mcoiControl(ctx, book),
+      control: mcoiControl(ctx, book, index),
     };
   },
 };

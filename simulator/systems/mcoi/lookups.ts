@@ -2,7 +2,9 @@
  * Code information and owner checks (observed #28–#30, not in v1.1.17): what a client may learn of codes by name.
  */
 import { ok, type Result, SimError } from '../../core/errors.js';
+import { GS } from '../../core/gs1.js';
 import { canSeeOrder, errAt, orgOf, type CodeView, type Found } from './machine.js';
+import { LIMITS } from './reference.js';
 import type { McoiState, User } from './state.js';
 
 export interface CodeLookup {
@@ -29,4 +31,17 @@ export function lookupCodes(s: McoiState, user: User, codes: string[], view: Cod
 export function checkOwnerTin(s: McoiState, user: User, ownerTin: string | undefined): Result<true, SimError> {
   if (ownerTin !== undefined && ownerTin !== orgOf(s, user.orgId)?.tin) return errAt('NO_PERMISSION', { body: '$.ownerTin' });
   return ok(true);
+}
+
+/**
+ * The codes public code information answers for, in the order asked: any owner's; a code unknown, or sent with its
+ * verification code (GS 93…, observed #34: "sending it returns an empty array"), is left out.
+ */
+export function publicLookup(codes: string[], view: CodeView): Found[] {
+  return codes.flatMap((code) => {
+    const f = view.lookup(code);
+    // 01 + GTIN + 21 + serial: anything after it (with or without GS) is the verification code.
+    if (!f || code.includes(GS) || (f.code && code.length > 18 + LIMITS.serialLength)) return [];
+    return [f];
+  });
 }

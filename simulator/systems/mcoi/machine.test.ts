@@ -77,6 +77,7 @@ describe('unloadCodes (§3.4)', () => {
     nextDocSeq: 1,
     sessions: {},
     apiKeys: pmap.empty(),
+    exports: pmap.empty(),
   });
   const env = (now = 4_000): M.Env => ({ now, ids: new IdSource(1, {}), timings: T, codes: { resolve: () => ({ missing: 'CODE_NOT_FOUND' }), unit: () => undefined, parentOf: () => undefined, lookup: () => undefined, serialTaken: () => false }, orders: { activeCount: () => 0, outsourcedTo: () => [] } });
   const run = (o: Order, q: Partial<O.UnloadInput>, now?: number) => O.unloadCodes(state(o), user, { orderId: 'o1', gtin: '04899215122371', quantity: 3, ...q }, env(now));

@@ -146,6 +146,7 @@ export function isActive(o: Order, now: number, t: McoiTimings, polls = 0): bool
 /** The status of a code, from its sub-order's state and its marks (reference.ts CODE_TRANSITIONS). */
 export function codeStatus(o: Order, s: SubOrder, index: number, mark: Mark | undefined, now: number, t: McoiTimings, polls = 0): CodeStatus | null {
   if (availableCodes(o, s, now, t, polls) === 0 && s.packs.length === 0) return null; // never generated
+  if (mark?.soldAt !== undefined && !(mark.returnedAt !== undefined && mark.returnedAt >= mark.soldAt)) return 'WITHDRAWN';
   if (mark?.appliedBy) return 'APPLIED';
   if (index < unloaded(s)) return 'RECEIVED';
   return subOrderStatus(o, s, now, t, polls) === 'CLOSED' ? 'CANCELLED' : 'EMITTED';

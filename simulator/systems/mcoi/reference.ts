@@ -2,7 +2,7 @@
  * Reference data of the MCOI document (section 6), its limits (section 1.4) and its role table (section 2.4).
  * The OpenAPI contract repeats the enums; test/contract.test.ts checks both say the same.
  */
-import { progression, type Timing } from '../../core/progression.js';
+import { progression, type Timing, type Transitions } from '../../core/progression.js';
 import type { TimingDecl } from '../../core/system.js';
 
 /** §6.1 */
@@ -66,12 +66,14 @@ export const BUFFER_TRANSITIONS = {
  * Aggregation (§4.4) does not change the status: an APPLIED code gains a parent package.
  * Print-quality validation (§4.3) records a class on a RECEIVED or APPLIED code without changing its status.
  */
-export const CODE_STATUSES = ['EMITTED', 'RECEIVED', 'APPLIED', 'CANCELLED'] as const;
+export const CODE_STATUSES = ['EMITTED', 'RECEIVED', 'APPLIED', 'WITHDRAWN', 'CANCELLED'] as const;
 export type CodeStatus = (typeof CODE_STATUSES)[number];
+/** WITHDRAWN (observed #13): sold at a cash register (a sales receipt); a refund receipt brings it back to APPLIED. */
 export const CODE_TRANSITIONS = {
   EMITTED: ['RECEIVED', 'CANCELLED'],
   RECEIVED: ['APPLIED'],
-  APPLIED: [],
+  APPLIED: ['WITHDRAWN'],
+  WITHDRAWN: ['APPLIED'],
   CANCELLED: [],
 } as const satisfies Record<CodeStatus, readonly CodeStatus[]>;
 
@@ -93,10 +95,15 @@ export const DOCUMENT_TRANSITIONS = {
 } as const satisfies Record<DocumentStatus, readonly DocumentStatus[]>;
 
 /**
- * §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL), and DISAGGREGATION for
- * the observed transport-code-disaggregation (not in v1.1.17; the real type name is not known).
+ * §6.11 (the document writes "WITHDRAWAL." with a stray full stop; the value is WITHDRAWAL), then the real types of
+ * ASL BELGISI that clients filter by (observed #35): TRANSPORT_CODE_DISAGGREGATION is what the observed
+ * transport-code-disaggregation makes, SALES_RECEIPT and REFUND_RECEIPT what a cash register sends.
  */
-export const DOCUMENT_TYPES = ['WITHDRAWAL', 'AGGREGATION', 'UTILISATION', 'IMPORT', 'VALIDATION', 'TYPOGRAPHIC', 'ORDER', 'INVOICE', 'DISAGGREGATION'] as const;
+export const DOCUMENT_TYPES = [
+  'WITHDRAWAL', 'AGGREGATION', 'UTILISATION', 'IMPORT', 'VALIDATION', 'TYPOGRAPHIC', 'ORDER', 'INVOICE',
+  'TRANSPORT_CODE_DISAGGREGATION', 'SALES_RECEIPT', 'REFUND_RECEIPT', 'ORIGINAL_INVOICE', 'ADDITIONAL_INVOICE', 'CORRECTED_INVOICE',
+  'CANCELLED_INVOICE', 'ORIGINAL_CUSTOMS_DECLARATION', 'CUSTOMS_CODE_WITHDRAWAL', 'CUSTOMS_CODE_REGISTRATION', 'TRANSFER_REQUEST', 'WRITE_OFF_NOTICE',
+] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 /** §6.15: letter → numeric class. D and F do not give reliable scanning. */
@@ -146,6 +153,8 @@ export const LIMITS = {
   /** Documented form of a code (§3.4 example): 13-character serial, 4-character verification code. */
   serialLength: 13,
   cryptoLength: 4,
+  /** Codes in one export's result: ASL caps a result at about 10 MB (observed: clients narrow the filter when an export ends ERROR); an item is ~800 bytes. */
+  codesPerExport: 10_000,
   /** The price of one marking code, in UZS, charged to the personal account's balance (account model, 003: "Payment for marking codes"; the amount is the simulator's). */
   codePriceUzs: 50,
 } as const;
@@ -155,6 +164,7 @@ export const TIMINGS = {
   orderPendingMs: { default: 1_000, polls: true, description: 'An order is CREATED until this age, then PENDING.' },
   orderReadyMs: { default: 3_000, polls: true, description: 'From this age an order is READY (or OUTSOURCED / REJECTED).' },
   documentProcessingMs: { default: 2_000, polls: true, description: 'Reports and documents are IN_PROCESS for this long, then SUCCESS or ERROR.' },
+  exportProcessingMs: { default: 3_000, polls: true, description: 'A code export is IN_PROGRESS for this long, then SUCCESS (or ERROR when it holds too many codes).' },
   apiKeyLifetimeMs: { default: 365 * 86_400_000, kind: 'lifetime', description: 'An API key issued by a refresh or the control plane is valid this long (the world\'s own keys do not expire).' },
 } as const satisfies Record<string, TimingDecl>;
 export type McoiTimings = { -readonly [K in keyof typeof TIMINGS]: Timing };
@@ -165,6 +175,10 @@ export const ORDER_PROGRESSION = progression('order', ORDER_TRANSITIONS, [{ stat
 export const SUB_ORDER_PROGRESSION = progression('sub-order', BUFFER_TRANSITIONS, [{ status: 'PENDING', until: 'orderReadyMs' }], ['ACTIVE', 'REJECTED', 'CLOSED']);
 /** §6.10: a report or document is IN_PROCESS, then SUCCESS, ERROR or PARTIALLY_PROCESSED. */
 export const DOCUMENT_PROGRESSION = progression('document', DOCUMENT_TRANSITIONS, [{ status: 'IN_PROCESS', until: 'documentProcessingMs' }], ['SUCCESS', 'ERROR', 'PARTIALLY_PROCESSED']);
+
+/** A code export (observed #33): IN_PROGRESS, then SUCCESS or ERROR (clients poll for SUCCESS; too large an export is ERROR). */
+export const EXPORT_TRANSITIONS = { IN_PROGRESS: ['SUCCESS', 'ERROR'], SUCCESS: [], ERROR: [] } as const satisfies Transitions;
+export const EXPORT_PROGRESSION = progression('export', EXPORT_TRANSITIONS, [{ status: 'IN_PROGRESS', until: 'exportProcessingMs' }], ['SUCCESS', 'ERROR']);
 
 /** Roles a technical user can hold (§2.4); the document names them in prose, the simulator by these keys. */
 export const ROLES = {
@@ -194,20 +208,31 @@ export const ROLE_FOR_OPERATION: Record<string, Role | 'BY_DOCUMENT_TYPE' | null
   getDocumentCodes: 'BY_DOCUMENT_TYPE',
   registerDisaggregation: 'DOC_CREATOR_AGGREGATION',
   // Code information reads what the caller's organization owns; any user of it may ask.
-  getCodesInfo: null,
+  getPrivateCodes: null,
+  getPublicCodes: null,
   ownerCheck: null,
   ownerCheckUnversioned: null,
   // The account (observed #32): any user checks and renews its own key and reads parties.
   checkApiKey: null,
   refreshApiKey: null,
   getPartyStatus: null,
+  // What the caller's organization exported, sold, described: any user of it may ask; product cards are public.
+  registerExport: null,
+  getExportStatus: null,
+  getExportResult: null,
+  listReceipts: null,
+  getReceipt: null,
+  listProducts: null,
+  searchProductByGtin: null,
+  getProduct: null,
+  verifyCodes: null,
 };
 
 /**
  * Operations real clients call that v1.1.17 does not list (observed #26–#30), served unless SIM_MCOI_EXTENSIONS=off.
  * The contract tags them `observed-extension` with `x-sim-source: observed`; a test keeps both lists equal.
  */
-export const EXTENSION_OPERATIONS: readonly string[] = ['getDocumentCodes', 'registerDisaggregation', 'getCodesInfo', 'ownerCheck', 'ownerCheckUnversioned', 'checkApiKey', 'refreshApiKey', 'getPartyStatus'];
+export const EXTENSION_OPERATIONS: readonly string[] = ['getDocumentCodes', 'registerDisaggregation', 'getPrivateCodes', 'getPublicCodes', 'ownerCheck', 'ownerCheckUnversioned', 'checkApiKey', 'refreshApiKey', 'getPartyStatus', 'registerExport', 'getExportStatus', 'getExportResult', 'listReceipts', 'getReceipt', 'listProducts', 'searchProductByGtin', 'getProduct', 'verifyCodes'];
 
 /** Which role lets a user see documents of a type (§2.4 "Document creator, specifying the corresponding type"). */
 export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {
@@ -215,7 +240,7 @@ export const ROLE_FOR_DOCUMENT_TYPE: Partial<Record<DocumentType, Role>> = {
   UTILISATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
   VALIDATION: 'DOC_CREATOR_VALIDATION_APPLICATION',
   AGGREGATION: 'DOC_CREATOR_AGGREGATION',
-  DISAGGREGATION: 'DOC_CREATOR_AGGREGATION',
+  TRANSPORT_CODE_DISAGGREGATION: 'DOC_CREATOR_AGGREGATION',
 };
 
 /** Kinds of participant (UOT) an organization can be; §3.1 restricts Wholesale and Retail. */

@@ -11,7 +11,7 @@ import { errAt, orgByTin, orgOf, type Changed, type Env, type ResolvedCode } fro
 import { ACCEPTABLE_PRINT_QUALITY, LIMITS, PACKAGE_CAPACITY, type PackageType, type ProductGroup } from './reference.js';
 import type { AggregateUnit, DocBlob, DocMeta, Effect, McoiState, Organization, ReportDocType, SubOrder, User } from './state.js';
 
-class ErrorList {
+export class ErrorList {
   readonly items: DocError[] = [];
   readonly reasons: string[] = [];
   /** An error given as data (a scenario's forced outcome), not from the handbook. */
@@ -34,7 +34,7 @@ class ErrorList {
   }
 }
 
-interface ReportOwner {
+export interface ReportOwner {
   owner: Organization;
   agent?: Organization;
 }
@@ -62,7 +62,7 @@ function checkCount(n: number, at: string): Result<true, SimError> {
 }
 
 /** Resolves one code of a report for its owner, recording what is wrong with it. */
-function resolveFor(
+export function resolveFor(
   code: string,
   owners: { owner: Organization; agent?: Organization },
   seen: Set<string>,
@@ -109,11 +109,13 @@ function effectEvents(doc: DocMeta, effects: Effect[]): Changed['events'] {
     else if (e.kind === 'validate' && e.refs.length) events.push({ type: 'CodesValidated', documentId: doc.documentId, count: e.refs.length / 2 });
     else if (e.kind === 'aggregate' && e.units.length) events.push({ type: 'PackagesFormed', documentId: doc.documentId, packages: e.units.slice(0, 10).map((u) => u.serial), count: e.units.length });
     else if (e.kind === 'disaggregate' && e.units.length) events.push({ type: 'PackagesDissolved', documentId: doc.documentId, packages: e.units.slice(0, 10), count: e.units.length });
+    else if (e.kind === 'sell' && e.refs.length) events.push({ type: 'CodesSold', entity: 'code', from: 'APPLIED', to: 'WITHDRAWN', why: `sales receipt ${doc.documentId}`, documentId: doc.documentId, count: e.refs.length / 2 });
+    else if (e.kind === 'return' && e.refs.length) events.push({ type: 'CodesReturned', entity: 'code', from: 'WITHDRAWN', to: 'APPLIED', why: `refund receipt ${doc.documentId}`, documentId: doc.documentId, count: e.refs.length / 2 });
   }
   return events;
 }
 
-function recordReport(
+export function recordReport(
   s: McoiState,
   env: Env,
   type: ReportDocType,
@@ -437,7 +439,7 @@ export function registerDisaggregation(s: McoiState, user: User, input: Disaggre
   }
   const failed = forcePartial(errors, input.codes, env);
   const units = keys.filter((_, i) => !failed?.has(positions[i]));
-  return ok(recordReport(s, env, 'DISAGGREGATION', who.value, user, {}, input, errors, [{ kind: 'disaggregate', units }], failed !== undefined));
+  return ok(recordReport(s, env, 'TRANSPORT_CODE_DISAGGREGATION', who.value, user, {}, input, errors, [{ kind: 'disaggregate', units }], failed !== undefined));
 }
 
 

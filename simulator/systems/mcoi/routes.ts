@@ -9,7 +9,7 @@ import type { Handler, SimRequest, SystemContext } from '../../core/system.js';
 import type { CodeBook } from './codes.js';
 import { HANDBOOK } from './handbook.js';
 import type { McoiIndexes } from './indexes.js';
-import { checkOwnerTin, lookupCodes } from './lookups.js';
+import { checkOwnerTin, lookupCodes, publicLookup } from './lookups.js';
 import * as M from './machine.js';
 import * as O from './orders.js';
 import { LIMITS, type McoiTimings } from './reference.js';
@@ -217,12 +217,22 @@ export function createHandlers(ctx: SystemContext<McoiState>, book: CodeBook, in
       return { body: { documentId: r.doc.documentId } };
     },
 
-    getCodesInfo: (req) => {
+    // The owner's view of its codes (observed #28, #29, #31): results[] nested, the others' and the unknown apart.
+    getPrivateCodes: (req) => {
       const { codes, addCodeHistory } = req.body as { codes: string[]; addCodeHistory?: boolean };
       const r = reader(req);
       const found = lookupCodes(r.state, r.user, codes, book);
       const view = D.codeViewContext(r);
       return { body: { results: found.found.map((f) => S.codeInfo(f, view, addCodeHistory === true)), forbiddenCodes: found.forbiddenCodes, missingCodes: found.missingCodes } };
+    },
+
+    // What anyone may know of codes (observed #34): a bare array of flat items, whoever owns them; a code unknown, or
+    // sent with its verification code, is not in it.
+    getPublicCodes: (req) => {
+      const { codes, addCodeHistory } = req.body as { codes: string[]; addCodeHistory?: boolean };
+      const r = reader(req);
+      const view = D.codeViewContext(r);
+      return { body: publicLookup(codes, book).map((f) => S.publicCode(f, view, addCodeHistory === true)) };
     },
 
     ownerCheck,

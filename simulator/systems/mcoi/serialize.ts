@@ -12,7 +12,8 @@ import {
   subOrderStatus,
   unloaded,
 } from './machine.js';
-import type { CodeBook } from './codes.js';
+import type { CodeBook, CodeEvent, CodeEventType } from './codes.js';
+import { productIdOf } from './products.js';
 import type { Found } from './machine.js';
 import type { UtilisationInput } from './reports.js';
 import type { DocMeta, McoiState, Order, SubOrder, Unit } from './state.js';
@@ -169,7 +170,72 @@ function orgInfo(s: McoiState, orgId: number): { tin: string; name: string } {
 /** A package's status: APPLIED while it holds its contents, DISAGGREGATED once dissolved (observed #13, a client's labels). */
 const unitStatus = (u: Unit) => (u.disaggregatedBy ? 'DISAGGREGATED' : 'APPLIED');
 
-/** One result of POST /public/api/cod/public/codes: codeData, productData, packageData, markingData, turnoverData (observed #28, #31). */
+/** The document type behind each kind of a code's history (the real types, observed #35). */
+const DOCUMENT_TYPE_OF: Record<CodeEventType, string> = {
+  EMISSION: 'ORDER',
+  RECEIVING: 'ORDER',
+  CANCELLATION: 'ORDER',
+  VALIDATION: 'VALIDATION',
+  UTILISATION: 'UTILISATION',
+  AGGREGATION: 'AGGREGATION',
+  DISAGGREGATION: 'TRANSPORT_CODE_DISAGGREGATION',
+  SALE: 'SALES_RECEIPT',
+  RETURN: 'REFUND_RECEIPT',
+};
+
+/** One event of a code's history as clients read it (observed #34): eventType, senderTin, receiverTin besides the rest. */
+function historyItem(e: CodeEvent, ownerTin: string) {
+  return {
+    eventDate: e.at,
+    eventType: e.type,
+    ...(e.by ? { eventSourceId: e.by } : {}),
+    documentType: DOCUMENT_TYPE_OF[e.type],
+    senderTin: ownerTin,
+    receiverTin: ownerTin,
+    ...(e.status ? { eventChangedCodeStatus: e.status } : {}),
+    description: e.event,
+  };
+}
+
+/**
+ * One item of POST /public/api/cod/public/codes: a flat record of what anyone may know of a code (observed #34: four
+ * clients read it this way), or of a package.
+ */
+export function publicCode(f: Found, ctx: CodeViewContext, withHistory: boolean) {
+  const { state: s, book } = ctx;
+  if (!f.code) {
+    const u = f.unit!;
+    const issuer = orgInfo(s, u.orgId);
+    return {
+      code: f.sent,
+      packageType: u.packageType,
+      status: unitStatus(u),
+      issuerShortInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) },
+      emissionDate: iso(u.createdAt),
+      aggregateProductGroups: [{ unitsNumber: u.codes.length }],
+      ...(withHistory ? { codeHistory: [] } : {}),
+    };
+  }
+  const { order, sub, mark, status } = f.code;
+  const issuer = orgInfo(s, order.orgId);
+  const applied = mark?.appliedBy ? ctx.utilisation(mark.appliedBy) : undefined;
+  return {
+    code: f.sent,
+    packageType: f.unit ? f.unit.packageType : sub.cisType,
+    status,
+    issuerShortInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) },
+    gtin: sub.gtin,
+    productId: productIdOf(sub.gtin),
+    productGroup: order.productGroup,
+    emissionDate: iso(generatedAt(order, ctx.t)),
+    ...(applied?.productionDate !== undefined ? { productionDate: applied.productionDate } : {}),
+    ...(applied?.expirationDate !== undefined ? { expirationDate: applied.expirationDate } : {}),
+    ...(applied?.seriesNumber !== undefined ? { productSeries: applied.seriesNumber } : {}),
+    ...(withHistory ? { codeHistory: book.history(f.code).map((e) => historyItem(e, issuer.tin)) } : {}),
+  };
+}
+
+/** One result of POST /public/api/cod/private/codes (the owner's view): codeData, productData, packageData, markingData, turnoverData (observed #28, #31). */
 export function codeInfo(f: Found, ctx: CodeViewContext, withHistory: boolean) {
   const { state: s, book } = ctx;
   if (!f.code) {
@@ -187,7 +253,7 @@ export function codeInfo(f: Found, ctx: CodeViewContext, withHistory: boolean) {
   const card = s.world.products.find((p) => p.gtin === sub.gtin);
   const issuer = orgInfo(s, order.orgId);
   const applied = mark?.appliedBy ? ctx.utilisation(mark.appliedBy) : undefined;
-  const productData: Record<string, unknown> = { gtin: sub.gtin, name: localised(card?.name ?? ''), productGroup: order.productGroup };
+  const productData: Record<string, unknown> = { gtin: sub.gtin, productId: productIdOf(sub.gtin), name: localised(card?.name ?? ''), productGroup: order.productGroup };
   if (card) productData.manufacturerCountry = card.manufacturerCountry;
   if (applied?.productionDate !== undefined) productData.productionDate = applied.productionDate;
   if (applied?.expirationDate !== undefined) productData.expirationDate = applied.expirationDate;
@@ -199,11 +265,19 @@ export function codeInfo(f: Found, ctx: CodeViewContext, withHistory: boolean) {
     codeData: { code: f.sent, status, gtin: sub.gtin, serialNumber: book.serialOf(sub, ref.index) },
     productData,
     packageData,
-    markingData: { issuerInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) }, emissionDate: iso(generatedAt(order, ctx.t)) },
-    turnoverData: { ownerInfo: { ownerTin: issuer.tin, ownerName: localised(issuer.name) } },
+    markingData: {
+      issuerInfo: { issuerTin: issuer.tin, issuerName: localised(issuer.name) },
+      emissionDate: iso(generatedAt(order, ctx.t)),
+      emissionType: (card?.manufacturerCountry ?? 'UZ') === 'UZ' ? 'LOCAL' : 'FOREIGN',
+      ...(mark?.appliedAt !== undefined ? { utilisationDate: iso(mark.appliedAt) } : {}),
+    },
+    turnoverData: {
+      originalReleaseMethod: order.releaseMethodType,
+      ownerInfo: { ownerTin: issuer.tin, ownerName: localised(issuer.name), ...(order.businessPlaceId !== undefined ? { ownerBusinessPlaceId: order.businessPlaceId } : {}) },
+    },
   };
   if (withHistory) {
-    out.codeHistory = book.history(f.code).map((e) => ({ eventDate: e.at, ...(e.status ? { eventChangedCodeStatus: e.status } : {}), ...(e.by ? { eventSourceId: e.by } : {}), description: e.event }));
+    out.codeHistory = book.history(f.code).map((e) => historyItem(e, issuer.tin));
   }
   return out;
 }
@@ -234,6 +308,16 @@ export interface DocCode {
   errorCodes: string[];
 }
 
+/** Clients read a line as `state`, `result` and `errorCode` (observed #34); `status` and `errorCodes` stay. */
 export function documentCodes(codes: DocCode[]) {
-  return { codes: codes.map((c) => ({ index: c.index, code: c.code, status: c.status, ...(c.errorCodes.length ? { errorCodes: c.errorCodes } : {}) })) };
+  return {
+    codes: codes.map((c) => ({
+      index: c.index,
+      code: c.code,
+      status: c.status,
+      state: c.status,
+      result: c.status === 'SUCCESS' ? 'OK' : c.errorCodes.join(', ') || 'report-error',
+      ...(c.errorCodes.length ? { errorCode: c.errorCodes[0], errorCodes: c.errorCodes } : {}),
+    })),
+  };
 }

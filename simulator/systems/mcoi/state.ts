@@ -51,6 +51,8 @@ export interface ProductCard {
   name: string;
   /** Country of production on the card (§4.1 note on manufacturerCountry). */
   manufacturerCountry: string;
+  /** The customs commodity code (TN VED) on the card, which the product registry is searched by (observed #33). */
+  tnved?: string;
 }
 
 export interface World {
@@ -96,8 +98,8 @@ export interface Order {
   subOrders: SubOrder[];
 }
 
-/** DISAGGREGATION: POST doc/transport-code-disaggregation (an observed extension, not in v1.1.17). */
-export type ReportDocType = 'UTILISATION' | 'VALIDATION' | 'AGGREGATION' | 'DISAGGREGATION';
+/** TRANSPORT_CODE_DISAGGREGATION: POST doc/transport-code-disaggregation (an observed extension, not in v1.1.17). */
+export type ReportDocType = 'UTILISATION' | 'VALIDATION' | 'AGGREGATION' | 'TRANSPORT_CODE_DISAGGREGATION' | 'SALES_RECEIPT' | 'REFUND_RECEIPT';
 
 export interface DocMeta {
   documentId: string;
@@ -130,6 +132,32 @@ export interface McoiState {
   sessions: Sessions;
   /** Business users' API keys, by key. */
   apiKeys: PMap<ApiKey>;
+  /** Code exports (observed), by id. */
+  exports: PMap<CodeExport>;
+}
+
+/** What a code export selects (POST /public/api/cod/exports, as a stock tool sends it). */
+export interface ExportFilter {
+  gtin?: string;
+  productGroup?: string;
+  packageType?: string[];
+  status?: string[];
+  emissionType?: string[];
+  originalReleaseMethod?: string[];
+  productSeries?: string;
+  emissionDateFrom?: string;
+  emissionDateTo?: string;
+}
+
+/** A code export: its filter, and what was found when it was registered (the result is read as the codes are then). */
+export interface CodeExport {
+  id: string;
+  orgId: number;
+  login: string;
+  createdAt: number;
+  filter: ExportFilter;
+  /** Codes matching when registered (counted up to LIMITS.codesPerExport + 1). */
+  count: number;
 }
 
 /** A code's position: sub-order sequence number and index inside it. */
@@ -144,7 +172,10 @@ export type Effect =
   | { kind: 'validate'; refs: number[]; classes: string[] }
   | { kind: 'aggregate'; units: AggregateUnit[] }
   /** Packages (by key) whose contents leave them. */
-  | { kind: 'disaggregate'; units: string[] };
+  | { kind: 'disaggregate'; units: string[] }
+  /** Codes sold at a cash register (SALES_RECEIPT): WITHDRAWN; returned (REFUND_RECEIPT): APPLIED again. */
+  | { kind: 'sell'; refs: number[] }
+  | { kind: 'return'; refs: number[] };
 
 /** A package formed by an aggregation report; `key`/`packageType` are absent in blobs written before they existed. */
 export interface AggregateUnit {
@@ -181,6 +212,11 @@ export interface Mark {
   aggregatedAt?: number;
   disaggregatedBy?: string;
   disaggregatedAt?: number;
+  /** The last sales receipt that sold it, and the last refund receipt that brought it back. */
+  soldBy?: string;
+  soldAt?: number;
+  returnedBy?: string;
+  returnedAt?: number;
 }
 
 /** A package: an SSCC (BOX_LV_1, BOX_LV_2) or a GROUP or SET marking code that nests codes. */

@@ -12,7 +12,7 @@ import { HANDBOOK } from './handbook.js';
 import type { McoiIndexes } from './indexes.js';
 import { availableCodes, canSeeDocument, canSeeOrder, documentKey, orderErrors, orderKey, orgByTin, orgOf } from './machine.js';
 import { reportCodes, type UtilisationInput } from './reports.js';
-import { ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js';
+import { DOCUMENT_TYPES, ROLE_FOR_DOCUMENT_TYPE, type McoiTimings } from './reference.js';
 import * as S from './serialize.js';
 import { blobKey, type DocBlob, type McoiState, type Order, type ReportDocType, type User } from './state.js';
 import type { DocError } from './handbook.js';
@@ -32,11 +32,11 @@ export interface Reader {
 
 /** The document types a user's roles create, and so may see (§5.1). */
 export function visibleTypes(user: User): Set<string> {
-  return new Set(
-    Object.entries(ROLE_FOR_DOCUMENT_TYPE)
-      .filter(([, role]) => role && user.roles.includes(role))
-      .map(([t]) => t),
-  );
+  const created = Object.entries(ROLE_FOR_DOCUMENT_TYPE).filter(([, role]) => role && user.roles.includes(role));
+  // A user with none of the creating roles sees nothing; one with any also sees the types no MCOI role creates
+  // (receipts, invoices, customs: its organization's, whoever sent them).
+  if (!created.length) return new Set();
+  return new Set([...created.map(([t]) => t), ...DOCUMENT_TYPES.filter((t) => !(t in ROLE_FOR_DOCUMENT_TYPE))]);
 }
 
 /** The orders a user may see (its organization's, and those transferred to it as a service provider); one by id. */

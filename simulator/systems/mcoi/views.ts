@@ -149,7 +149,7 @@ export function createViews(d: ViewDeps): { views: Record<string, View>; timelin
         code: d.book.codes(r.sub, r.ref.index, r.ref.index + 1)[0],
         status: r.status,
         fields: { gtin: r.sub.gtin, owner: tinOf(s, r.order.orgId), orderId: r.order.orderId, productGroup: r.order.productGroup, cisType: r.sub.cisType, parent: r.mark?.parent ?? null },
-        events: d.book.history(r),
+        events: d.book.history(r).map(({ type: _type, ...e }) => e),
       };
     },
   };

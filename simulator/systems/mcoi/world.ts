@@ -136,6 +136,7 @@ export function buildWorld(f: WorldFixture, codeKey: number): WorldSeed<McoiStat
       nextDocSeq: docSeq,
       sessions: {},
       apiKeys: pmap.of(Object.fromEntries(keys.map((k) => [k.key, k]))),
+      exports: pmap.empty(),
     },
     blobs,
   };

@@ -82,7 +82,7 @@ echo "built in $(($(date +%s) - t0)) s; image size: $("${PODMAN[@]}" image inspe
 start() {
   # The image's HEALTHCHECK is run here by hand: no systemd timers in a sandbox.
   # (podman's complaints about missing systemd timers go to a file, shown only when something fails)
-  "${PODMAN[@]}" run -d --name "$NAME" --network host --health-interval=disable -e PORT="$PORT" -v "$VOLUME:/data" "$IMAGE" >/dev/null 2>>"$WORK/podman.err" || { cat "$WORK/podman.err"; exit 1; }
+  "${PODMAN[@]}" run -d --name "$NAME" --network host --health-interval=disable -e PORT="$PORT" -e SIM_PORTS="mcoi=$((PORT + 1)),true-api=$((PORT + 2))" -v "$VOLUME:/data" "$IMAGE" >/dev/null 2>>"$WORK/podman.err" || { cat "$WORK/podman.err"; exit 1; }
   for _ in $(seq 1 100); do
     if "${PODMAN[@]}" healthcheck run "$NAME" >/dev/null 2>&1; then echo "healthy"; return 0; fi
     sleep 0.2
@@ -115,6 +115,10 @@ curl -fsS "$BASE_URL/__sim/ui/" | grep -q '<script type="module" src="app.js">' 
 curl -fsS -o /dev/null "$BASE_URL/__sim/ui/app.js"
 [ "$(api "$BASE_URL/__sim/state/mcoi/views/orders?q=$ORDER" | json '.total')" = "1" ] || { echo "FAIL: the dashboard's order view does not show $ORDER"; exit 1; }
 echo "dashboard served"
+# Each system SIM_PORTS names at its real paths on its own port (the image's default names all four).
+[ "$(api "http://127.0.0.1:$((PORT + 1))/api/orders?orderId=$ORDER" -H "Authorization: Bearer $TOKEN" | json '.orderInfos.length')" = "1" ] || { echo "FAIL: MCOI's own port does not show $ORDER at /api/orders"; exit 1; }
+api "http://127.0.0.1:$((PORT + 2))/api/v3/true-api/auth/key" | json '.uuid' >/dev/null || { echo "FAIL: no True API at /api/v3/true-api on its own port"; exit 1; }
+echo "own ports: MCOI at /api, True API at /api/v3/true-api"
 
 log "SIGTERM"
 t0=$(date +%s%N)

@@ -106,7 +106,9 @@ export interface Sim {
    * For a server's 'clientError' event: a request Node could not read (headers too large, a malformed request line)
    * answered in the envelope of the system it was for, instead of Node's bare status line.
    */
-  clientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void;
+  clientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex, system?: string): void;
+  /** A request listener for a system's own port (SIM_PORTS): its real path layout at the root (main.ts listens). */
+  portListener(system: string): (req: IncomingMessage, res: ServerResponse) => void;
   /** Runs what has fallen due on the virtual clock now (tests call it after advancing a ManualClock). */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -205,16 +207,23 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // A request for a system goes straight to its router (the control plane's routes, the dashboard and the docs are not
   // walked for it); what the router does not take falls through as it would have.
   const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events };
-  const systemRouters = modules.map((m) => ({ base: m.base.toLowerCase(), router: mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m) }, mountDeps) }));
-  /** The system whose base a URL is below (Express's matching is case-insensitive), and the rest of the URL. */
+  const routers = new Map(modules.map((m) => [m.id, mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m) }, mountDeps)]));
+  // Each system under its base; one whose real paths start below the host's root is also served there (True API at
+  // /api/v3/true-api, as the real stands), so a client that writes the real path itself needs only the host.
+  const systemRouters = modules.flatMap((m) => [m.base, ...(m.realBase ? [m.realBase] : [])].map((base) => ({ id: m.id, base: base.toLowerCase(), router: routers.get(m.id)! })));
+  /** The rest of a URL below a base (matched case-insensitively, as Express does), or undefined. */
+  const below = (url: string, base: string) => {
+    const end = url.charCodeAt(base.length);
+    // The base, then the end of the path, a '/' or a '?' (47, 63).
+    if (url.length < base.length || !(Number.isNaN(end) || end === 47 || end === 63) || url.slice(0, base.length).toLowerCase() !== base.toLowerCase()) return undefined;
+    const rest = url.slice(base.length) || '/';
+    return rest[0] === '/' ? rest : `/${rest}`;
+  };
+  /** The system whose base a URL is below, and the rest of the URL. */
   const systemFor = (url: string) => {
     for (const s of systemRouters) {
-      const end = url.charCodeAt(s.base.length);
-      // The base, then the end of the path, a '/' or a '?' (47, 63).
-      if (url.length >= s.base.length && (Number.isNaN(end) || end === 47 || end === 63) && url.slice(0, s.base.length).toLowerCase() === s.base) {
-        const rest = url.slice(s.base.length) || '/';
-        return { ...s, rest: rest[0] === '/' ? rest : `/${rest}` };
-      }
+      const rest = below(url, s.base);
+      if (rest !== undefined) return { ...s, rest };
     }
     return undefined;
   };
@@ -226,18 +235,36 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // system's own dispatcher; the control plane, the dashboard and the docs go through the app's middleware as usual.
   const hostOk = hostAllowed(security.allowedHosts);
   const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void }).handle.bind(app);
-  (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
-    const sys = req.url ? systemFor(req.url) : undefined;
-    if (!sys || !hostOk(req.headers.host)) return handle(req, res, next);
+  /** Hands a request to a system's dispatcher (which answers every request it is given, matched or not). */
+  const serveSystem = (router: ReturnType<typeof mountSystem>, rest: string, req: IncomingMessage, res: ServerResponse) => {
     // Node's own request and response (Express's prototypes are not set: the dispatcher uses none of their methods).
     const r = req as unknown as Request;
     const s = res as unknown as Response;
     (s as unknown as { req: Request }).req = r;
     s.locals = { world: defaultWorld };
     r.originalUrl = req.url!;
-    r.baseUrl = req.url!.slice(0, sys.base.length);
-    req.url = sys.rest;
-    sys.router(r, s, () => handle(Object.assign(req, { url: r.originalUrl }), res, next));
+    req.url = rest;
+    router(r, s, () => undefined);
+  };
+  (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
+    const sys = req.url ? systemFor(req.url) : undefined;
+    if (!sys || !hostOk(req.headers.host)) return handle(req, res, next);
+    serveSystem(sys.router, sys.rest, req, res);
+  };
+  /**
+   * A request listener serving one system at the root of a port of its own with the real system's path layout
+   * (SIM_PORTS): below its realBase its operations, anything else unmatched in its own envelope — never the control
+   * plane or another system.
+   */
+  const portListener = (id: string) => {
+    const m = modules.find((x) => x.id === id);
+    if (!m) throw new Error(`no system ${id}`);
+    const router = routers.get(id)!;
+    return (req: IncomingMessage, res: ServerResponse) => {
+      if (!hostOk(req.headers.host)) return void app(req, res); // refused by the host guard, as on the main port
+      const url = req.url ?? '/';
+      serveSystem(router, m.realBase ? (below(url, m.realBase) ?? url) : url, req, res);
+    };
   };
   app.use('/__sim', controlGuard(security.control));
   app.get('/', (_req, res) => res.redirect(302, '/__sim/ui/'));
@@ -253,15 +280,15 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   );
   app.use('/__sim', mountSystem({ id: 'control', contract: contracts.control, handbook: CONTROL_HANDBOOK, bodyLimit: shared.bodyLimit ?? '20mb' }, mountDeps));
   app.use((req, res) => {
-    const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${modules.map((m) => m.base).join(', ')}; the control plane under /__sim`);
+    const r = problem(404, 'Not Found', `no route ${req.method} ${req.path}: systems are mounted under ${modules.map((m) => m.base + (m.realBase ? ` (and ${m.realBase})` : '')).join(', ')}; the control plane under /__sim`);
     res.status(r.status).type(r.contentType!).json(r.body);
   });
 
-  const clientError = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+  const clientError = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex, system?: string) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_URI_TOO_LONG' ? 414 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const target = err.rawPacket?.toString('latin1').split('\r\n')[0].split(' ')[1] ?? '';
-    const m = modules.find((x) => target === x.base || target.startsWith(`${x.base}/`) || target.startsWith(`${x.base}?`));
+    const m = system !== undefined ? modules.find((x) => x.id === system) : modules.find((x) => [x.base, ...(x.realBase ? [x.realBase] : [])].some((b) => below(target, b) !== undefined));
     const r = m ? world.systems[m.id].renderer.renderStatus(status) : problem(status, STATUS_CODES[status] ?? 'Bad Request', 'the request could not be read (headers larger than 16 KB, or a malformed request line)');
     const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
     const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, `Content-Type: ${r.contentType ?? 'application/json'}; charset=utf-8`, `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close'];
@@ -287,6 +314,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     activate: (s) => world.activate(s),
     reset: (seed) => world.reset(seed),
     clientError,
+    portListener,
     tick: () => world.tick(),
     close: () => world.close(),
   };

@@ -3,7 +3,8 @@
  * anything starts (core/settings.ts); `--help` lists them. Exit codes: 0 after SIGTERM/SIGINT, 1 when the server
  * cannot start (port in use, data directory locked or damaged), 2 for a wrong setting or scenario.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
 import { createLogger, flushLog, type Logger } from './core/log.js';
@@ -14,7 +15,8 @@ import { helpOf, parseSettings, SettingsInvalid, type Settings } from './core/se
 
 const USAGE = `usage: node dist/simulator/main.js [--scenario <file>] [--help]   (npm start -- ...; npm run dev for sources)
 
-Serves every emulated system and the control plane (/__sim) on one port. Configuration is by environment:`;
+Serves every emulated system and the control plane (/__sim) on one port (and, with SIM_PORTS, each system it names
+at the real system's paths on a port of its own). Configuration is by environment:`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`simulator: ${message}\n`);
@@ -61,28 +63,40 @@ async function main(): Promise<void> {
   const seed = sim.store.meta().seed;
   const seedNote = settings.seedGiven && settings.seed !== seed && sim.store.restored ? ` (SIM_SEED=${settings.seed} ignored: the data directory keeps its seed; POST /__sim/reset {"seed": ${settings.seed}} changes it)` : '';
 
-  const server: Server = sim.app.listen(settings.port, settings.host);
-  server.keepAliveTimeout = 5_000;
-  server.on('clientError', sim.clientError);
-  server.on('error', (e: NodeJS.ErrnoException) => {
+  const servers: Server[] = [];
+  const cannotListen = (port: number, what: string) => (e: NodeJS.ErrnoException) => {
     const why =
       e.code === 'EADDRINUSE'
-        ? `port ${settings.port} on ${settings.host} is already in use: stop the other process or set PORT`
+        ? `port ${port} on ${settings.host}${what} is already in use: stop the other process or set ${what ? 'SIM_PORTS' : 'PORT'}`
         : e.code === 'EACCES'
-          ? `not allowed to listen on port ${settings.port} (ports below 1024 need privileges): set PORT`
-          : `cannot listen on ${settings.host}:${settings.port}: ${e.message}`;
+          ? `not allowed to listen on port ${port}${what} (ports below 1024 need privileges): set ${what ? 'SIM_PORTS' : 'PORT'}`
+          : `cannot listen on ${settings.host}:${port}${what}: ${e.message}`;
     void sim.close().finally(() => fail(why, 1));
-  });
-  server.on('listening', () => {
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : settings.port;
-    const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
-    lifecycle.info(
-      { port, pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
-      `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
-    );
-    flushLog(log); // whoever waits for this line sees it now
-  });
+  };
+  /** Listens; resolves with the port bound (0 takes a free one). `what` names a system's own port in errors. */
+  const listen = (server: Server, port: number, what: string, clientError: (err: Error, socket: Duplex) => void) =>
+    new Promise<number>((resolve) => {
+      server.keepAliveTimeout = 5_000;
+      server.on('clientError', clientError);
+      server.on('error', cannotListen(port, what));
+      server.listen(port, settings.host, () => {
+        const addr = server.address();
+        resolve(typeof addr === 'object' && addr ? addr.port : port);
+      });
+      servers.push(server);
+    });
+  const ports = Object.entries(settings.ports);
+  const [port, ...own] = await Promise.all([
+    listen(createServer(sim.app), settings.port, '', sim.clientError),
+    ...ports.map(([id, p]) => listen(createServer(sim.portListener(id)), p, ` (${id}'s own port)`, (err, socket) => sim.clientError(err, socket, id))),
+  ]);
+  const byPort = ports.map(([id], i) => ({ system: id, port: own[i], at: catalog.system(id)!.module.realBase || '/' }));
+  const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
+  lifecycle.info(
+    { port, ports: Object.fromEntries(byPort.map((p) => [p.system, p.port])), pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
+    `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')}${byPort.length ? ` — own ports: ${byPort.map((p) => `${p.system} :${p.port}${p.at}`).join(', ')}` : ''} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
+  );
+  flushLog(log); // whoever waits for this line sees it now
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -90,10 +104,12 @@ async function main(): Promise<void> {
     stopping = true;
     const t0 = monotonicMs();
     lifecycle.info(`simulator: ${signal}, closing`);
-    server.close();
-    server.closeIdleConnections();
+    for (const server of servers) {
+      server.close();
+      server.closeIdleConnections();
+    }
     // Requests in flight get a moment; then connections are cut so the process exits well within a second.
-    const force = setTimeout(() => server.closeAllConnections(), 500);
+    const force = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), 500);
     force.unref();
     await sim.close();
     lifecycle.info(`simulator: stopped in ${Math.round(monotonicMs() - t0)} ms, state flushed`);

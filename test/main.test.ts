@@ -78,6 +78,27 @@ describe('main.ts', () => {
     expect(bad.output()).not.toContain('listening');
   });
 
+  it('serves each system SIM_PORTS names at its real paths on a port of its own, and says where at start', async () => {
+    const a = await startServer({ SIM_STORE: 'memory', SIM_PORTS: 'mcoi=0,true-api=0' });
+    const line = JSON.parse(a.output().split('\n').find((l) => l.includes('listening on'))!);
+    expect(Object.keys(line.ports)).toEqual(['mcoi', 'true-api']);
+    expect(line.msg).toMatch(/own ports: mcoi :\d+\/, true-api :\d+\/api\/v3\/true-api/);
+    const mcoi = `http://127.0.0.1:${line.ports.mcoi}`;
+    const trueApi = `http://127.0.0.1:${line.ports['true-api']}`;
+    const login = await callOn(violations, mcoi, 'POST', '/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' }, as: '/mcoi/api/users/authenticate' });
+    expect(login.status).toBe(200);
+    const orders = await callOn(violations, a.base, 'GET', '/mcoi/api/orders', { token: login.body.accessToken });
+    expect(orders.status).toBe(200);
+    const key = await callOn(violations, trueApi, 'GET', '/api/v3/true-api/auth/key', { as: '/true-api/auth/key' });
+    expect(key.status).toBe(200);
+    expect((await callOn(violations, a.base, 'GET', '/api/v3/true-api/auth/key', { as: '/true-api/auth/key' })).status).toBe(200);
+    // A request Node cannot read on a system's port is answered in that system's envelope.
+    const huge = await fetch(`${mcoi}/api/orders`, { headers: { 'x-big': 'a'.repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect(await huge.json()).toMatchObject({ globalErrors: [{ service: 'mcoi' }] });
+    expect(await stop(a)).toBe(0);
+  });
+
   it('refuses a port already in use with a message on stderr and exit code 1', async () => {
     const a = await startServer({ SIM_STORE: 'memory' });
     const port = new URL(a.base).port;

@@ -76,7 +76,8 @@ export async function call(
   method: string,
   path: string,
   /** body: JSON unless contentType says otherwise (then sent as the string it is); form: multipart/form-data fields. */
-  opts: { body?: unknown; token?: string; headers?: Record<string, string>; contentType?: string; form?: Record<string, string> } = {},
+  /** as: the path the contracts know the call by, when it differs (a system's own port: '/mcoi' + path). */
+  opts: { body?: unknown; token?: string; headers?: Record<string, string>; contentType?: string; form?: Record<string, string>; as?: string } = {},
 ): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
@@ -89,6 +90,6 @@ export async function call(
   const res = await fetch(base + path, { method, headers, body: payload });
   const text = await res.text();
   const body = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text;
-  checkContract(violations, method, path, res.status, res.headers.get('content-type') ?? undefined, body, Object.fromEntries(res.headers));
+  checkContract(violations, method, opts.as ?? path, res.status, res.headers.get('content-type') ?? undefined, body, Object.fromEntries(res.headers));
   return { status: res.status, body, headers: res.headers };
 }

@@ -44,6 +44,7 @@ interface Round {
   /** True API: a GET /auth/key challenge left open (the next round signs in with it), a token, an invoice, a certificate. */
   taOpenKey: string;
   taToken: string;
+  taUuidToken: string;
   taPrequest: number;
   taSerial: string;
   taOrder: string;
@@ -96,7 +97,8 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     expect((await c('GET', `/__sim/state/true-api/codes/${encodeURIComponent(prev.taBox)}`)).body).toMatchObject({ status: 'WRITTEN_OFF', lastDocId: prev.taNotice });
     expect((await c('GET', `/true-api/receipt/${prev.taReceipt}/info`, { token: prev.taToken })).body).toMatchObject({ type: 'RECEIPT', status: 'CHECKED_OK' });
     // A fileId is used once, even across a restart.
-    const again = await c('POST', '/true-api/documents/writeOff', { token: prev.taToken, body: { document: writeOff(prev.taNotice, prev.taBox), signature: 'c2ln' } });
+    expect((await c('GET', '/true-api/elk/product-groups/balance/all', { token: prev.taUuidToken })).status).toBe(200);
+    const again = await c('POST', '/true-api/documents/writeOff', { token: prev.taUuidToken, body: { document: writeOff(prev.taNotice, prev.taBox), signature: 'c2ln' } });
     expect(again.status).toBe(400);
     // The act awaiting its signed title: signed now by the consignee, the code passes to it.
     const buyer = (await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: (await c('GET', '/true-api/auth/key')).body.uuid, data: 'x', inn: '180340000025' } })).body.token;
@@ -169,8 +171,10 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
   expect(minted.status).toBe(201);
   expect((await c('POST', '/__sim/clock', { body: { advanceMs: 2_000 } })).status).toBe(200); // reports processed
   const key = await c('GET', '/true-api/auth/key');
-  const signIn = await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: key.body.uuid, data: 'x', inn: '150140000012' } });
+  // unitedToken: the same sign-in in UUID form too (observed #37), which must outlive the restart like the JWT.
+  const signIn = await c('POST', '/true-api/auth/simpleSignIn', { body: { uuid: key.body.uuid, data: 'x', inn: '150140000012', unitedToken: true } });
   expect(signIn.status).toBe(200);
+  expect(signIn.body.uuidToken).toEqual(expect.any(String));
   const prequest = await c('POST', '/true-api/elk/crm-api/prequests', { token: signIn.body.token, body: { contractId: '100000301', amount: '10', sendto: 'a@b.kz' } });
   expect(prequest.status).toBe(200);
   const certificate = await c('POST', '/__sim/true-api/certificates', { body: { bin: '150140000012' } });
@@ -234,6 +238,7 @@ async function round(s: Running, n: number, prev?: Round): Promise<Round> {
     idToken: minted.body.token,
     taOpenKey: open.body.uuid,
     taToken: signIn.body.token,
+    taUuidToken: signIn.body.uuidToken,
     taPrequest: prequest.body.response,
     taSerial: certificate.body.serialNumber,
     taOrder: codesOrder.body.uuid,

@@ -320,7 +320,8 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
   /** Every route in the contract's order (what a 405's Allow lists). */
   const all = contract.operations.map((op) => [...routes.values()].flat().find((r) => r.op === op)!);
   const record = recordExchanges(m.id, deps);
-  const allowedFor = (path: string, instance: SystemInstance) => all.filter((r) => r.re.test(path) && (instance.offered?.(r.op) ?? true)).map((r) => r.op.method.toUpperCase());
+  // Each method once: a literal path and a template that also matches it (docs/search, docs/{documentId}) share one.
+  const allowedFor = (path: string, instance: SystemInstance) => [...new Set(all.filter((r) => r.re.test(path) && (instance.offered?.(r.op) ?? true)).map((r) => r.op.method.toUpperCase()))];
 
   const serveOp = async (route: Route, match: RegExpExecArray, req: Request, res: Response, world: MountWorld) => {
     const { op } = route;

@@ -13,6 +13,8 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js
 
 export interface Settings {
   port: number;
+  /** Systems also served at the root of a port of their own, with the real system's path layout (SIM_PORTS). */
+  ports: Record<string, number>;
   host: string;
   store: { kind: 'memory' } | { kind: 'file'; dir: string };
   seed: number;
@@ -45,6 +47,7 @@ export interface Variable {
 export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'PORT', default: '8080', meaning: 'port to listen on' },
   { name: 'HOST', default: '0.0.0.0', meaning: 'address to listen on' },
+  { name: 'SIM_PORTS', default: '', meaning: "systems also served on a port of their own at the real system's paths, e.g. mcoi=8081,true-api=8082,id-issuer=8083,setmark=8084" },
   { name: 'SIM_DATA_DIR', default: './.sim-data', meaning: 'where state is persisted (db.json and blobs/)' },
   { name: 'SIM_STORE', default: 'file', meaning: 'file, or memory (nothing kept between runs)' },
   { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
@@ -133,10 +136,36 @@ function parseTimings(raw: string | undefined, catalog: Catalog, problems: strin
   return out;
 }
 
+/** SIM_PORTS: "<system>=<port>,…" — each system at most once, each port once and not the main one (0: any free port). */
+function parsePorts(raw: string | undefined, main: number, catalog: Catalog, problems: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (raw === undefined || raw.trim() === '') return out;
+  const taken = new Map<number, string>([[main, 'PORT']]);
+  for (const part of raw.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\d{1,5})\s*$/.exec(part);
+    if (!m) {
+      problems.push(`SIM_PORTS must be <system>=<port> pairs, comma-separated (${catalog.ids.map((id, i) => `${id}=${8081 + i}`).join(',')}), got ${JSON.stringify(part.trim())}`);
+      continue;
+    }
+    const [, id, text] = m;
+    const port = Number(text);
+    if (!catalog.system(id)) problems.push(`SIM_PORTS names no system "${id}": ${suggest(id, catalog.ids)}`);
+    else if (id in out) problems.push(`SIM_PORTS gives ${id} two ports`);
+    else if (port > 65535) problems.push(`SIM_PORTS: ${id}=${text} must be a port from 0 (any free one) to 65535`);
+    else if (port !== 0 && taken.has(port)) problems.push(`SIM_PORTS: port ${port} of ${id} is already ${taken.get(port) === 'PORT' ? 'the main port (PORT)' : `${taken.get(port)}'s`}`);
+    else {
+      out[id] = port;
+      taken.set(port, id);
+    }
+  }
+  return out;
+}
+
 /** Reads and checks every setting; all problems at once, so one start-up says everything that is wrong. */
 export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { tty?: boolean; scenarioFlag?: string } = {}): Settings {
   const problems: string[] = [];
   const port = integer(env, 'PORT', 8080, 0, 65535, problems);
+  const ports = parsePorts(env.SIM_PORTS, port, catalog, problems);
   const host = env.HOST?.trim() || '0.0.0.0';
   const storeKind = oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
   const seed = integer(env, 'SIM_SEED', 1, 0, 0xffffffff, problems);
@@ -189,6 +218,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
   const scenarioFile = opts.scenarioFlag ?? (env.SIM_SCENARIO?.trim() || undefined);
   return {
     port,
+    ports,
     host,
     store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR?.trim() || './.sim-data' },
     seed,

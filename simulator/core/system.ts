@@ -94,6 +94,12 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly title: string;
   /** Where it is served: the real base URL's replacement. */
   readonly base: string;
+  /**
+   * The path below the real host where the real system's operations start ('' or absent: at the root). On a port of
+   * its own (SIM_PORTS) the system answers there, so a client changes only scheme, host and port; a non-empty one is
+   * also served on the main port beside `base`.
+   */
+  readonly realBase?: string;
   /** The emulated API's contract. */
   readonly contract: string;
   /** Control-plane operations the system adds under /__sim (merged; a clash is a start-up error). */

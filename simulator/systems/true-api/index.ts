@@ -26,6 +26,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   id: 'true-api',
   title: 'Kazakhstan True API v2.22 (ИС МПТ)',
   base: '/true-api',
+  // True API v2.22 §1.1: every method is <host>/api/v3/true-api + its path.
+  realBase: '/api/v3/true-api',
   contract: 'openapi/true-api.yaml',
   controlContract: 'openapi/true-api.control.yaml',
   handbook: HANDBOOK,

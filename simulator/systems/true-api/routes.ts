@@ -43,11 +43,14 @@ export function createHandlers(ctx: SystemContext<TrueApiState>, reg: Registry):
 
     // §4.5 — the challenge is used once, whatever the outcome; the token replaces the participant's previous one.
     simpleSignIn: async (req) => {
-      const body = req.body as { uuid?: string; UUID?: string; data?: string; inn?: string };
+      const body = req.body as { uuid?: string; UUID?: string; data?: string; inn?: string; unitedToken?: boolean | string };
+      // Observed #37: a client of the Russian twin asks for the token in UUID form as well (`unitedToken: true`).
+      const united = body.unitedToken === true || body.unitedToken === 'true';
       const uuid = body.uuid ?? body.UUID;
       if (uuid === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['uuid']);
       if (body.data === undefined) throw new SimError(HANDBOOK.MISSING_PARAMETER, ['data']);
       const now = ctx.now();
+      const lifetimeMs = (ctx.timings() as TrueApiTimings).tokenLifetimeMs;
       const challenges = ctx.state().challenges;
       const open = Object.hasOwn(challenges, uuid) ? challenges[uuid] : undefined;
       if (!open) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
@@ -59,15 +62,19 @@ export function createHandlers(ctx: SystemContext<TrueApiState>, reg: Registry):
         await ctx.commit((s) => ({ state: { ...s, challenges: consumeChallenge(s.challenges, uuid, now).challenges } }));
         throw e;
       }
-      const { jti } = await ctx.commit((s, tx) => {
+      const { jti, uuidToken } = await ctx.commit((s, tx) => {
         const used = consumeChallenge(s.challenges, uuid, now);
         // Used by a concurrent sign-in meanwhile: this one is too late.
         if (!used.result.ok) throw new SimError(HANDBOOK.AUTH_KEY_UNKNOWN, [uuid]);
         const jti = tx.ids.uuid('token');
-        return { state: { ...s, challenges: used.challenges, sessions: { ...s.sessions, [participant.bin]: jti } }, jti, events: [{ type: 'SignedIn', bin: participant.bin }] };
+        // The newest sign-in replaces the participant's UUID-form token too: kept when asked for, dropped otherwise.
+        const { [participant.bin]: _replaced, ...unitedTokens } = s.unitedTokens ?? {};
+        const uuidToken = united ? tx.ids.uuid('united-token') : undefined;
+        if (uuidToken) unitedTokens[participant.bin] = { token: uuidToken, expiresAt: now + lifetimeMs };
+        return { state: { ...s, challenges: used.challenges, sessions: { ...s.sessions, [participant.bin]: jti }, unitedTokens }, jti, uuidToken, events: [{ type: 'SignedIn', bin: participant.bin }] };
       });
-      const token = await issueJwt(claimsOf(participant), { secret: Buffer.from(ctx.state().jwtSecret, 'hex'), nowMs: now, lifetimeMs: (ctx.timings() as TrueApiTimings).tokenLifetimeMs, id: jti });
-      return { body: { token } };
+      const token = await issueJwt(claimsOf(participant), { secret: Buffer.from(ctx.state().jwtSecret, 'hex'), nowMs: now, lifetimeMs, id: jti });
+      return { body: uuidToken ? { token, uuidToken, expireDate: new Date(now + lifetimeMs).toISOString() } : { token } };
     },
 
     // §6.1 — the caller's catalogue cards in a group, by GTIN, a page at a time (page from 0).

@@ -86,6 +86,11 @@ export interface TrueApiState {
   challenges: Challenges;
   /** The id (jti) of each participant's newest token: an older one answers "Access token expired". */
   sessions: Record<string, string>;
+  /**
+   * The UUID-form token of a participant's newest sign-in when it asked for one (`unitedToken: true`, observed #37),
+   * with when it expires; absent when the newest sign-in did not ask (a world stored before it existed has none).
+   */
+  unitedTokens?: Record<string, { token: string; expiresAt: number }>;
   prequests: PMap<Prequest>;
   nextPrequestId: number;
   certificates: PMap<IssuedCertificate>;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -20,8 +20,9 @@ import { setmark } from './setmark.js';
 import { dashboard } from './dashboard.js';
 import { entities } from './entities.js';
 import { growth } from './growth.js';
+import { worlds } from './worlds.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -144,6 +145,17 @@ if (only.includes('growth')) {
     // Queued: at most one journal report a period (5 s here) with the violations of that period, and one MRC export.
     [`an ERP silent for ${r.erpNeverAnswers.minutes} minutes: RSS +${r.erpNeverAnswers.rssGrowthMb} MB < 50, ${r.erpNeverAnswers.after.queued} deliveries queued ≤ one a journal period`, r.erpNeverAnswers.rssGrowthMb < 50 && r.erpNeverAnswers.after.queued <= r.erpNeverAnswers.minutes * 12 + 1],
     [`${r.varyingLogin.logins} logins, each new: RSS +${r.varyingLogin.rssGrowthMb} MB < 50`, r.varyingLogin.rssGrowthMb < 50],
+  );
+}
+
+if (only.includes('worlds')) {
+  const r = await worlds();
+  results.worlds = r;
+  console.log(`worlds: ${r.worlds} created and kept idle beside one being read`, r);
+  checks.push(
+    [`a world created from the default fixtures: p50 ${r.createP50Ms} ms ≤ 100`, r.createP50Ms <= 100],
+    [`${r.worlds} idle worlds: RSS +${Math.round(r.rssAfterMb - r.rssBeforeMb)} MB ≤ 1,024`, r.rssAfterMb - r.rssBeforeMb <= 1024],
+    [`a read in one world with ${r.worlds} others: ${r.ratio} × alone ≥ 0.9`, r.ratio >= 0.9],
   );
 }
 

@@ -36,6 +36,8 @@ import { mcoi } from './systems/mcoi/index.js';
 import { setmark } from './systems/setmark/index.js';
 import { trueApi } from './systems/true-api/index.js';
 import { bodyLimitOf, loadFixtures, World, type Shared } from './world.js';
+import { TooManyWorlds, WORLD_ID, WorldExists, Worlds } from './worlds.js';
+import { SimError } from './core/errors.js';
 
 /** The emulated systems, one line each. */
 export const SYSTEMS: SystemModule<any, any>[] = [mcoi, idIssuer, trueApi, setmark];
@@ -83,6 +85,10 @@ export interface AppDeps {
   onExchange?: ExchangeHook;
   /** Real milliseconds between runs of the systems' work on the clock (default 1000; 0: only after /__sim/clock and tick()). */
   tickMs?: number;
+  /** At most this many worlds besides the default one (SIM_MAX_WORLDS; default 100). */
+  maxWorlds?: number;
+  /** Real monotonic ms for worlds' times to live (tests pass their own instead of waiting). */
+  realMs?: () => number;
 }
 
 export interface Sim {
@@ -96,6 +102,8 @@ export interface Sim {
   control: SystemInstance;
   /** The default world (the one served without a prefix). */
   world: World;
+  /** The other worlds, each served under /w/{id}/. */
+  worlds: Worlds;
   /** The active scenario, if any. */
   scenario(): Scenario | undefined;
   /** Activates a scenario: its seed, world, clock, timings, limits, profile and faults, from a fresh world. */
@@ -135,6 +143,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     outbound: outboundPolicy(security.outboundHosts ?? defaultOutboundHosts(security.allowedHosts)),
   };
   const world = await World.open(shared, { id: 'default', store: deps.store ?? { kind: 'memory' }, clock: deps.clock ?? new SimClock(), clockGiven: deps.clock !== undefined, scenario: deps.scenario, tickMs: deps.tickMs ?? 1000 });
+  const store = deps.store ?? { kind: 'memory' };
+  const worlds = await Worlds.open(shared, { dir: store.kind === 'file' ? store.dir : undefined, max: deps.maxWorlds ?? 100, tickMs: deps.tickMs ?? 1000, realMs: deps.realMs });
   const startedAt = world.clock.now().toISOString();
   const schema = scenarioSchema(catalog);
 
@@ -142,10 +152,26 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const contractFiles: Record<string, { json: unknown; yaml: () => string }> = {};
   for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: () => (id === 'control' ? toYaml(c.document) : readFileSync(c.source, 'utf8')) };
 
+  /** The worlds as the control plane manages them (the same list from every world's control plane). */
+  const controlWorlds = {
+    list: () => worlds.list(),
+    info: (id: string) => worlds.info(id),
+    create: async (o: Parameters<Worlds['create']>[0]) => {
+      try {
+        return (await worlds.create(o)).id;
+      } catch (e) {
+        if (e instanceof WorldExists) throw new SimError(CONTROL_HANDBOOK.WORLD_EXISTS, [e.message]);
+        if (e instanceof TooManyWorlds) throw new SimError(CONTROL_HANDBOOK.TOO_MANY_WORLDS, [e.message]);
+        throw e;
+      }
+    },
+    delete: (id: string) => worlds.delete(id),
+  };
   /** The control plane of a world: its routes over that world's clock, journal, state and scenarios. */
   const controlOf = (w: World) => {
     const instance = createControl({
       world: w,
+      worlds: controlWorlds,
       catalog,
       systems: () =>
         catalog.systems.map((s) => {
@@ -195,6 +221,20 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     },
   });
   const defaultWorld = mountable(world);
+  const mountedWorlds = new WeakMap<World, MountWorld>();
+  const mountedOf = (w: World) => {
+    let m = mountedWorlds.get(w);
+    if (!m) mountedWorlds.set(w, (m = mountable(w)));
+    return m;
+  };
+  /** A URL below /w/{id}: the id and the rest (undefined when the URL has no world prefix). */
+  const worldPrefix = (url: string) => {
+    if (url.charCodeAt(0) !== 47 || url.charCodeAt(1) !== 119 || url.charCodeAt(2) !== 47) return undefined; // "/w/"
+    const end = url.slice(3).search(/[/?]/);
+    const id = end < 0 ? url.slice(3) : url.slice(3, 3 + end);
+    const rest = end < 0 ? '/' : url.slice(3 + end);
+    return { id, rest: rest[0] === '?' ? `/${rest}` : rest };
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -228,7 +268,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     return undefined;
   };
   app.use((req, res, next) => {
-    res.locals.world = defaultWorld;
+    res.locals.world = (req as unknown as { simWorld?: MountWorld }).simWorld ?? defaultWorld;
     next();
   });
   // A request for a system (the hot path) skips Express's router altogether: a Host check, the world, and the
@@ -236,25 +276,45 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const hostOk = hostAllowed(security.allowedHosts);
   const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void }).handle.bind(app);
   /** Hands a request to a system's dispatcher (which answers every request it is given, matched or not). */
-  const serveSystem = (router: ReturnType<typeof mountSystem>, rest: string, req: IncomingMessage, res: ServerResponse) => {
+  const serveSystem = (router: ReturnType<typeof mountSystem>, rest: string, req: IncomingMessage, res: ServerResponse, w: MountWorld) => {
     // Node's own request and response (Express's prototypes are not set: the dispatcher uses none of their methods).
     const r = req as unknown as Request;
     const s = res as unknown as Response;
     (s as unknown as { req: Request }).req = r;
-    s.locals = { world: defaultWorld };
-    r.originalUrl = req.url!;
+    s.locals = { world: w };
+    r.originalUrl ??= req.url!;
     req.url = rest;
     router(r, s, () => undefined);
   };
+  /** The world a URL names (`/w/{id}/...`; none: the default world), the rest of the URL; or a 404 problem for an unknown world. */
+  const route = (req: IncomingMessage, res: ServerResponse): MountWorld | undefined => {
+    const pre = worldPrefix(req.url ?? '/');
+    if (!pre) return defaultWorld;
+    const w = WORLD_ID.test(pre.id) ? worlds.use(pre.id) : undefined;
+    if (!w) {
+      const p = problem(404, 'Not Found', `no world ${JSON.stringify(pre.id.slice(0, 100))}: POST /__sim/worlds creates one, GET /__sim/worlds lists them`);
+      res.writeHead(404, { 'Content-Type': p.contentType!, 'Cache-Control': 'no-store' }).end(JSON.stringify(p.body));
+      return undefined;
+    }
+    (req as unknown as Request).originalUrl = req.url!;
+    req.url = pre.rest;
+    return mountedOf(w);
+  };
   (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
+    if (!hostOk(req.headers.host)) return handle(req, res, next); // the host guard answers, whatever the path
+    const w = route(req, res);
+    if (!w) return;
     const sys = req.url ? systemFor(req.url) : undefined;
-    if (!sys || !hostOk(req.headers.host)) return handle(req, res, next);
-    serveSystem(sys.router, sys.rest, req, res);
+    if (!sys) {
+      (req as unknown as { simWorld: MountWorld }).simWorld = w;
+      return handle(req, res, next);
+    }
+    serveSystem(sys.router, sys.rest, req, res, w);
   };
   /**
    * A request listener serving one system at the root of a port of its own with the real system's path layout
-   * (SIM_PORTS): below its realBase its operations, anything else unmatched in its own envelope — never the control
-   * plane or another system.
+   * (SIM_PORTS), in the default world or in /w/{id}/: below its realBase its operations, anything else unmatched in
+   * its own envelope — never the control plane or another system.
    */
   const portListener = (id: string) => {
     const m = modules.find((x) => x.id === id);
@@ -262,8 +322,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     const router = routers.get(id)!;
     return (req: IncomingMessage, res: ServerResponse) => {
       if (!hostOk(req.headers.host)) return void app(req, res); // refused by the host guard, as on the main port
+      const w = route(req, res);
+      if (!w) return;
       const url = req.url ?? '/';
-      serveSystem(router, m.realBase ? (below(url, m.realBase) ?? url) : url, req, res);
+      serveSystem(router, m.realBase ? (below(url, m.realBase) ?? url) : url, req, res, w);
     };
   };
   app.use('/__sim', controlGuard(security.control));
@@ -310,12 +372,16 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       return defaultWorld.served('control').instance;
     },
     world,
+    worlds,
     scenario: () => world.active,
     activate: (s) => world.activate(s),
     reset: (seed) => world.reset(seed),
     clientError,
     portListener,
     tick: () => world.tick(),
-    close: () => world.close(),
+    close: async () => {
+      await worlds.close();
+      await world.close();
+    },
   };
 }

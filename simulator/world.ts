@@ -72,6 +72,8 @@ export interface WorldOptions {
   seed?: number;
   /** A scenario active from the start. */
   scenario?: Scenario;
+  /** Mixed into the ids of a new world (its data keeps it): worlds of one simulator never share an id or token. */
+  idSalt?: string;
   /** Real ms between runs of the systems' work on the clock (0: only on demand). */
   tickMs: number;
 }
@@ -123,7 +125,10 @@ export class World {
   static async open(shared: Shared, o: WorldOptions): Promise<World> {
     const seed = o.seed ?? shared.baseline.seed;
     let made: World | undefined;
-    const store = await Store.open(o.store, () => initialData(shared, o.clock, seed));
+    const store = await Store.open(o.store, () => {
+      const w = initialData(shared, o.clock, seed);
+      return o.idSalt ? { ...w, data: { ...w.data, _meta: { ...w.data._meta, idSalt: o.idSalt } } } : w;
+    });
     try {
       // State an earlier version wrote is brought up to date first, in a commit of its own.
       if (store.restored) for (const m of shared.modules) if (m.upgrade && store.latest(m.id) !== undefined) await store.update(m.id, (s) => ({ state: m.upgrade!(s) }));

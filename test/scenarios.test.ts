@@ -318,6 +318,36 @@ describe('the scenario command', () => {
   });
 });
 
+describe('journeys in parallel worlds (--world new --parallel N)', () => {
+  it('runs each journey in a fresh world of the running simulator, N at a time, and deletes each world after', async () => {
+    const app = await serve();
+    try {
+      const files = ['scenarios/id-issuer/happy-path.yaml', 'scenarios/id-issuer/cancellation-window.yaml', 'scenarios/mcoi/happy-path.yaml', 'scenarios/true-api/eaeu-import-partly-accepted.yaml'];
+      const junit = join(tmp, 'worlds.xml');
+      const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'cli.ts'), 'run', ...files, '--url', app.base, '--world', 'new', '--parallel', '3', '--junit', junit], { cwd: PROJECT_ROOT });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('exit', (status) => resolve({ status, stdout }));
+      });
+      expect(r.stdout, r.stdout).toMatch(/ passed, 0 failed/);
+      expect(r.status).toBe(0);
+      // Each scenario's journey printed together; the default world untouched; no world left behind.
+      for (const f of files) expect(r.stdout).toContain(`(${f})`);
+      expect(app.sim.scenario()).toBeUndefined();
+      expect(app.sim.worlds.list()).toEqual([]);
+      expect(readFileSync(junit, 'utf8').match(/<testsuite /g)).toHaveLength(files.length);
+    } finally {
+      await app.close();
+    }
+  });
+  it('refuses --parallel without --world new, and a --world other than new', () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'simulator', 'cli.ts'), 'run', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(cli('scenarios/mcoi/happy-path.yaml', '--parallel', '2').status).toBe(2);
+    expect(cli('scenarios/mcoi/happy-path.yaml', '--world', 'old').status).toBe(2);
+  });
+});
+
 describe('limits', () => {
   it('overrides a documented rate limit per system', async () => {
     const s = await setup();

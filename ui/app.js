@@ -2,7 +2,9 @@
 // API under /__sim (the same checks as any client: SIM_CONTROL_TOKEN, JSON bodies, same origin) and is put on the page
 // as text, never as HTML: journal bodies and codes are whatever clients sent.
 
-const API = '/__sim';
+// The world this page looks at: /w/{world}/__sim/ui/ shows that world (its own control plane), /__sim/ui/ the default.
+const WORLD = /^\/w\/([^/]+)\/__sim\/ui\//.exec(location.pathname)?.[1];
+const API = WORLD ? `/w/${WORLD}/__sim` : '/__sim';
 const main = document.getElementById('main');
 const statusLine = document.getElementById('status');
 let tail; // the journal's live stream, closed when the page changes
@@ -100,7 +102,7 @@ function table(caption, columns, rows, { link, code, statusKey = 'status' } = {}
 
 function page(title, ...content) {
   main.replaceChildren(h('h1', {}, title), ...content);
-  document.title = `${title} — marking-systems simulator`;
+  document.title = `${title} — ${WORLD ? `world ${decodeURIComponent(WORLD)}` : 'default world'} — marking-systems simulator`;
   main.focus({ preventScroll: true });
 }
 
@@ -468,7 +470,25 @@ async function route() {
   }
 }
 
+/** The world picker: every world of the simulator; choosing one opens this page in it. */
+async function drawWorlds() {
+  const picker = document.getElementById('world-picker');
+  const current = WORLD ? decodeURIComponent(WORLD) : '';
+  let ids = [];
+  try {
+    ids = (await api('/worlds')).worlds.map((w) => w.id);
+  } catch {
+    // the list is a convenience: the page still shows its world
+  }
+  if (current && !ids.includes(current)) ids.unshift(current);
+  picker.replaceChildren(h('option', { value: '', selected: !current }, 'default'), ...ids.map((id) => h('option', { value: id, selected: id === current }, id)));
+  picker.addEventListener('change', () => {
+    location.href = `${picker.value ? `/w/${encodeURIComponent(picker.value)}` : ''}/__sim/ui/${location.hash}`;
+  });
+}
+
 async function start() {
+  await drawWorlds();
   const health = await api('/health');
   const nav = document.getElementById('nav');
   const journal = nav.lastElementChild;

@@ -28,8 +28,29 @@ export interface ControlWorld {
   activate(scenario: Scenario): Promise<void>;
 }
 
+/** A world as the listing shows it. */
+export interface WorldSummary {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  ttlMs: number | null;
+  scenario: string | null;
+  seed: number;
+  clock: unknown;
+}
+
+/** The simulator's worlds besides the default one (simulator/worlds.ts), as the control plane manages them. */
+export interface ControlWorlds {
+  list(): WorldSummary[];
+  info(id: string): WorldSummary | undefined;
+  /** Throws SimError (409 duplicate, 429 too many) or resolves when the world is durable. */
+  create(o: { id?: string; seed?: number; scenario?: Scenario; ttlMs?: number }): Promise<string>;
+  delete(id: string): Promise<boolean>;
+}
+
 export interface ControlDeps {
   world: ControlWorld;
+  worlds: ControlWorlds;
   catalog: Catalog;
   /** The JSON Schema of scenario files (derived from the catalog once). */
   schema: object;
@@ -212,6 +233,33 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
     },
     getScenarioSchema: () => ({ body: schema }),
+    listWorlds: () => ({ body: { worlds: d.worlds.list() } }),
+    createWorld: async (req) => {
+      const b = (req.body ?? {}) as { id?: string; seed?: number; scenario?: string | object; ttlMs?: number };
+      let scenario: Scenario | undefined;
+      try {
+        if (typeof b.scenario === 'string') {
+          const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.scenario);
+          if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [b.scenario]);
+          scenario = found.scenario;
+        } else if (b.scenario !== undefined) scenario = checkScenario(b.scenario, 'request body: scenario', d.catalog);
+        const id = await d.worlds.create({ id: b.id, seed: b.seed, scenario, ttlMs: b.ttlMs });
+        const base = `http://${String(req.headers.host ?? 'localhost')}/w/${id}`;
+        return { status: 201, headers: { Location: `/__sim/worlds/${id}` }, body: { ...d.worlds.info(id)!, baseUrl: base, control: `${base}/__sim`, systems: Object.fromEntries(d.systems().map((x) => [x.id, `${base}${x.base}`])) } };
+      } catch (e) {
+        if (e instanceof ScenarioInvalid) return scenarioProblem(e);
+        throw e;
+      }
+    },
+    getWorld: (req) => {
+      const w = d.worlds.info(String(req.params.world));
+      if (!w) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_WORLD, [String(req.params.world)]);
+      return { body: w };
+    },
+    deleteWorld: async (req) => {
+      if (!(await d.worlds.delete(String(req.params.world)))) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_WORLD, [String(req.params.world)]);
+      return { status: 204 };
+    },
     getSystemState: (req) => ({ body: systemOf(String(req.params.system)).summary() }),
     getCredentials: () => ({ body: { systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base, credentials: s.credentials })) } }),
     listViews: (req) => {

@@ -65,7 +65,24 @@ function bodyOf(r: NonNullable<Step['request']>, dir: string): { bytes?: Buffer 
   if (r.bodyBase64 !== undefined) return { bytes: Buffer.from(r.bodyBase64, 'base64'), json: false };
   if (r.bodyFile !== undefined) return { bytes: readFileSync(resolve(dir, r.bodyFile)), json: false };
   if (r.body === undefined) return { json: false };
-  return typeof r.body === 'string' ? { bytes: r.body, json: false } : { bytes: JSON.stringify(r.body), json: true };
+  return typeof r.body === 'string' ? { bytes: r.body, json: false } : { bytes: JSON.stringify(encoded(r.body)), json: true };
+}
+
+/**
+ * A JSON body with `{"$base64": value}` in it: that object becomes the base64 of the value (a string as it is,
+ * anything else as its JSON) — so a document that carries a captured id can be written readably and still be sent
+ * encoded, as the systems' document bodies are.
+ */
+function encoded(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(encoded);
+  if (!v || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === '$base64') {
+    const inner = encoded(o.$base64);
+    return Buffer.from(typeof inner === 'string' ? inner : JSON.stringify(inner), 'utf8').toString('base64');
+  }
+  return Object.fromEntries(keys.map((k) => [k, encoded(o[k])]));
 }
 
 async function runStep(step: Step, base: string, vars: Record<string, unknown>, dir: string): Promise<string[]> {

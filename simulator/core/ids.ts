@@ -15,9 +15,12 @@
  */
 import { hash32, permute64 } from './random.js';
 
-/** The permutation key of one system's ids: derived from the seed, so the same seed gives the same ids. */
-export function idKey(seed: number, system: string): number {
-  return hash32(seed, `ids/${system}`);
+/**
+ * The permutation key of one system's ids: derived from the seed, so the same seed gives the same ids — and from a
+ * world's salt when it has one, so another world of the same seed gives others.
+ */
+export function idKey(seed: number, system: string, salt?: string): number {
+  return hash32(seed, salt ? `ids/${salt}/${system}` : `ids/${system}`);
 }
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');

@@ -6,6 +6,8 @@
  * const rng = new Rng(42);
  * rng.uuid(); // the same value for every simulator started with seed 42
  */
+import { randomUUID } from 'node:crypto';
+
 export class Rng {
   private s: number;
 
@@ -95,4 +97,12 @@ export function unpermute64(key: number, hi: number, lo: number): [number, numbe
     [l, r] = [(r ^ f) >>> 0, l];
   }
   return [l, r];
+}
+
+/**
+ * An id nobody can guess and no run repeats (a world created without a name): not from the seed, since worlds
+ * outlive the seed that made them and their ids must never come back after a restart.
+ */
+export function unrepeatableId(): string {
+  return randomUUID();
 }

@@ -16,6 +16,8 @@ export interface Settings {
   /** Systems also served at the root of a port of their own, with the real system's path layout (SIM_PORTS). */
   ports: Record<string, number>;
   host: string;
+  /** At most this many worlds besides the default one (SIM_MAX_WORLDS). */
+  maxWorlds: number;
   store: { kind: 'memory' } | { kind: 'file'; dir: string };
   seed: number;
   /** Whether SIM_SEED was given (an existing data directory keeps its own seed: the start-up line says so). */
@@ -47,7 +49,8 @@ export interface Variable {
 export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'PORT', default: '8080', meaning: 'port to listen on' },
   { name: 'HOST', default: '0.0.0.0', meaning: 'address to listen on' },
-  { name: 'SIM_PORTS', default: '', meaning: "systems also served on a port of their own at the real system's paths, e.g. mcoi=8081,true-api=8082,id-issuer=8083,setmark=8084" },
+  { name: 'SIM_PORTS', default: '', meaning: "systems also served on a port of their own at the real system's paths: <system>=<port>, comma-separated (0: any free port)" },
+  { name: 'SIM_MAX_WORLDS', default: '100', meaning: 'at most this many worlds besides the default one (POST /__sim/worlds; 0: none)' },
   { name: 'SIM_DATA_DIR', default: './.sim-data', meaning: 'where state is persisted (db.json and blobs/)' },
   { name: 'SIM_STORE', default: 'file', meaning: 'file, or memory (nothing kept between runs)' },
   { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
@@ -167,6 +170,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
   const port = integer(env, 'PORT', 8080, 0, 65535, problems);
   const ports = parsePorts(env.SIM_PORTS, port, catalog, problems);
   const host = env.HOST?.trim() || '0.0.0.0';
+  const maxWorlds = integer(env, 'SIM_MAX_WORLDS', 100, 0, 10_000, problems);
   const storeKind = oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
   const seed = integer(env, 'SIM_SEED', 1, 0, 0xffffffff, problems);
   const rateLimits = oneOf(env, 'SIM_RATE_LIMITS', ['on', 'off'] as const, 'on', problems) === 'on';
@@ -220,6 +224,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     port,
     ports,
     host,
+    maxWorlds,
     store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR?.trim() || './.sim-data' },
     seed,
     seedGiven: env.SIM_SEED !== undefined && env.SIM_SEED !== '',

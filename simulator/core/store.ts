@@ -150,7 +150,7 @@ export class Store {
   /** Response ids of a system (ids.ts ResponseIds): unique across restarts, never written. */
   responseIds(system: string): ResponseIds {
     let r = this.responseIdSources.get(system);
-    if (!r) this.responseIdSources.set(system, (r = new ResponseIds(idKey(this.meta().seed, `responses/${system}`), this.meta().boots)));
+    if (!r) this.responseIdSources.set(system, (r = new ResponseIds(idKey(this.meta().seed, `responses/${system}`, this.meta().idSalt), this.meta().boots)));
     return r;
   }
 
@@ -161,7 +161,7 @@ export class Store {
    */
   update<T, R extends { state: T }>(key: string, fn: (state: T, tx: Tx) => R): Promise<R> {
     const meta = this.working._meta;
-    const ids = new IdSource(idKey(meta.seed, key), { ...meta.counters[key] });
+    const ids = new IdSource(idKey(meta.seed, key, meta.idSalt), { ...meta.counters[key] });
     const blobs: [string, unknown][] = [];
     let result: R;
     try {
@@ -187,7 +187,7 @@ export class Store {
   replace(world: World): Promise<void> {
     const old = this.working._meta;
     this.dropGeneration ??= old.generation;
-    this.working = { ...world.data, _meta: { ...world.data._meta, boots: old.boots, generation: old.generation + 1, counters: world.data._meta.counters ?? {} } };
+    this.working = { ...world.data, _meta: { ...world.data._meta, boots: old.boots, generation: old.generation + 1, counters: world.data._meta.counters ?? {}, ...(old.idSalt ? { idSalt: old.idSalt } : {}) } };
     deepFreeze(this.working);
     this.staged.clear();
     this.queuedBlobs = Object.entries(world.blobs);

@@ -191,7 +191,10 @@ export async function fuzz(o: { runs: number; seed: number }): Promise<FuzzRepor
   const port = (server.address() as AddressInfo).port;
   const login = await fetch(`http://127.0.0.1:${port}/mcoi/api/users/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":"6e8login23","password":"12345678"}' }).then((r) => r.json() as Promise<{ accessToken: string }>);
   const tokens = [login.accessToken, 'sim-token-user-test-pl', 'sim-token-other-test-pl'];
-  const targets = [...SYSTEMS.map((m) => ({ base: m.base, contract: sim.contracts[m.id] })), { base: '/__sim', contract: sim.contracts.control }];
+  // Every operation in the default world and in another (/w/fuzz/...), whose routing is the same machinery behind a prefix.
+  await sim.worlds.create({ id: 'fuzz' });
+  const inWorld = (prefix: string) => [...SYSTEMS.map((m) => ({ base: `${prefix}${m.base}`, contract: sim.contracts[m.id] })), { base: `${prefix}/__sim`, contract: sim.contracts.control }];
+  const targets = [...inWorld(''), ...inWorld('/w/fuzz')];
   const cases = fc.oneof(...targets.flatMap((t) => t.contract.operations.map((op) => caseArb(t.contract, t.base, op, tokens))));
   const byStatus: Record<string, number> = {};
   const serverErrors: string[] = [];
@@ -204,7 +207,10 @@ export async function fuzz(o: { runs: number; seed: number }): Promise<FuzzRepor
         // Every refusal carries a body in an envelope: a bare status line (Node's own) is a violation too.
         if (status >= 400 && status !== 406 && !type) violations.push(`${status} without a body: ${c.method} ${c.path.slice(0, 120)}`);
         byStatus[status] = (byStatus[status] ?? 0) + 1;
-        if (sim.scenario()) await sim.reset(); // an inline scenario the fuzzer happened to activate: faults would answer 5xx on purpose
+        // An inline scenario the fuzzer happened to activate: faults would answer 5xx on purpose.
+        if (sim.scenario()) await sim.reset();
+        const other = sim.worlds.use('fuzz');
+        if (other?.active) await other.reset();
         if (status >= 500 && c.documented5xx) return true;
         if (status >= 500) serverErrors.push(`${status} ${c.method} ${c.path.slice(0, 200)} ${c.headers['content-type'] ?? ''} ${c.body?.subarray(0, 200).toString() ?? ''}`);
         return status < 500;

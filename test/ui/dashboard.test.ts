@@ -29,6 +29,7 @@ async function serve(deps: Partial<AppDeps> = {}) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
+    sim,
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -166,6 +167,31 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium (puppeteer-core)', () => {
       await page.waitForSelector('ol.timeline li');
       expect(await page.$eval('h1', (x) => x.textContent)).toBe(`Code ${code}`);
       await shot(page, '9-phone-true-api-code');
+    } finally {
+      await page.close();
+      await s.close();
+    }
+  }, 60_000);
+  it('has a world picker: each world\'s page shows that world, and which one it is', async () => {
+    const s = await serve();
+    const page = await browser.newPage();
+    try {
+      expect((await fetch(`${s.base}/__sim/worlds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'qa-7' }) })).status).toBe(201);
+      const login = await (await fetch(`${s.base}/w/qa-7/mcoi/api/users/authenticate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: '6e8login23', password: '12345678' }) })).json();
+      const made = await (await fetch(`${s.base}/w/qa-7/mcoi/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.accessToken}` }, body: JSON.stringify({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 }) })).json();
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(`${s.base}/w/qa-7/__sim/ui/#/system/mcoi/orders`, { waitUntil: 'networkidle0' });
+      await page.waitForSelector('table tbody tr');
+      expect(await text(page)).toContain(made.orderId);
+      expect(await page.$eval('#world-picker', (x) => (x as HTMLSelectElement).value)).toBe('qa-7');
+      expect(await page.title()).toContain('world qa-7');
+      await shot(page, '10-world-picker');
+      // Choosing the default world opens the same page there, where that order does not exist.
+      await Promise.all([page.waitForNavigation(), page.select('#world-picker', '')]);
+      expect(new URL(page.url()).pathname).toBe('/__sim/ui/');
+      await page.waitForSelector('table tbody tr');
+      expect(await text(page)).not.toContain(made.orderId);
+      expect(await page.title()).toContain('default world');
     } finally {
       await page.close();
       await s.close();

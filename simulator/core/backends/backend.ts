@@ -20,6 +20,11 @@ export interface Meta {
   clock?: ClockSnapshot;
   /** Reads of entities by clients, per system then entity key (progressions that advance `afterPolls`). */
   polls?: Record<string, Record<string, number>>;
+  /**
+   * Mixed into every id's key (ids.ts), so that two worlds of one simulator with the same seed never hand out the
+   * same token or id; the default world has none (its ids are those of its seed alone). Kept across resets.
+   */
+  idSalt?: string;
 }
 
 export type DbShape = { _meta: Meta } & Record<string, unknown>;

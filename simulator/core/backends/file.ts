@@ -18,7 +18,7 @@ import { applyOps, diff, jsonPieces, readLog } from '../wal.js';
 import { encodeBlob, type Backend, type Batch, type DbShape, type Meta } from './backend.js';
 
 /** Writes a file so that a crash leaves the old content or the new, never half: temp file, fsync, rename. */
-async function writeAtomic(path: string, bytes: Buffer | string): Promise<void> {
+export async function writeAtomic(path: string, bytes: Buffer | string): Promise<void> {
   const tmp = `${path}.tmp`;
   const fh = await open(tmp, 'w');
   try {
@@ -30,7 +30,7 @@ async function writeAtomic(path: string, bytes: Buffer | string): Promise<void> 
   await rename(tmp, path);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();

@@ -1,0 +1,201 @@
+/**
+ * The worlds of a simulator besides the default one: each a complete, isolated simulated state (world.ts) addressed
+ * by a path prefix, `/w/{id}/...`. Created and deleted on the control plane; with the file store each lives in a
+ * directory of its own under `<SIM_DATA_DIR>/worlds/`, durable before creation or deletion is acknowledged, and
+ * restored on start. A world given a time to live is deleted after that much real time without a request.
+ *
+ * A world directory is acknowledged by its `world.json` (written last on creation, removed first on deletion): a
+ * directory without one is a creation or a deletion that never finished, and is removed on start.
+ *
+ * @example
+ * const worlds = await Worlds.open(shared, { dir: './.sim-data', max: 100, tickMs: 1000 });
+ * const w = await worlds.create({ id: 'suite-1', ttlMs: 600_000 });
+ */
+import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SimClock, monotonicMs } from './core/clock.js';
+import { fsyncDir, writeAtomic } from './core/backends/file.js';
+import { unrepeatableId } from './core/random.js';
+import type { Scenario } from './core/scenario.js';
+import { World, type Shared } from './world.js';
+
+/** A world id: letters, digits, '-' and '_', at most 64. */
+export const WORLD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface WorldsOptions {
+  /** The file store's data directory (worlds go under `worlds/`); undefined: the memory store. */
+  dir?: string;
+  /** At most this many worlds besides the default one (SIM_MAX_WORLDS). */
+  max: number;
+  tickMs: number;
+  /** Real monotonic ms, for times to live (default the process's; tests pass their own). */
+  realMs?: () => number;
+}
+
+/** What is kept of a world besides its state (world.json). */
+interface Record_ {
+  id: string;
+  createdAt: string;
+  ttlMs?: number;
+}
+
+interface Entry extends Record_ {
+  world: World;
+  /** Real (monotonic) ms of the last request, for the time to live. */
+  usedAt: number;
+  lastUsedAt: string;
+  /** Being deleted: no longer served. */
+  deleting?: boolean;
+}
+
+export interface WorldInfo {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  ttlMs: number | null;
+  scenario: string | null;
+  seed: number;
+  clock: ReturnType<SimClock['state']>;
+}
+
+export class WorldExists extends Error {}
+export class TooManyWorlds extends Error {}
+
+export class Worlds {
+  private readonly map = new Map<string, Entry>();
+  /** Ids being created (a second create of the same id while the first is written is a duplicate). */
+  private readonly pending = new Set<string>();
+  /** Wall time for the listing (never business state). */
+  private readonly wall = new SimClock();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly realMs: () => number;
+
+  private constructor(
+    private readonly shared: Shared,
+    private readonly o: WorldsOptions,
+  ) {
+    this.realMs = o.realMs ?? monotonicMs;
+  }
+
+  /** The worlds a file store kept, restored; half-made or half-deleted directories removed. */
+  static async open(shared: Shared, o: WorldsOptions): Promise<Worlds> {
+    const worlds = new Worlds(shared, o);
+    if (o.dir) {
+      const root = join(o.dir, 'worlds');
+      await mkdir(root, { recursive: true });
+      for (const name of await readdir(root)) {
+        const dir = join(root, name);
+        let rec: Record_ | undefined;
+        try {
+          rec = JSON.parse(await readFile(join(dir, 'world.json'), 'utf8')) as Record_;
+        } catch {
+          rec = undefined;
+        }
+        if (!rec || rec.id !== name || !WORLD_ID.test(name)) {
+          await rm(dir, { recursive: true, force: true });
+          shared.log.warn({ world: name }, `world ${name}: an unfinished creation or deletion, removed`);
+          continue;
+        }
+        const world = await World.open(shared, { id: name, store: { kind: 'file', dir }, clock: new SimClock(), tickMs: o.tickMs });
+        worlds.map.set(name, { ...rec, world, usedAt: worlds.realMs(), lastUsedAt: worlds.wall.now().toISOString() });
+      }
+      await fsyncDir(root);
+    }
+    worlds.sweeper = setInterval(() => void worlds.sweep(), 1_000);
+    worlds.sweeper.unref();
+    return worlds;
+  }
+
+  /** The world of an id, marked as used now (its time to live starts again); undefined when there is none. */
+  use(id: string): World | undefined {
+    const e = this.map.get(id);
+    if (!e || e.deleting) return undefined;
+    e.usedAt = this.realMs();
+    e.lastUsedAt = this.wall.now().toISOString();
+    return e.world;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  info(id: string): WorldInfo | undefined {
+    const e = this.map.get(id);
+    if (!e || e.deleting) return undefined;
+    const meta = e.world.store.meta();
+    return { id: e.id, createdAt: e.createdAt, lastUsedAt: e.lastUsedAt, ttlMs: e.ttlMs ?? null, scenario: e.world.active?.name ?? null, seed: meta.seed, clock: e.world.clock.state() };
+  }
+
+  list(): WorldInfo[] {
+    return [...this.map.keys()].map((id) => this.info(id)).filter((x): x is WorldInfo => x !== undefined);
+  }
+
+  /** A new world, durable before it resolves. */
+  async create(o: { id?: string; seed?: number; scenario?: Scenario; ttlMs?: number }): Promise<World> {
+    const id = o.id ?? unrepeatableId();
+    if (this.map.has(id) || this.pending.has(id)) throw new WorldExists(id);
+    if (this.map.size + this.pending.size >= this.o.max) throw new TooManyWorlds(String(this.o.max));
+    this.pending.add(id);
+    try {
+      const dir = this.o.dir ? join(this.o.dir, 'worlds', id) : undefined;
+      if (dir) {
+        // What a failed creation or an old deletion left is not this world's.
+        await rm(dir, { recursive: true, force: true });
+        await mkdir(dir, { recursive: true });
+      }
+      const world = await World.open(this.shared, { id, store: dir ? { kind: 'file', dir } : { kind: 'memory' }, clock: new SimClock(), seed: o.seed, scenario: o.scenario, idSalt: unrepeatableId(), tickMs: this.o.tickMs });
+      const rec: Record_ = { id, createdAt: this.wall.now().toISOString(), ...(o.ttlMs !== undefined ? { ttlMs: o.ttlMs } : {}) };
+      try {
+        if (dir) {
+          await writeAtomic(join(dir, 'world.json'), JSON.stringify(rec));
+          await fsyncDir(dir);
+          await fsyncDir(join(this.o.dir!, 'worlds'));
+        }
+      } catch (e) {
+        await world.close();
+        if (dir) await rm(dir, { recursive: true, force: true });
+        throw e;
+      }
+      this.map.set(id, { ...rec, world, usedAt: this.realMs(), lastUsedAt: rec.createdAt });
+      return world;
+    } finally {
+      this.pending.delete(id);
+    }
+  }
+
+  /** Deletes a world and its data; false when there is none. Resolves when it is gone from disk. */
+  async delete(id: string): Promise<boolean> {
+    const e = this.map.get(id);
+    if (!e || e.deleting) return false;
+    e.deleting = true;
+    try {
+      await e.world.close();
+      if (this.o.dir) {
+        const dir = join(this.o.dir, 'worlds', id);
+        // The acknowledgement goes first: a crash from here on leaves a directory that start-up removes.
+        await unlink(join(dir, 'world.json')).catch(() => undefined);
+        await fsyncDir(dir);
+        await rm(dir, { recursive: true, force: true });
+        await fsyncDir(join(this.o.dir, 'worlds'));
+      }
+    } finally {
+      this.map.delete(id);
+    }
+    return true;
+  }
+
+  /** Deletes the worlds whose time to live ran out without a request. */
+  async sweep(): Promise<void> {
+    const now = this.realMs();
+    for (const e of [...this.map.values()]) {
+      if (e.ttlMs === undefined || e.deleting || now - e.usedAt < e.ttlMs) continue;
+      this.shared.log.info({ world: e.id, ttlMs: e.ttlMs }, `world ${e.id}: ${e.ttlMs} ms without a request, deleted`);
+      await this.delete(e.id).catch((err: unknown) => this.shared.log.error({ world: e.id, err }, `world ${e.id}: deletion failed`));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all([...this.map.values()].map((e) => e.world.close()));
+  }
+}

@@ -43,7 +43,8 @@ interface Entry extends Record_ {
   world: World;
   /** Real (monotonic) ms of the last request, for the time to live. */
   usedAt: number;
-  lastUsedAt: string;
+  /** Wall-clock ms of the last request, for the listing (a number: formatted only when listed). */
+  usedWallMs: number;
   /** Being deleted: no longer served. */
   deleting?: boolean;
 }
@@ -97,7 +98,7 @@ export class Worlds {
           continue;
         }
         const world = await World.open(shared, { id: name, store: { kind: 'file', dir }, clock: new SimClock(), tickMs: o.tickMs });
-        worlds.map.set(name, { ...rec, world, usedAt: worlds.realMs(), lastUsedAt: worlds.wall.now().toISOString() });
+        worlds.map.set(name, { ...rec, world, usedAt: worlds.realMs(), usedWallMs: worlds.wall.nowMs() });
       }
       await fsyncDir(root);
     }
@@ -111,7 +112,7 @@ export class Worlds {
     const e = this.map.get(id);
     if (!e || e.deleting) return undefined;
     e.usedAt = this.realMs();
-    e.lastUsedAt = this.wall.now().toISOString();
+    e.usedWallMs = this.wall.nowMs();
     return e.world;
   }
 
@@ -123,7 +124,7 @@ export class Worlds {
     const e = this.map.get(id);
     if (!e || e.deleting) return undefined;
     const meta = e.world.store.meta();
-    return { id: e.id, createdAt: e.createdAt, lastUsedAt: e.lastUsedAt, ttlMs: e.ttlMs ?? null, scenario: e.world.active?.name ?? null, seed: meta.seed, clock: e.world.clock.state() };
+    return { id: e.id, createdAt: e.createdAt, lastUsedAt: new Date(e.usedWallMs).toISOString(), ttlMs: e.ttlMs ?? null, scenario: e.world.active?.name ?? null, seed: meta.seed, clock: e.world.clock.state() };
   }
 
   list(): WorldInfo[] {
@@ -156,7 +157,7 @@ export class Worlds {
         if (dir) await rm(dir, { recursive: true, force: true });
         throw e;
       }
-      this.map.set(id, { ...rec, world, usedAt: this.realMs(), lastUsedAt: rec.createdAt });
+      this.map.set(id, { ...rec, world, usedAt: this.realMs(), usedWallMs: Date.parse(rec.createdAt) });
       return world;
     } finally {
       this.pending.delete(id);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -21,8 +21,9 @@ import { dashboard } from './dashboard.js';
 import { entities } from './entities.js';
 import { growth } from './growth.js';
 import { worlds } from './worlds.js';
+import { postgres } from './postgres.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -157,6 +158,12 @@ if (only.includes('worlds')) {
     [`${r.worlds} idle worlds: RSS +${Math.round(r.rssAfterMb - r.rssBeforeMb)} MB ≤ 1,024`, r.rssAfterMb - r.rssBeforeMb <= 1024],
     [`a read in one world with ${r.worlds} others: ${r.ratio} × alone ≥ 0.9`, r.ratio >= 0.9],
   );
+}
+
+if (only.includes('postgres')) {
+  const r = await postgres();
+  results.postgres = r;
+  console.log('postgres: a small mutation (an MCOI order) committed in PostgreSQL against the file store', r);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

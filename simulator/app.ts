@@ -7,6 +7,7 @@
  * await request(sim.app).get('/__sim/health').expect(200);
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -26,7 +27,7 @@ import { controlGuard, hostAllowed, hostGuard, type ControlAccess } from './core
 import { mergeControlContract, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import { scenarioSchema, type Scenario } from './core/scenario.js';
-import type { Store, StoreOptions } from './core/store.js';
+import { storeOf, type Store, type StoreChoice } from './core/store.js';
 import type { SystemInstance, SystemModule } from './core/system.js';
 import type { Timing } from './core/progression.js';
 import { CONTROL_HANDBOOK } from './control/handbook.js';
@@ -37,6 +38,7 @@ import { setmark } from './systems/setmark/index.js';
 import { trueApi } from './systems/true-api/index.js';
 import { bodyLimitOf, loadFixtures, World, type Shared } from './world.js';
 import { TooManyWorlds, WORLD_ID, WorldExists, Worlds } from './worlds.js';
+import { reachable } from './core/backends/postgres.js';
 import { SimError } from './core/errors.js';
 
 /** The emulated systems, one line each. */
@@ -67,7 +69,8 @@ export interface Security {
 
 export interface AppDeps {
   clock?: SimClock;
-  store?: StoreOptions;
+  /** Where worlds are kept (SIM_STORE): memory (default here), a data directory, or a PostgreSQL database. */
+  store?: StoreChoice;
   seed?: number;
   rateLimits?: boolean;
   timings?: Record<string, Record<string, Timing>>;
@@ -142,9 +145,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     showSecrets: security.showSecrets,
     outbound: outboundPolicy(security.outboundHosts ?? defaultOutboundHosts(security.allowedHosts)),
   };
-  const world = await World.open(shared, { id: 'default', store: deps.store ?? { kind: 'memory' }, clock: deps.clock ?? new SimClock(), clockGiven: deps.clock !== undefined, scenario: deps.scenario, tickMs: deps.tickMs ?? 1000 });
-  const store = deps.store ?? { kind: 'memory' };
-  const worlds = await Worlds.open(shared, { dir: store.kind === 'file' ? store.dir : undefined, max: deps.maxWorlds ?? 100, tickMs: deps.tickMs ?? 1000, realMs: deps.realMs });
+  const world = await World.open(shared, { id: 'default', store: storeOf(deps.store ?? { kind: 'memory' }, 'default'), clock: deps.clock ?? new SimClock(), clockGiven: deps.clock !== undefined, scenario: deps.scenario, tickMs: deps.tickMs ?? 1000 });
+  const worlds = await Worlds.open(shared, { store: deps.store ?? { kind: 'memory' }, max: deps.maxWorlds ?? 100, tickMs: deps.tickMs ?? 1000, realMs: deps.realMs });
   const startedAt = world.clock.now().toISOString();
   const schema = scenarioSchema(catalog);
 
@@ -152,6 +154,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const contractFiles: Record<string, { json: unknown; yaml: () => string }> = {};
   for (const [id, c] of Object.entries(contracts)) contractFiles[id] = { json: c.document, yaml: () => (id === 'control' ? toYaml(c.document) : readFileSync(c.source, 'utf8')) };
 
+  const choice: StoreChoice = deps.store ?? { kind: 'memory' };
+  const replica = `${hostname()}/${process.pid}`;
+  /** The store as health reports it: a database is reachable when it answers a query within a few seconds. */
+  const storeHealth = async () => ({ kind: choice.kind, reachable: choice.kind === 'postgres' ? await reachable(choice.url) : true });
   /** The worlds as the control plane manages them (the same list from every world's control plane). */
   const controlWorlds = {
     list: () => worlds.list(),
@@ -170,6 +176,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   /** The control plane of a world: its routes over that world's clock, journal, state and scenarios. */
   const controlOf = (w: World) => {
     const instance = createControl({
+      store: storeHealth,
+      replica,
       world: w,
       worlds: controlWorlds,
       catalog,

@@ -9,6 +9,7 @@ import { createApp, defaultCatalog } from './app.js';
 import { monotonicMs } from './core/clock.js';
 import { createLogger, flushLog, type Logger } from './core/log.js';
 import { defaultOutboundHosts } from './core/outbound.js';
+import { database, shownUrl } from './core/backends/postgres.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
 import { defaultAllowedHosts } from './core/security.js';
 import { helpOf, parseSettings, SettingsInvalid, type Settings } from './core/settings.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     }
   }
 
+  if (settings.store.kind === 'postgres') await waitForDatabase(settings.store.url, lifecycle);
   const allowedHosts = settings.allowedHosts ?? defaultAllowedHosts();
   const security = { allowedHosts, control: settings.control, showSecrets: settings.showSecrets, outboundHosts: settings.outboundHosts ?? defaultOutboundHosts(allowedHosts) };
   const sim = await createApp({ scenario, maxWorlds: settings.maxWorlds, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log, security });
@@ -85,19 +87,7 @@ async function main(): Promise<void> {
       });
       servers.push(server);
     });
-  const ports = Object.entries(settings.ports);
-  const [port, ...own] = await Promise.all([
-    listen(createServer(sim.app), settings.port, '', sim.clientError),
-    ...ports.map(([id, p]) => listen(createServer(sim.portListener(id)), p, ` (${id}'s own port)`, (err, socket) => sim.clientError(err, socket, id))),
-  ]);
-  const byPort = ports.map(([id], i) => ({ system: id, port: own[i], at: catalog.system(id)!.module.realBase || '/' }));
-  const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
-  lifecycle.info(
-    { port, ports: Object.fromEntries(byPort.map((p) => [p.system, p.port])), pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
-    `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')}${byPort.length ? ` — own ports: ${byPort.map((p) => `${p.system} :${p.port}${p.at}`).join(', ')}` : ''} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
-  );
-  flushLog(log); // whoever waits for this line sees it now
-
+  // Stopping is possible from here on, even before every port listens (a SIGTERM right after start).
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -118,6 +108,40 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  const ports = Object.entries(settings.ports);
+  const [port, ...own] = await Promise.all([
+    listen(createServer(sim.app), settings.port, '', sim.clientError),
+    ...ports.map(([id, p]) => listen(createServer(sim.portListener(id)), p, ` (${id}'s own port)`, (err, socket) => sim.clientError(err, socket, id))),
+  ]);
+  const byPort = ports.map(([id], i) => ({ system: id, port: own[i], at: catalog.system(id)!.module.realBase || '/' }));
+  const store = settings.store.kind === 'file' ? `file (${settings.store.dir}${sim.store.restored ? ', restored' : ', new'})` : settings.store.kind === 'postgres' ? `postgres (${shownUrl(settings.store.url)}${sim.store.restored ? ', restored' : ', new'})` : 'memory';
+  lifecycle.info(
+    { port, ports: Object.fromEntries(byPort.map((p) => [p.system, p.port])), pid: process.pid, systems: catalog.systems.map((s) => s.module.base), store: settings.store.kind, seed, scenario: scenario?.name, control: !settings.control.enabled ? 'off' : settings.control.token ? 'token' : 'open', allowedHosts: security.allowedHosts },
+    `simulator listening on :${port} (pid ${process.pid}) — systems: ${catalog.systems.map((s) => s.module.base).join(', ')}${byPort.length ? ` — own ports: ${byPort.map((p) => `${p.system} :${p.port}${p.at}`).join(', ')}` : ''} — control: /__sim (dashboard at /__sim/ui, docs at /__sim/docs) — store: ${store} — seed ${seed}${seedNote}${scenario ? ` — scenario: ${scenario.name}` : ''}`,
+  );
+  flushLog(log); // whoever waits for this line sees it now
+
+}
+
+/**
+ * A database that does not answer yet (started together with the simulator, restarting): waited for, saying so every
+ * few seconds; one that answers but refuses (a wrong password, a schema newer than this code) is a failure at once.
+ */
+async function waitForDatabase(url: string, log: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const db = await database(url);
+      await db.release();
+      return;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { code?: string };
+      const transient = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', '57P03'].includes(String(err.code)) || /timeout|terminat|starting up/i.test(err.message);
+      if (!transient) fail(`PostgreSQL at ${shownUrl(url)}: ${err.message}`, 1);
+      if (attempt % 5 === 0) log.warn(`simulator: waiting for PostgreSQL at ${shownUrl(url)} (${err.message})`);
+      flushLog(log);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 main().catch((e) => fail(`failed to start: ${e instanceof Error ? e.message : e}`, 1));

@@ -1,11 +1,13 @@
 /**
  * The worlds of a simulator besides the default one: each a complete, isolated simulated state (world.ts) addressed
- * by a path prefix, `/w/{id}/...`. Created and deleted on the control plane; with the file store each lives in a
- * directory of its own under `<SIM_DATA_DIR>/worlds/`, durable before creation or deletion is acknowledged, and
- * restored on start. A world given a time to live is deleted after that much real time without a request.
+ * by a path prefix, `/w/{id}/...`. Created and deleted on the control plane; durable before creation or deletion is
+ * acknowledged, and restored on start. A world given a time to live is deleted after that much real time without a
+ * request.
  *
- * A world directory is acknowledged by its `world.json` (written last on creation, removed first on deletion): a
- * directory without one is a creation or a deletion that never finished, and is removed on start.
+ * With the file store each world lives in a directory of its own under `<SIM_DATA_DIR>/worlds/`, acknowledged by its
+ * `world.json` (written last on creation, removed first on deletion): a directory without one is a creation or a
+ * deletion that never finished, and is removed on start. With PostgreSQL a world is a row of `sim_worlds` (inserted
+ * last, deleted first) beside its state; state without a row is removed on start.
  *
  * @example
  * const worlds = await Worlds.open(shared, { dir: './.sim-data', max: 100, tickMs: 1000 });
@@ -15,6 +17,8 @@ import { mkdir, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimClock, monotonicMs } from './core/clock.js';
 import { fsyncDir, writeAtomic } from './core/backends/file.js';
+import { database, PostgresBackend } from './core/backends/postgres.js';
+import { storeOf, type StoreChoice } from './core/store.js';
 import { unrepeatableId } from './core/random.js';
 import type { Scenario } from './core/scenario.js';
 import { World, type Shared } from './world.js';
@@ -23,8 +27,8 @@ import { World, type Shared } from './world.js';
 export const WORLD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface WorldsOptions {
-  /** The file store's data directory (worlds go under `worlds/`); undefined: the memory store. */
-  dir?: string;
+  /** Where the simulator keeps its worlds (SIM_STORE). */
+  store: StoreChoice;
   /** At most this many worlds besides the default one (SIM_MAX_WORLDS). */
   max: number;
   tickMs: number;
@@ -78,11 +82,11 @@ export class Worlds {
     this.realMs = o.realMs ?? monotonicMs;
   }
 
-  /** The worlds a file store kept, restored; half-made or half-deleted directories removed. */
+  /** The worlds the store kept, restored; what a half-made or half-deleted world left is removed. */
   static async open(shared: Shared, o: WorldsOptions): Promise<Worlds> {
     const worlds = new Worlds(shared, o);
-    if (o.dir) {
-      const root = join(o.dir, 'worlds');
+    if (o.store.kind === 'file') {
+      const root = join(o.store.dir, 'worlds');
       await mkdir(root, { recursive: true });
       for (const name of await readdir(root)) {
         const dir = join(root, name);
@@ -97,14 +101,34 @@ export class Worlds {
           shared.log.warn({ world: name }, `world ${name}: an unfinished creation or deletion, removed`);
           continue;
         }
-        const world = await World.open(shared, { id: name, store: { kind: 'file', dir }, clock: new SimClock(), tickMs: o.tickMs });
-        worlds.map.set(name, { ...rec, world, usedAt: worlds.realMs(), usedWallMs: worlds.wall.nowMs() });
+        await worlds.restore(rec, dir);
       }
       await fsyncDir(root);
+    }
+    if (o.store.kind === 'postgres') {
+      const db = await database(o.store.url);
+      try {
+        const rows = (await db.pool.query<{ id: string; created_at: Date; ttl_ms: string | null }>('SELECT id, created_at, ttl_ms FROM sim_worlds ORDER BY created_at')).rows;
+        const known = new Set(rows.map((r) => r.id));
+        // State of a world whose row is gone (a deletion that never finished, a creation never acknowledged).
+        for (const r of (await db.pool.query<{ world: string }>("SELECT world FROM sim_state WHERE world <> 'default'")).rows) {
+          if (known.has(r.world)) continue;
+          await PostgresBackend.drop(o.store.url, r.world);
+          shared.log.warn({ world: r.world }, `world ${r.world}: an unfinished creation or deletion, removed`);
+        }
+        for (const r of rows) await worlds.restore({ id: r.id, createdAt: r.created_at.toISOString(), ...(r.ttl_ms !== null ? { ttlMs: Number(r.ttl_ms) } : {}) });
+      } finally {
+        await db.release();
+      }
     }
     worlds.sweeper = setInterval(() => void worlds.sweep(), 1_000);
     worlds.sweeper.unref();
     return worlds;
+  }
+
+  private async restore(rec: Record_, dir?: string): Promise<void> {
+    const world = await World.open(this.shared, { id: rec.id, store: storeOf(this.o.store, rec.id, dir), clock: new SimClock(), tickMs: this.o.tickMs });
+    this.map.set(rec.id, { ...rec, world, usedAt: this.realMs(), usedWallMs: this.wall.nowMs() });
   }
 
   /** The world of an id, marked as used now (its time to live starts again); undefined when there is none. */
@@ -138,23 +162,35 @@ export class Worlds {
     if (this.map.size + this.pending.size >= this.o.max) throw new TooManyWorlds(String(this.o.max));
     this.pending.add(id);
     try {
-      const dir = this.o.dir ? join(this.o.dir, 'worlds', id) : undefined;
+      const store = this.o.store;
+      const dir = store.kind === 'file' ? join(store.dir, 'worlds', id) : undefined;
+      // What a failed creation or an old deletion left is not this world's.
       if (dir) {
-        // What a failed creation or an old deletion left is not this world's.
         await rm(dir, { recursive: true, force: true });
         await mkdir(dir, { recursive: true });
       }
-      const world = await World.open(this.shared, { id, store: dir ? { kind: 'file', dir } : { kind: 'memory' }, clock: new SimClock(), seed: o.seed, scenario: o.scenario, idSalt: unrepeatableId(), tickMs: this.o.tickMs });
+      if (store.kind === 'postgres') await PostgresBackend.drop(store.url, id);
+      const world = await World.open(this.shared, { id, store: storeOf(store, id, dir), clock: new SimClock(), seed: o.seed, scenario: o.scenario, idSalt: unrepeatableId(), tickMs: this.o.tickMs });
       const rec: Record_ = { id, createdAt: this.wall.now().toISOString(), ...(o.ttlMs !== undefined ? { ttlMs: o.ttlMs } : {}) };
       try {
+        // The acknowledgement, written last.
         if (dir) {
           await writeAtomic(join(dir, 'world.json'), JSON.stringify(rec));
           await fsyncDir(dir);
-          await fsyncDir(join(this.o.dir!, 'worlds'));
+          await fsyncDir(join(dir, '..'));
+        }
+        if (store.kind === 'postgres') {
+          const db = await database(store.url);
+          try {
+            await db.pool.query('INSERT INTO sim_worlds (id, created_at, ttl_ms) VALUES ($1, $2, $3)', [id, rec.createdAt, rec.ttlMs ?? null]);
+          } finally {
+            await db.release();
+          }
         }
       } catch (e) {
         await world.close();
         if (dir) await rm(dir, { recursive: true, force: true });
+        if (store.kind === 'postgres') await PostgresBackend.drop(store.url, id).catch(() => undefined);
         throw e;
       }
       this.map.set(id, { ...rec, world, usedAt: this.realMs(), usedWallMs: Date.parse(rec.createdAt) });
@@ -171,13 +207,23 @@ export class Worlds {
     e.deleting = true;
     try {
       await e.world.close();
-      if (this.o.dir) {
-        const dir = join(this.o.dir, 'worlds', id);
+      const store = this.o.store;
+      if (store.kind === 'file') {
+        const dir = join(store.dir, 'worlds', id);
         // The acknowledgement goes first: a crash from here on leaves a directory that start-up removes.
         await unlink(join(dir, 'world.json')).catch(() => undefined);
         await fsyncDir(dir);
         await rm(dir, { recursive: true, force: true });
-        await fsyncDir(join(this.o.dir, 'worlds'));
+        await fsyncDir(join(store.dir, 'worlds'));
+      }
+      if (store.kind === 'postgres') {
+        const db = await database(store.url);
+        try {
+          await db.pool.query('DELETE FROM sim_worlds WHERE id = $1', [id]);
+        } finally {
+          await db.release();
+        }
+        await PostgresBackend.drop(store.url, id);
       }
     } finally {
       this.map.delete(id);

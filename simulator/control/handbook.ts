@@ -10,6 +10,7 @@ export const CONTROL_HANDBOOK = {
   UNKNOWN_VIEW: { status: 404, text: (system: string, view: string, valid: string) => `${system} has no view "${view}" (its views: ${valid})`, source: 'simulator-defined' },
   UNKNOWN_ROW: { status: 404, text: (system: string, view: string, id: string) => `no ${view} ${JSON.stringify(id)} in ${system} (or the view has no detail)`, source: 'simulator-defined' },
   UNKNOWN_CODE: { status: 404, text: (system: string, code: string) => `${system} knows no code ${JSON.stringify(code)} (or has no code lookup)`, source: 'simulator-defined' },
+  STORE_UNREACHABLE: { status: 503, text: (kind: string, replica: string) => `the ${kind} store cannot be reached from ${replica}: requests that need it fail until it is back (it reconnects by itself)`, source: 'simulator-defined' },
   UNKNOWN_WORLD: { status: 404, text: (id: string) => `no world ${JSON.stringify(id)} (GET /__sim/worlds lists them; POST /__sim/worlds creates one)`, source: 'simulator-defined' },
   WORLD_EXISTS: { status: 409, text: (id: string) => `a world ${JSON.stringify(id)} exists already: DELETE /__sim/worlds/${id} first, or choose another id`, source: 'simulator-defined' },
   TOO_MANY_WORLDS: { status: 429, text: (max: string) => `this simulator holds at most ${max} worlds besides the default one (SIM_MAX_WORLDS): delete one first`, source: 'simulator-defined' },

@@ -49,6 +49,9 @@ export interface ControlWorlds {
 }
 
 export interface ControlDeps {
+  /** Which store keeps the worlds and which replica answers; `reachable` false when its database cannot be reached. */
+  store: () => Promise<{ kind: string; reachable: boolean }>;
+  replica: string;
   world: ControlWorld;
   worlds: ControlWorlds;
   catalog: Catalog;
@@ -129,15 +132,22 @@ export function createControl(d: ControlDeps): SystemInstance {
     return v;
   };
   const handlers: Record<string, Handler> = {
-    getHealth: () => ({
-      body: {
-        status: 'ok',
-        systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base })),
-        seed: d.world.store.meta().seed,
-        clock: d.world.clock.state(),
-        startedAt: d.startedAt,
-      },
-    }),
+    getHealth: async () => {
+      const store = await d.store();
+      // Not ready while the database is out of reach (a load balancer or Kubernetes then sends nobody here).
+      if (!store.reachable) throw new SimError(CONTROL_HANDBOOK.STORE_UNREACHABLE, [store.kind, d.replica]);
+      return {
+        body: {
+          status: 'ok',
+          systems: d.systems().map((s) => ({ id: s.id, title: s.title, base: s.base })),
+          seed: d.world.store.meta().seed,
+          clock: d.world.clock.state(),
+          startedAt: d.startedAt,
+          store,
+          replica: d.replica,
+        },
+      };
+    },
     reset: async (req) => {
       const seed = (req.body as { seed?: number } | undefined)?.seed;
       await d.world.reset(seed);

@@ -18,7 +18,7 @@ export interface Settings {
   host: string;
   /** At most this many worlds besides the default one (SIM_MAX_WORLDS). */
   maxWorlds: number;
-  store: { kind: 'memory' } | { kind: 'file'; dir: string };
+  store: { kind: 'memory' } | { kind: 'file'; dir: string } | { kind: 'postgres'; url: string };
   seed: number;
   /** Whether SIM_SEED was given (an existing data directory keeps its own seed: the start-up line says so). */
   seedGiven: boolean;
@@ -52,7 +52,7 @@ export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'SIM_PORTS', default: '', meaning: "systems also served on a port of their own at the real system's paths: <system>=<port>, comma-separated (0: any free port)" },
   { name: 'SIM_MAX_WORLDS', default: '100', meaning: 'at most this many worlds besides the default one (POST /__sim/worlds; 0: none)' },
   { name: 'SIM_DATA_DIR', default: './.sim-data', meaning: 'where state is persisted (db.json and blobs/)' },
-  { name: 'SIM_STORE', default: 'file', meaning: 'file, or memory (nothing kept between runs)' },
+  { name: 'SIM_STORE', default: 'file', meaning: 'file, memory (nothing kept between runs), or a PostgreSQL URL postgres://user:password@host:5432/db (PG* variables fill in what it leaves out)' },
   { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
   { name: 'SIM_RATE_LIMITS', default: 'on', meaning: 'on, or off: the documented request-rate limits' },
   { name: 'SIM_TIMINGS', default: '', meaning: 'instant, or JSON of processing delays per system' },
@@ -171,7 +171,16 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
   const ports = parsePorts(env.SIM_PORTS, port, catalog, problems);
   const host = env.HOST?.trim() || '0.0.0.0';
   const maxWorlds = integer(env, 'SIM_MAX_WORLDS', 100, 0, 10_000, problems);
-  const storeKind = oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
+  const storeRaw = env.SIM_STORE?.trim() ?? '';
+  const postgres = /^postgres(ql)?:\/\//i.test(storeRaw);
+  if (postgres) {
+    try {
+      new URL(storeRaw);
+    } catch {
+      problems.push('SIM_STORE is not a valid PostgreSQL URL: postgres://user:password@host:5432/db');
+    }
+  }
+  const storeKind = postgres ? 'postgres' : oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
   const seed = integer(env, 'SIM_SEED', 1, 0, 0xffffffff, problems);
   const rateLimits = oneOf(env, 'SIM_RATE_LIMITS', ['on', 'off'] as const, 'on', problems) === 'on';
   const timings = parseTimings(env.SIM_TIMINGS, catalog, problems);
@@ -225,7 +234,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     ports,
     host,
     maxWorlds,
-    store: storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR?.trim() || './.sim-data' },
+    store: storeKind === 'postgres' ? { kind: 'postgres', url: storeRaw } : storeKind === 'memory' ? { kind: 'memory' } : { kind: 'file', dir: env.SIM_DATA_DIR?.trim() || './.sim-data' },
     seed,
     seedGiven: env.SIM_SEED !== undefined && env.SIM_SEED !== '',
     rateLimits,

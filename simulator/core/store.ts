@@ -21,11 +21,12 @@
  * const store = await Store.open({ kind: 'memory' }, () => ({ data: initialWorld(), blobs: {} }));
  * const r = await store.update('mcoi', (s, tx) => ({ state: { ...s, n: s.n + 1 }, id: tx.ids.uuid('order') }));
  */
-import { openBackend, type Backend, type DbShape, type Meta, type StoreOptions } from './backends/index.js';
+import { openBackend, type Backend, type DbShape, type Meta, type StoreChoice, type StoreOptions } from './backends/index.js';
 import { IdSource, idKey, ResponseIds } from './ids.js';
 import { deepFreeze } from './wal.js';
 
-export type { DbShape, Meta, StoreOptions };
+export type { DbShape, Meta, StoreChoice, StoreOptions };
+export { storeOf } from './backends/index.js';
 
 /** A new world: its document and the blobs it refers to. */
 export interface World {

@@ -52,8 +52,18 @@ export interface Backend {
   close(state?: DbShape): Promise<void>;
 }
 
-/** How a store is chosen: SIM_STORE's value, parsed (`memory`, `file` with its directory). */
-export type StoreOptions = { kind: 'memory' } | { kind: 'file'; dir: string };
+/** How a store is chosen: SIM_STORE's value, parsed (`memory`, `file` with its directory, `postgres` with its URL and the world it holds). */
+export type StoreOptions = { kind: 'memory' } | { kind: 'file'; dir: string } | { kind: 'postgres'; url: string; world: string };
+
+/** Where a simulator keeps its worlds (SIM_STORE): each world's StoreOptions follows from it (`storeOf`). */
+export type StoreChoice = { kind: 'memory' } | { kind: 'file'; dir: string } | { kind: 'postgres'; url: string };
+
+/** The store of one world: the default world in the directory or database itself, another under its id. */
+export function storeOf(choice: StoreChoice, world: string, dir?: string): StoreOptions {
+  if (choice.kind === 'postgres') return { kind: 'postgres', url: choice.url, world };
+  if (choice.kind === 'file') return { kind: 'file', dir: dir ?? choice.dir };
+  return { kind: 'memory' };
+}
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 

@@ -1,6 +1,6 @@
 /**
- * The backends a store can run on, by the kind SIM_STORE names. Adding one (PostgreSQL) is one module and one line
- * here; the commit core and the systems do not change.
+ * The backends a store can run on, by the kind SIM_STORE names. Each is one module and one line here; the commit
+ * core and the systems do not change.
  *
  * @example
  * const backend = openBackend({ kind: 'file', dir: './.sim-data' });
@@ -8,12 +8,14 @@
 import type { Backend, StoreOptions } from './backend.js';
 import { FileBackend } from './file.js';
 import { MemoryBackend } from './memory.js';
+import { PostgresBackend } from './postgres.js';
 
 type Factory<K extends StoreOptions['kind']> = (options: Extract<StoreOptions, { kind: K }>) => Backend;
 
 export const BACKENDS: { [K in StoreOptions['kind']]: Factory<K> } = {
   memory: () => new MemoryBackend(),
   file: (o) => new FileBackend(o.dir),
+  postgres: (o) => new PostgresBackend(o),
 };
 
 export function openBackend(options: StoreOptions): Backend {
@@ -21,4 +23,5 @@ export function openBackend(options: StoreOptions): Backend {
   return factory(options as never);
 }
 
-export type { Backend, Batch, DbShape, Meta, StoreOptions } from './backend.js';
+export type { Backend, Batch, DbShape, Meta, StoreChoice, StoreOptions } from './backend.js';
+export { storeOf } from './backend.js';

@@ -1,0 +1,62 @@
+/**
+ * What a PostgreSQL commit costs a small mutation, against the file store in the same run: the built server, one
+ * client registering MCOI orders one after another (each answered when committed), N of them per store; p50 / p99
+ * and orders a second. Needs BENCH_PG_URL (or SIM_TEST_PG_URL): a role that may create a database (one is made and
+ * dropped). `bash scripts/start-postgres.sh` starts a throwaway server and prints such a URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Client, round, startServer, stopServer } from './lib.js';
+
+const N = Number(process.env.BENCH_PG_ORDERS ?? 500);
+const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
+
+async function orders(env: Record<string, string>) {
+  const server = await startServer({ SIM_LOG_LEVEL: 'warn', ...env });
+  try {
+    const c = new Client(server.base);
+    await c.login();
+    const ms: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await c.call('POST', '/mcoi/api/orders', ORDER);
+      ms.push(performance.now() - t);
+    }
+    const total = performance.now() - t0;
+    ms.sort((a, b) => a - b);
+    return { p50Ms: round(ms[Math.floor(N / 2)], 2), p99Ms: round(ms[Math.floor(N * 0.99)], 2), perSecond: round((N / total) * 1000, 0) };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+export async function postgres() {
+  const admin = process.env.BENCH_PG_URL ?? process.env.SIM_TEST_PG_URL;
+  if (!admin) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
+  const name = `sim_bench_${process.pid}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await run(`CREATE DATABASE ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pg-file-'));
+  try {
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    const file = await orders({ SIM_DATA_DIR: dir });
+    const postgres = await orders({ SIM_STORE: url.toString() });
+    return { orders: N, file, postgres, p50AddedMs: round(postgres.p50Ms - file.p50Ms, 2), ratio: round(postgres.perSecond / file.perSecond, 2) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}

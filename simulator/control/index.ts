@@ -15,6 +15,7 @@ import { redact, redactAuthorization } from '../core/secrets.js';
 import { journalAsScenario } from './export.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
 import { findScenarios } from './scenarios.js';
+import type { WorldInfo } from '../worlds.js';
 
 /** The world a control plane acts on (simulator/world.ts). */
 export interface ControlWorld {
@@ -28,21 +29,10 @@ export interface ControlWorld {
   activate(scenario: Scenario): Promise<void>;
 }
 
-/** A world as the listing shows it. */
-export interface WorldSummary {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string;
-  ttlMs: number | null;
-  scenario: string | null;
-  seed: number;
-  clock: unknown;
-}
-
 /** The simulator's worlds besides the default one (simulator/worlds.ts), as the control plane manages them. */
 export interface ControlWorlds {
-  list(): WorldSummary[];
-  info(id: string): WorldSummary | undefined;
+  list(): WorldInfo[];
+  info(id: string): WorldInfo | undefined;
   /** Throws SimError (409 duplicate, 429 too many) or resolves when the world is durable. */
   create(o: { id?: string; seed?: number; scenario?: Scenario; ttlMs?: number }): Promise<string>;
   delete(id: string): Promise<boolean>;

@@ -121,11 +121,25 @@ async function releasePool(url: string): Promise<void> {
   await p.pool.end().catch(() => undefined);
 }
 
-/** Creates the schema, or migrates it; refuses a database whose schema is newer than this code. */
-export async function migrate(pool: pg.Pool): Promise<void> {
+/** Runs `work` in a transaction on a pooled connection: committed when it resolves, rolled back when it throws. */
+async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** Creates the schema, or migrates it; refuses a database whose schema is newer than this code. */
+export function migrate(pool: pg.Pool): Promise<void> {
+  return transaction(pool, async (client) => {
     // One simulator migrates at a time (several may start together on one database).
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['sim_schema']);
     await client.query('CREATE TABLE IF NOT EXISTS sim_schema (version integer NOT NULL)');
@@ -135,13 +149,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
     for (let v = at + 1; v <= SCHEMA_VERSION; v++) await client.query(MIGRATIONS[v]);
     if (!row) await client.query('INSERT INTO sim_schema (version) VALUES ($1)', [SCHEMA_VERSION]);
     else if (at < SCHEMA_VERSION) await client.query('UPDATE sim_schema SET version = $1', [SCHEMA_VERSION]);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The pool of a URL, its schema made current once per process. */
@@ -311,16 +319,11 @@ export class PostgresBackend implements Backend {
   /** Everything of a world gone from the database (a deleted world). */
   static async drop(url: string, world: string): Promise<void> {
     const conn = await database(url);
-    const client = await conn.pool.connect();
     try {
-      await client.query('BEGIN');
-      for (const t of ['sim_blobs', 'sim_log', 'sim_state']) await client.query(`DELETE FROM ${t} WHERE world = $1`, [world]);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
+      await transaction(conn.pool, async (client) => {
+        for (const t of ['sim_blobs', 'sim_log', 'sim_state']) await client.query(`DELETE FROM ${t} WHERE world = $1`, [world]);
+      });
     } finally {
-      client.release();
       await conn.release();
     }
   }

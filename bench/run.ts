@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -22,8 +22,9 @@ import { entities } from './entities.js';
 import { growth } from './growth.js';
 import { worlds } from './worlds.js';
 import { postgres } from './postgres.js';
+import { replicas } from './replicas.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -164,6 +165,13 @@ if (only.includes('postgres')) {
   const r = await postgres();
   results.postgres = r;
   console.log('postgres: a small mutation (an MCOI order) committed in PostgreSQL against the file store', r);
+}
+
+if (only.includes('replicas')) {
+  const r = await replicas();
+  results.replicas = r;
+  console.log('replicas: one and two on one PostgreSQL', r);
+  if ('readRatio' in r) checks.push([`reads with 2 replicas: ${r.readRatio} × one ≥ 1.4`, r.readRatio >= 1.4]);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

@@ -160,10 +160,17 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   const storeHealth = async () => ({ kind: choice.kind, reachable: choice.kind === 'postgres' ? await reachable(choice.url) : true });
   /** The worlds as the control plane manages them (the same list from every world's control plane). */
   const controlWorlds = {
-    list: () => worlds.list(),
-    info: (id: string) => worlds.info(id),
+    list: async () => {
+      await worlds.refresh();
+      return worlds.list();
+    },
+    info: async (id: string) => {
+      await worlds.refresh();
+      return worlds.info(id);
+    },
     create: async (o: Parameters<Worlds['create']>[0]) => {
       try {
+        await worlds.refresh();
         return (await worlds.create(o)).id;
       } catch (e) {
         if (e instanceof WorldExists) throw new SimError(CONTROL_HANDBOOK.WORLD_EXISTS, [e.message]);
@@ -171,7 +178,10 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
         throw e;
       }
     },
-    delete: (id: string) => worlds.delete(id),
+    delete: async (id: string) => {
+      await worlds.refresh();
+      return worlds.delete(id);
+    },
   };
   /** The control plane of a world: its routes over that world's clock, journal, state and scenarios. */
   const controlOf = (w: World) => {
@@ -220,6 +230,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       return w.faults;
     },
     ready: () => w.ready(),
+    sync: () => (w.store.shared ? w.store.sync() : Promise.resolve()),
     busy: (work) => w.busy(work),
     served: (id) => {
       if (id !== 'control') return w.systems[id];
@@ -295,10 +306,15 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     router(r, s, () => undefined);
   };
   /** The world a URL names (`/w/{id}/...`; none: the default world), the rest of the URL; or a 404 problem for an unknown world. */
-  const route = (req: IncomingMessage, res: ServerResponse): MountWorld | undefined => {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<MountWorld | undefined> => {
     const pre = worldPrefix(req.url ?? '/');
     if (!pre) return defaultWorld;
-    const w = WORLD_ID.test(pre.id) ? worlds.use(pre.id) : undefined;
+    let w = WORLD_ID.test(pre.id) ? worlds.use(pre.id) : undefined;
+    // Created by another replica of a shared store since this one last looked.
+    if (!w && WORLD_ID.test(pre.id) && choice.kind === 'postgres') {
+      await worlds.refresh().catch((err: unknown) => log.warn({ err }, 'worlds: the shared store could not be read'));
+      w = worlds.use(pre.id);
+    }
     if (!w) {
       const p = problem(404, 'Not Found', `no world ${JSON.stringify(pre.id.slice(0, 100))}: POST /__sim/worlds creates one, GET /__sim/worlds lists them`);
       res.writeHead(404, { 'Content-Type': p.contentType!, 'Cache-Control': 'no-store' }).end(JSON.stringify(p.body));
@@ -310,8 +326,11 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   };
   (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
     if (!hostOk(req.headers.host)) return handle(req, res, next); // the host guard answers, whatever the path
-    const w = route(req, res);
-    if (!w) return;
+    // The default world at once (the hot path); a world's prefix may need a look at a shared store.
+    if (!req.url?.startsWith('/w/')) return dispatch(req, res, next, defaultWorld);
+    void route(req, res).then((w) => w && dispatch(req, res, next, w));
+  };
+  const dispatch = (req: IncomingMessage, res: ServerResponse, next: ((err?: unknown) => void) | undefined, w: MountWorld) => {
     const sys = req.url ? systemFor(req.url) : undefined;
     if (!sys) {
       (req as unknown as { simWorld: MountWorld }).simWorld = w;
@@ -330,10 +349,11 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     const router = routers.get(id)!;
     return (req: IncomingMessage, res: ServerResponse) => {
       if (!hostOk(req.headers.host)) return void app(req, res); // refused by the host guard, as on the main port
-      const w = route(req, res);
-      if (!w) return;
-      const url = req.url ?? '/';
-      serveSystem(router, m.realBase ? (below(url, m.realBase) ?? url) : url, req, res, w);
+      void route(req, res).then((w) => {
+        if (!w) return;
+        const url = req.url ?? '/';
+        serveSystem(router, m.realBase ? (below(url, m.realBase) ?? url) : url, req, res, w);
+      });
     };
   };
   app.use('/__sim', controlGuard(security.control));

@@ -139,6 +139,9 @@ export class World {
       made.gen = made.generation();
       // A failed write rolled the state back: indexes built on what failed are rebuilt from what is durable.
       store.onRollback(() => made!.rebuildIndexes());
+      // Another replica's changes taken in (a shared store): indexes, the clock, and after a reset or a scenario
+      // activated there, a new generation with that scenario's settings.
+      store.onRemoteChange((newGeneration) => made!.adoptRemote(newGeneration));
       if (o.scenario) {
         // Restarted on the data of the same scenario: keep what happened, re-apply its settings and faults.
         if (store.restored && store.meta().scenario === o.scenario.name) made.applySettings(o.scenario);
@@ -161,9 +164,26 @@ export class World {
     return this.gen.systems;
   }
 
-  /** Resolves when the world may serve a request (at once, but while a reset is being written). */
-  ready(): Promise<void> {
-    return this.gate;
+  /**
+   * Resolves when the world may serve a request (at once, but while a reset is being written), holding what other
+   * replicas committed to a shared store (a client reads its writes whichever replica took them).
+   */
+  async ready(): Promise<void> {
+    if (this.store.shared) await this.store.sync();
+    await this.gate;
+  }
+
+  /** What another replica committed, taken in: its clock, its scenario, a new generation after its reset. */
+  private adoptRemote(newGeneration: boolean): void {
+    const meta = this.store.latest<never>('_meta') as unknown as { seed: number; clock?: ReturnType<SimClock['snapshot']>; scenarioDoc?: Scenario };
+    if (meta.clock && JSON.stringify(meta.clock) !== JSON.stringify(this.clock.snapshot())) this.clock.restore(meta.clock);
+    if (newGeneration) {
+      this.gen.retired = true;
+      this.applySettings(meta.scenarioDoc);
+      this.config.seed = meta.seed;
+      this.gen = this.generation();
+      this.limiter.clear();
+    } else this.rebuildIndexes();
   }
 
   /**
@@ -171,6 +191,9 @@ export class World {
    * it waits while a reset is being written, and a reset waits for it (a while) before the world changes under it.
    */
   async busy<T>(work: () => Promise<T>): Promise<T> {
+    // A shared store: what other replicas committed first (a store of one process has nothing to take in, and no
+    // await may come between the gate and the count below: a reset would slip in between).
+    if (this.store.shared) await this.store.sync();
     do await this.gate;
     while (this.closing);
     this.inflight++;
@@ -328,7 +351,11 @@ export class World {
       if (scenario?.clock?.frozen === true) this.clock.freeze();
       if (scenario?.clock?.frozen === false) this.clock.unfreeze();
       const w = initialData(this.shared, this.clock, seed, scenario?.world);
-      if (scenario) w.data._meta.scenario = scenario.name;
+      if (scenario) {
+        w.data._meta.scenario = scenario.name;
+        // The whole scenario, so that other replicas of a shared store apply its settings and faults too.
+        w.data._meta.scenarioDoc = scenario;
+      }
       refuseOutbound(this.shared, w, scenario);
       await this.store.flush();
       await this.store.replace(w);
@@ -377,13 +404,20 @@ export class World {
       do {
         this.tickAgain = false;
         await this.gate;
-        for (const [id, s] of Object.entries(this.gen.systems)) {
-          try {
-            await s.instance.tick?.();
-          } catch (err) {
-            if (!(err instanceof WorldReplaced)) this.shared.log.error({ world: this.id, system: id, err }, 'tick failed');
-          }
-        }
+        // With a shared store, one replica at a time does the world's work on the clock (a push to an ERP is made
+        // once, not once a replica), on the state every replica committed.
+        await this.store
+          .exclusive(`tick/${this.id}`, async () => {
+            await this.store.sync();
+            for (const [id, s] of Object.entries(this.gen.systems)) {
+              try {
+                await s.instance.tick?.();
+              } catch (err) {
+                if (!(err instanceof WorldReplaced)) this.shared.log.error({ world: this.id, system: id, err }, 'tick failed');
+              }
+            }
+          })
+          .catch((err: unknown) => this.shared.log.error({ world: this.id, err }, 'tick failed'));
       } while (this.tickAgain);
     };
     this.ticking = run().finally(() => (this.ticking = undefined));

@@ -73,6 +73,7 @@ export class Worlds {
   /** Wall time for the listing (never business state). */
   private readonly wall = new SimClock();
   private sweeper: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
   private readonly realMs: () => number;
 
   private constructor(
@@ -105,23 +106,12 @@ export class Worlds {
       }
       await fsyncDir(root);
     }
-    if (o.store.kind === 'postgres') {
-      const db = await database(o.store.url);
-      try {
-        const rows = (await db.pool.query<{ id: string; created_at: Date; ttl_ms: string | null }>('SELECT id, created_at, ttl_ms FROM sim_worlds ORDER BY created_at')).rows;
-        const known = new Set(rows.map((r) => r.id));
-        // State of a world whose row is gone (a deletion that never finished, a creation never acknowledged).
-        for (const r of (await db.pool.query<{ world: string }>("SELECT world FROM sim_state WHERE world <> 'default'")).rows) {
-          if (known.has(r.world)) continue;
-          await PostgresBackend.drop(o.store.url, r.world);
-          shared.log.warn({ world: r.world }, `world ${r.world}: an unfinished creation or deletion, removed`);
-        }
-        for (const r of rows) await worlds.restore({ id: r.id, createdAt: r.created_at.toISOString(), ...(r.ttl_ms !== null ? { ttlMs: Number(r.ttl_ms) } : {}) });
-      } finally {
-        await db.release();
-      }
-    }
-    worlds.sweeper = setInterval(() => void worlds.sweep(), 1_000);
+    if (o.store.kind === 'postgres') await worlds.refresh(true);
+    // Every second: worlds past their time to live, and (a shared store) worlds other replicas created or deleted.
+    worlds.sweeper = setInterval(() => {
+      void worlds.sweep();
+      void worlds.refresh().catch(() => undefined);
+    }, 1_000);
     worlds.sweeper.unref();
     return worlds;
   }
@@ -129,6 +119,43 @@ export class Worlds {
   private async restore(rec: Record_, dir?: string): Promise<void> {
     const world = await World.open(this.shared, { id: rec.id, store: storeOf(this.o.store, rec.id, dir), clock: new SimClock(), tickMs: this.o.tickMs });
     this.map.set(rec.id, { ...rec, world, usedAt: this.realMs(), usedWallMs: this.wall.nowMs() });
+  }
+
+  /**
+   * With a shared database: the worlds as the database lists them now — those another replica created are opened,
+   * those it deleted are closed here too. `start`: also removes the state of worlds whose row is gone (a creation or
+   * deletion that never finished). Nothing to do with another store.
+   */
+  refresh(start = false): Promise<void> {
+    if (this.o.store.kind !== 'postgres') return Promise.resolve();
+    // One at a time (two would open the same world twice).
+    this.refreshing = (this.refreshing ?? Promise.resolve()).then(() => this.reread(start));
+    return this.refreshing;
+  }
+
+  private async reread(start: boolean): Promise<void> {
+    const store = this.o.store;
+    if (store.kind !== 'postgres') return;
+    const db = await database(store.url);
+    try {
+      const rows = (await db.pool.query<{ id: string; created_at: Date; ttl_ms: string | null }>('SELECT id, created_at, ttl_ms FROM sim_worlds ORDER BY created_at')).rows;
+      const known = new Set(rows.map((r) => r.id));
+      if (start) {
+        for (const r of (await db.pool.query<{ world: string }>("SELECT world FROM sim_state WHERE world <> 'default'")).rows) {
+          if (known.has(r.world)) continue;
+          await PostgresBackend.drop(store.url, r.world);
+          this.shared.log.warn({ world: r.world }, `world ${r.world}: an unfinished creation or deletion, removed`);
+        }
+      }
+      for (const r of rows) if (!this.map.has(r.id) && !this.pending.has(r.id)) await this.restore({ id: r.id, createdAt: r.created_at.toISOString(), ...(r.ttl_ms !== null ? { ttlMs: Number(r.ttl_ms) } : {}) });
+      for (const [id, e] of this.map) {
+        if (known.has(id) || e.deleting || this.pending.has(id)) continue;
+        this.map.delete(id);
+        await e.world.close();
+      }
+    } finally {
+      await db.release();
+    }
   }
 
   /** The world of an id, marked as used now (its time to live starts again); undefined when there is none. */

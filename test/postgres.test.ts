@@ -4,7 +4,11 @@
  * SIM_TEST_PG_URL=postgres://user@host:port/postgres (a role that may create databases; each test file makes its
  * own and drops it). Without it the suite is skipped with a notice; .ci/run starts one and sets SIM_PG_TESTS=required.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,11 +98,6 @@ describe.skipIf(!ADMIN)('the PostgreSQL store', () => {
     }
     expect((await c(b.base, 'DELETE', '/__sim/worlds/beta')).status).toBe(204);
     expect(await db.query("SELECT world FROM sim_state WHERE world = 'beta' UNION SELECT id FROM sim_worlds WHERE id = 'beta' UNION SELECT world FROM sim_blobs WHERE world = 'beta'")).toEqual([]);
-    // A second simulator on the same database and worlds is refused while this one runs.
-    const second = spawnMain({ SIM_STORE: db.url(), PORT: '0', HOST: '127.0.0.1' });
-    const [code] = await once(second.child, 'exit');
-    expect(code).toBe(1);
-    expect(second.output()).toContain('is served by another simulator');
     expect(await stop(b)).toBe(0);
   }, 60_000);
 
@@ -121,6 +120,162 @@ describe.skipIf(!ADMIN)('the PostgreSQL store', () => {
       await crash.drop();
     }
   }, 180_000);
+
+  it('three replicas on one database serve the same worlds: read-your-writes, one clock, one scenario, worlds, concurrent writers', async () => {
+    const shared = scratchDatabase();
+    await shared.create();
+    const replicas = await Promise.all([0, 1, 2].map(() => startServer({ SIM_STORE: shared.url(), SIM_RATE_LIMITS: 'off' })));
+    try {
+      const c = (i: number, method: string, path: string, opts: Parameters<typeof callOn>[4] = {}) => callOn(violations, replicas[i % 3].base, method, path, opts);
+      // A login through one replica, an order through the next, read through the third on the very next request.
+      const login = await c(0, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
+      const token = login.body.accessToken as string;
+      const order = await c(1, 'POST', '/mcoi/api/orders', { token, body: ORDER });
+      expect(order.status).toBe(200);
+      expect((await c(2, 'GET', `/mcoi/api/orders?orderId=${order.body.orderId}`, { token })).body.orderInfos.map((o: { orderId: string }) => o.orderId)).toEqual([order.body.orderId]);
+      // The clock moved through one is where every replica reads it; the order is READY everywhere.
+      expect((await c(0, 'POST', '/__sim/clock', { body: { advanceMs: 60_000 } })).status).toBe(200);
+      for (const i of [1, 2]) expect((await c(i, 'GET', '/__sim/clock')).body.offsetMs).toBeGreaterThanOrEqual(60_000);
+      expect((await c(2, 'GET', `/mcoi/api/orders?orderId=${order.body.orderId}`, { token })).body.orderInfos[0].orderStatus).toBe('READY');
+      // A scenario activated through one replica holds on the others; a reset through another ends it everywhere.
+      expect((await c(0, 'POST', '/__sim/scenarios', { body: { name: 'mcoi-stand-down-503' } })).status).toBe(200);
+      for (const i of [1, 2]) {
+        const down = await fetch(`${replicas[i].base}/mcoi/api/orders`);
+        expect(down.status, `replica ${i}`).toBe(503);
+        expect((await c(i, 'GET', '/__sim/scenarios')).body.active).toBe('mcoi-stand-down-503');
+      }
+      expect((await c(1, 'POST', '/__sim/reset', { body: {} })).status).toBe(200);
+      for (const i of [0, 2]) expect((await c(i, 'GET', '/mcoi/api/orders')).status, `replica ${i}`).toBe(401);
+      // A world created through one replica is served by the others at once.
+      expect((await c(2, 'POST', '/__sim/worlds', { body: { id: 'shared' } })).status).toBe(201);
+      const inWorld = await c(0, 'POST', '/w/shared/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' }, as: '/mcoi/api/users/authenticate' });
+      expect(inWorld.status).toBe(200);
+      expect((await c(1, 'GET', '/__sim/worlds')).body.worlds.map((w: { id: string }) => w.id)).toEqual(['shared']);
+      // Writers on all three at once: every order acknowledged, none twice, each visible through every replica.
+      const fresh = (await c(0, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken as string;
+      const made = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const r = await c(i, 'POST', '/mcoi/api/orders', { token: fresh, body: ORDER });
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          const closed = await c(i + 1, 'POST', `/mcoi/api/order/close?orderId=${r.body.orderId}`, { token: fresh });
+          expect(closed.status).toBe(200);
+          return r.body.orderId as string;
+        }),
+      );
+      expect(new Set(made).size).toBe(30);
+      for (const i of [0, 1, 2]) {
+        const listed = await c(i, 'GET', '/mcoi/api/orders?limit=100', { token: fresh });
+        const ids = new Set(listed.body.orderInfos.map((o: { orderId: string }) => o.orderId));
+        for (const id of made) expect(ids.has(id), `replica ${i}: ${id}`).toBe(true);
+      }
+    } finally {
+      await Promise.all(replicas.map((r) => stop(r)));
+      await shared.drop();
+    }
+  }, 120_000);
+
+  it('serves through a load balancer without affinity (HAProxy, round-robin): every replica answers, each request sees the last', async () => {
+    const haproxy = ['haproxy', '/usr/sbin/haproxy'].find((b) => spawnSync(b, ['-v']).status === 0);
+    if (!haproxy) {
+      if (process.env.SIM_PG_TESTS === 'required') throw new Error('SIM_PG_TESTS=required but haproxy is not installed (apt-get install haproxy)');
+      console.warn('*** no haproxy: the load-balancer case is skipped ***');
+      return;
+    }
+    const shared = scratchDatabase();
+    await shared.create();
+    const replicas = await Promise.all([0, 1, 2].map(() => startServer({ SIM_STORE: shared.url(), SIM_RATE_LIMITS: 'off' })));
+    const dir = mkdtempSync(join(tmpdir(), 'sim-lb-'));
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
+    const port = (free.address() as { port: number }).port;
+    await new Promise((r) => free.close(r));
+    writeFileSync(
+      join(dir, 'haproxy.cfg'),
+      [
+        'defaults',
+        '  mode http',
+        '  timeout connect 5s',
+        '  timeout client 30s',
+        '  timeout server 30s',
+        'frontend simulator',
+        `  bind 127.0.0.1:${port}`,
+        '  default_backend replicas',
+        'backend replicas',
+        '  balance roundrobin',
+        ...replicas.map((r, i) => `  server sim${i} ${new URL(r.base).host}`),
+        '',
+      ].join('\n'),
+    );
+    const lb = spawn(haproxy, ['-f', join(dir, 'haproxy.cfg'), '-db'], { stdio: 'ignore' });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (let i = 0; (await fetch(`${base}/__sim/health`).catch(() => undefined))?.status !== 200; i++) {
+        if (i > 100) throw new Error('haproxy did not come up');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const c = (method: string, path: string, opts: Parameters<typeof callOn>[4] = {}) => callOn(violations, base, method, path, opts);
+      const seen = new Set<string>();
+      for (let i = 0; i < 6; i++) seen.add((await c('GET', '/__sim/health')).body.replica);
+      expect(seen.size).toBe(3);
+      const token = (await c('POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken as string;
+      for (let i = 0; i < 6; i++) {
+        const made = await c('POST', '/mcoi/api/orders', { token, body: ORDER });
+        expect(made.status).toBe(200);
+        // The very next request, on the next replica, sees it.
+        expect((await c('GET', `/mcoi/api/orders?orderId=${made.body.orderId}`, { token })).body.orderInfos).toHaveLength(1);
+        expect((await c('POST', `/mcoi/api/order/close?orderId=${made.body.orderId}`, { token })).status).toBe(200);
+      }
+    } finally {
+      lb.kill('SIGKILL');
+      await Promise.all(replicas.map((r) => stop(r)));
+      await shared.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('loses no acknowledged write when a replica of three is killed under writers, and the others keep serving', async () => {
+    const shared = scratchDatabase();
+    await shared.create();
+    const replicas = await Promise.all([0, 1, 2].map(() => startServer({ SIM_STORE: shared.url(), SIM_RATE_LIMITS: 'off' })));
+    try {
+      const login = await callOn(violations, replicas[0].base, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } });
+      const token = login.body.accessToken as string;
+      const acked: string[] = [];
+      let killed = false;
+      const writer = async (w: number) => {
+        for (let i = 0; i < 40; i++) {
+          const target = replicas[(w + i) % 3];
+          if (killed && target === replicas[1]) continue;
+          try {
+            const res = await fetch(`${target.base}/mcoi/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(ORDER) });
+            if (res.status !== 200) continue;
+            const id = ((await res.json()) as { orderId: string }).orderId;
+            acked.push(id);
+            await fetch(`${target.base}/mcoi/api/order/close?orderId=${id}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+          } catch {
+            // the killed replica: no answer, nothing acknowledged
+          }
+          if (i === 12 && w === 0 && !killed) {
+            killed = true;
+            replicas[1].child.kill('SIGKILL');
+          }
+        }
+      };
+      await Promise.all([0, 1, 2].map(writer));
+      expect(killed).toBe(true);
+      expect(acked.length).toBeGreaterThan(60);
+      expect(new Set(acked).size).toBe(acked.length);
+      for (const i of [0, 2]) {
+        const listed = await callOn(violations, replicas[i].base, 'GET', '/mcoi/api/orders?limit=1000', { token });
+        const ids = new Set(listed.body.orderInfos.map((o: { orderId: string }) => o.orderId));
+        const lost = acked.filter((id) => !ids.has(id));
+        expect(lost, `replica ${i}`).toEqual([]);
+      }
+    } finally {
+      await Promise.all(replicas.map((r) => stop(r)));
+      await shared.drop();
+    }
+  }, 120_000);
 
   it('refuses to start on a schema newer than it knows, saying so', async () => {
     const other = scratchDatabase();

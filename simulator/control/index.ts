@@ -31,8 +31,8 @@ export interface ControlWorld {
 
 /** The simulator's worlds besides the default one (simulator/worlds.ts), as the control plane manages them. */
 export interface ControlWorlds {
-  list(): WorldInfo[];
-  info(id: string): WorldInfo | undefined;
+  list(): Promise<WorldInfo[]>;
+  info(id: string): Promise<WorldInfo | undefined>;
   /** Throws SimError (409 duplicate, 429 too many) or resolves when the world is durable. */
   create(o: { id?: string; seed?: number; scenario?: Scenario; ttlMs?: number }): Promise<string>;
   delete(id: string): Promise<boolean>;
@@ -233,7 +233,7 @@ export function createControl(d: ControlDeps): SystemInstance {
       return { body: { status: 'active', name: s.name, faults: s.faults?.length ?? 0, steps: s.steps?.length ?? 0 } };
     },
     getScenarioSchema: () => ({ body: schema }),
-    listWorlds: () => ({ body: { worlds: d.worlds.list() } }),
+    listWorlds: async () => ({ body: { worlds: await d.worlds.list() } }),
     createWorld: async (req) => {
       const b = (req.body ?? {}) as { id?: string; seed?: number; scenario?: string | object; ttlMs?: number };
       let scenario: Scenario | undefined;
@@ -245,14 +245,14 @@ export function createControl(d: ControlDeps): SystemInstance {
         } else if (b.scenario !== undefined) scenario = checkScenario(b.scenario, 'request body: scenario', d.catalog);
         const id = await d.worlds.create({ id: b.id, seed: b.seed, scenario, ttlMs: b.ttlMs });
         const base = `http://${String(req.headers.host ?? 'localhost')}/w/${id}`;
-        return { status: 201, headers: { Location: `/__sim/worlds/${id}` }, body: { ...d.worlds.info(id)!, baseUrl: base, control: `${base}/__sim`, systems: Object.fromEntries(d.systems().map((x) => [x.id, `${base}${x.base}`])) } };
+        return { status: 201, headers: { Location: `/__sim/worlds/${id}` }, body: { ...(await d.worlds.info(id))!, baseUrl: base, control: `${base}/__sim`, systems: Object.fromEntries(d.systems().map((x) => [x.id, `${base}${x.base}`])) } };
       } catch (e) {
         if (e instanceof ScenarioInvalid) return scenarioProblem(e);
         throw e;
       }
     },
-    getWorld: (req) => {
-      const w = d.worlds.info(String(req.params.world));
+    getWorld: async (req) => {
+      const w = await d.worlds.info(String(req.params.world));
       if (!w) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_WORLD, [String(req.params.world)]);
       return { body: w };
     },

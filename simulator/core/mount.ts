@@ -52,6 +52,8 @@ export interface MountWorld {
   readonly faults: FaultEngine | undefined;
   /** Resolves when the world may serve (while a reset is being written, requests wait). */
   ready(): Promise<void>;
+  /** Takes in what other replicas of a shared store committed (at once with a store of one process). */
+  sync(): Promise<void>;
   /** A client request's handler at work (a reset lets it finish before the world changes). */
   busy<T>(work: () => Promise<T>): Promise<T>;
   /** The system (or the control plane) as this world serves it now. */
@@ -370,7 +372,9 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
         return instance.handlers[op.operationId](simReq);
       };
       // The control plane is not a client of a world: a reset must not wait for itself.
-      const out = m.id === 'control' ? await serve() : await world.busy(serve);
+      // The control plane is not held at a reset's gate; with a shared store it reads what other replicas committed
+      // (or, the database out of reach, what this replica holds: health then says so, and writes fail on their own).
+      const out = m.id === 'control' ? await world.sync().then(serve, serve) : await world.busy(serve);
       if (!out) return;
       const produced = out.contentType ?? (out.body !== undefined && typeof out.body !== 'string' && !Buffer.isBuffer(out.body) ? 'application/json' : undefined);
       if (produced && renderer.notAcceptable && !accepts(req).type(produced)) return void (await send(res, renderer.notAcceptable(op, simReq)));

@@ -21,7 +21,7 @@
  * const store = await Store.open({ kind: 'memory' }, () => ({ data: initialWorld(), blobs: {} }));
  * const r = await store.update('mcoi', (s, tx) => ({ state: { ...s, n: s.n + 1 }, id: tx.ids.uuid('order') }));
  */
-import { openBackend, type Backend, type DbShape, type Meta, type StoreChoice, type StoreOptions } from './backends/index.js';
+import { Conflict, openBackend, type Backend, type DbShape, type Meta, type StoreChoice, type StoreOptions } from './backends/index.js';
 import { IdSource, idKey, ResponseIds } from './ids.js';
 import { deepFreeze } from './wal.js';
 
@@ -66,7 +66,12 @@ export class MissingBlob extends Error {
 }
 
 
+/**
+ * A change not yet durable: `redo` applies it to a state (staging its blobs), as it did once to the latest state when
+ * it was made — and again on the state another replica committed meanwhile, when the write finds it (a conflict).
+ */
 interface Waiter {
+  redo(base: DbShape): DbShape;
   resolve(): void;
   reject(e: unknown): void;
 }
@@ -82,6 +87,8 @@ export class Store {
   private writing = false;
   private idle: (() => void)[] = [];
   private readonly rollbackListeners: (() => void)[] = [];
+  private readonly remoteListeners: ((newGeneration: boolean) => void)[] = [];
+  private syncing: Promise<void> | undefined;
   private readonly responseIdSources = new Map<string, ResponseIds>();
   /** Completed writes (each carrying one or more changes): for benchmarks and tests of coalescing. */
   writes = 0;
@@ -101,23 +108,42 @@ export class Store {
     return this.backend.persistent;
   }
 
+  /** Whether other replicas commit to the same store (then `sync` takes their changes in). */
+  get shared(): boolean {
+    return this.backend.pull !== undefined;
+  }
+
   static async open(options: StoreOptions, initial: () => World): Promise<Store> {
     const backend = openBackend(options);
     try {
-      const found = await backend.read();
+      let found = await backend.read();
       if (!found) {
         const w = initial();
         const data: DbShape = { ...w.data, _meta: { ...w.data._meta, boots: 1, generation: 1, counters: w.data._meta.counters ?? {} } };
         backend.discard(1);
-        await backend.write({ data, blobs: Object.entries(w.blobs) });
-        return new Store(backend, data, false);
+        try {
+          await backend.write({ data, blobs: Object.entries(w.blobs) });
+          return new Store(backend, data, false);
+        } catch (e) {
+          // Another replica of a shared store made the world first: it is that one.
+          if (!(e instanceof Conflict)) throw e;
+          found = e.state;
+        }
       }
-      // Data written before counters and generations existed keeps working.
-      const meta: Meta = { ...found._meta, counters: found._meta.counters ?? {}, generation: found._meta.generation ?? 0, boots: (found._meta.boots ?? 0) + 1 };
-      const data: DbShape = { ...found, _meta: meta };
-      backend.discard(meta.generation);
-      await backend.write({ data, blobs: [] });
-      return new Store(backend, data, true);
+      // Data written before counters and generations existed keeps working. Each open counts a boot (response ids);
+      // replicas opening together each count theirs.
+      for (;;) {
+        const meta: Meta = { ...found._meta, counters: found._meta.counters ?? {}, generation: found._meta.generation ?? 0, boots: (found._meta.boots ?? 0) + 1 };
+        const data: DbShape = { ...found, _meta: meta };
+        backend.discard(meta.generation);
+        try {
+          await backend.write({ data, blobs: [] });
+          return new Store(backend, data, true);
+        } catch (e) {
+          if (!(e instanceof Conflict)) throw e;
+          found = e.state;
+        }
+      }
     } catch (e) {
       await backend.close();
       throw e;
@@ -161,39 +187,118 @@ export class Store {
    * the write fails.
    */
   update<T, R extends { state: T }>(key: string, fn: (state: T, tx: Tx) => R): Promise<R> {
-    const meta = this.working._meta;
-    const ids = new IdSource(idKey(meta.seed, key, meta.idSalt), { ...meta.counters[key] });
-    const blobs: [string, unknown][] = [];
-    let result: R;
+    let result!: R;
+    const redo = (base: DbShape): DbShape => {
+      const meta = base._meta;
+      const ids = new IdSource(idKey(meta.seed, key, meta.idSalt), { ...meta.counters[key] });
+      const blobs: [string, unknown][] = [];
+      result = fn(base[key] as T, { ids, putBlob: (k, v) => void blobs.push([k, v]) });
+      const next = { ...base, [key]: result.state, _meta: { ...meta, counters: { ...meta.counters, [key]: ids.counters } } };
+      deepFreeze(next);
+      for (const [k, v] of blobs) this.staged.set(k, v);
+      this.queuedBlobs.push(...blobs);
+      return next;
+    };
     try {
-      result = fn(this.working[key] as T, { ids, putBlob: (k, v) => void blobs.push([k, v]) });
+      this.working = redo(this.working);
     } catch (e) {
       return Promise.reject(e);
     }
-    this.working = { ...this.working, [key]: result.state, _meta: { ...meta, counters: { ...meta.counters, [key]: ids.counters } } };
-    deepFreeze(this.working);
-    for (const [k, v] of blobs) this.staged.set(k, v);
-    this.queuedBlobs.push(...blobs);
-    return this.enqueue().then(() => result);
+    return this.enqueue(redo).then(() => result);
   }
 
-  /** Changes the world's meta (the clock, poll counts) in a commit of its own; `patch` sees the latest meta. */
+  /** Changes the world's meta (the clock, poll counts, the scenario) in a commit of its own; `patch` sees the latest meta. */
   updateMeta(patch: (meta: Meta) => Partial<Pick<Meta, 'clock' | 'polls'>>): Promise<void> {
-    this.working = { ...this.working, _meta: { ...this.working._meta, ...patch(this.working._meta) } };
-    deepFreeze(this.working);
-    return this.enqueue();
+    const redo = (base: DbShape): DbShape => {
+      const next = { ...base, _meta: { ...base._meta, ...patch(base._meta) } };
+      deepFreeze(next);
+      return next;
+    };
+    this.working = redo(this.working);
+    return this.enqueue(redo);
   }
 
   /** Replaces everything with a new world (reset, scenario activation), in a new blob generation. */
   replace(world: World): Promise<void> {
-    const old = this.working._meta;
-    this.dropGeneration ??= old.generation;
-    this.working = { ...world.data, _meta: { ...world.data._meta, boots: old.boots, generation: old.generation + 1, counters: world.data._meta.counters ?? {}, ...(old.idSalt ? { idSalt: old.idSalt } : {}) } };
-    deepFreeze(this.working);
+    const redo = (base: DbShape): DbShape => {
+      const old = base._meta;
+      this.dropGeneration ??= old.generation;
+      const next: DbShape = { ...world.data, _meta: { ...world.data._meta, boots: old.boots, generation: old.generation + 1, counters: world.data._meta.counters ?? {}, ...(old.idSalt ? { idSalt: old.idSalt } : {}) } };
+      deepFreeze(next);
+      this.staged.clear();
+      this.queuedBlobs = Object.entries(world.blobs);
+      for (const [k, v] of this.queuedBlobs) this.staged.set(k, v);
+      return next;
+    };
+    this.working = redo(this.working);
+    return this.enqueue(redo);
+  }
+
+  /**
+   * Takes in what other replicas committed to a shared store since this one last looked (a store of one process has
+   * nothing to take: resolves at once). Called before a request is served, so a client reads its writes whichever
+   * replica took them. While changes of this replica are being written it waits for them (their write takes in the
+   * others' changes itself).
+   */
+  sync(): Promise<void> {
+    if (!this.backend.pull) return Promise.resolve();
+    this.syncing ??= (async () => {
+      try {
+        await this.flush();
+        // No write starts while the store is read: the changes made meanwhile are made again on what it holds.
+        this.writing = true;
+        let fresh: DbShape | null = null;
+        try {
+          fresh = await this.backend.pull!();
+        } finally {
+          if (fresh) this.rebase(fresh, []);
+          this.writing = false;
+          this.kick();
+        }
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /**
+   * Another replica's committed state as the base: every change of this one not yet durable (`unwritten`, then the
+   * queue) is made again on it, in order — one that no longer holds is refused as it would have been.
+   */
+  private rebase(fresh: DbShape, unwritten: Waiter[]): void {
+    const pending = [...unwritten, ...this.queue];
+    this.queue = [];
+    this.queuedBlobs = [];
+    this.dropGeneration = undefined;
     this.staged.clear();
-    this.queuedBlobs = Object.entries(world.blobs);
-    for (const [k, v] of this.queuedBlobs) this.staged.set(k, v);
-    return this.enqueue();
+    deepFreeze(fresh);
+    const newGeneration = fresh._meta.generation !== this.committed._meta.generation;
+    this.committed = fresh;
+    let w = fresh;
+    for (const p of pending) {
+      try {
+        w = p.redo(w);
+        this.queue.push(p);
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+    this.working = w;
+    for (const f of this.remoteListeners) f(newGeneration);
+  }
+
+  /**
+   * Runs `work` when no other replica of a shared store runs work of that name, and skips it when one does (resolves
+   * with undefined then). A store of one process runs it at once.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    return this.backend.exclusive ? this.backend.exclusive(name, work) : work();
+  }
+
+  /** Called when another replica's changes were taken in (`true`: a reset or scenario made a new generation). */
+  onRemoteChange(listener: (newGeneration: boolean) => void): void {
+    this.remoteListeners.push(listener);
   }
 
   /** Called after a failed write has rolled the state back (systems rebuild their runtime indexes). */
@@ -201,8 +306,8 @@ export class Store {
     this.rollbackListeners.push(listener);
   }
 
-  private enqueue(): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => this.queue.push({ resolve, reject }));
+  private enqueue(redo: Waiter['redo']): Promise<void> {
+    const p = new Promise<void>((resolve, reject) => this.queue.push({ redo, resolve, reject }));
     this.kick();
     return p;
   }
@@ -231,6 +336,13 @@ export class Store {
         this.kick();
       },
       (err) => {
+        if (err instanceof Conflict) {
+          // Another replica committed first: its state is the base now, and this batch is made and written again.
+          this.rebase(err.state, batch);
+          this.writing = false;
+          this.kick();
+          return;
+        }
         // Everything not yet durable was built on what failed: back to the committed state, fail them all.
         const failed = [...batch, ...this.queue];
         this.queue = [];

@@ -123,6 +123,53 @@ export function applyOps<T>(doc: T, ops: readonly Op[]): T {
   return root as T;
 }
 
+/** A shallow copy of an object or array, its prototype and every own key (`__proto__` included) kept. */
+function shallow(o: object): Record<Key, unknown> | unknown[] {
+  if (Array.isArray(o)) return o.slice();
+  const copy = Object.create(Object.getPrototypeOf(o)) as Record<string, unknown>;
+  for (const k of Object.keys(o)) put(copy, k, (o as Record<string, unknown>)[k]);
+  return copy;
+}
+
+/**
+ * Applies operations to a document others hold (frozen, shared): every object on an operation's path is copied once,
+ * nothing of `doc` changes, and what no operation touches stays shared. Returns the new document.
+ */
+export function applyOpsCopying<T>(doc: T, ops: readonly Op[]): T {
+  const copies = new Set<object>();
+  const own = <V>(v: V): V => {
+    if (v === null || typeof v !== 'object' || copies.has(v)) return v;
+    const c = shallow(v);
+    copies.add(c);
+    return c as V;
+  };
+  let root: unknown = doc;
+  for (const op of ops) {
+    if (!Array.isArray(op) || !Array.isArray(op[1])) throw new Error(`not a log operation: ${JSON.stringify(op)?.slice(0, 100)}`);
+    const path = op[1];
+    if (!path.length) {
+      root = op[0] === 's' ? op[2] : applyOps(own(root), [op]);
+      continue;
+    }
+    root = own(root);
+    let parent = root as Record<Key, unknown>;
+    for (const k of path.slice(0, -1)) {
+      const child = parent !== null && typeof parent === 'object' && has(parent, String(k)) ? parent[k] : undefined;
+      if (child === null || typeof child !== 'object') throw new Error(`log path ${JSON.stringify(path)} does not exist in the state`);
+      const copied = own(child);
+      if (copied !== child) put(parent, k, copied);
+      parent = copied as Record<Key, unknown>;
+    }
+    const last = path[path.length - 1];
+    if (op[0] === 'a') {
+      const arr = has(parent, String(last)) ? parent[last] : undefined;
+      if (Array.isArray(arr)) put(parent, last, own(arr));
+    }
+    applyOps(parent, [[op[0], [last], ...(op.length > 2 ? [op[2]] : [])] as Op]);
+  }
+  return root as T;
+}
+
 export interface LogRecord {
   s: number;
   o: Op[];

@@ -161,7 +161,8 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium (puppeteer-core)', () => {
       await shot(page, '8-phone-setmark-stock');
       // A code in a table opens its timeline (True API's registry).
       await page.goto(`${s.base}/__sim/ui/#/system/true-api/codes`);
-      await page.waitForSelector('table tbody td a');
+      // The previous page's table may still be there for a moment: wait for this one's.
+      await page.waitForFunction(() => document.title.startsWith('true-api') && document.querySelector('table tbody td a') !== null);
       const code = await page.$eval('table tbody td a', (a) => a.textContent);
       await page.click('table tbody td a');
       await page.waitForSelector('ol.timeline li');

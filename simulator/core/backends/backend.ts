@@ -10,6 +10,8 @@ export interface Meta {
   createdAt: number;
   /** The scenario the world was made from, if any. */
   scenario?: string;
+  /** That scenario whole (replicas of a shared store apply its settings and faults from it). */
+  scenarioDoc?: unknown;
   /** Id counters per system, then per kind (ids.ts). */
   counters: Record<string, Record<string, number>>;
   /** How many times this data has been opened: the first part of response ids. */
@@ -50,6 +52,21 @@ export interface Backend {
   write(batch: Batch): Promise<void>;
   /** Releases what the backend holds; given the last written state once every write is done (not after a failed open). */
   close(state?: DbShape): Promise<void>;
+  /**
+   * A store shared by replicas: the state as the database has it now, when other replicas committed since this one
+   * last read or wrote (null when nothing changed). A write that finds such changes throws Conflict instead.
+   */
+  pull?(): Promise<DbShape | null>;
+  /** A store shared by replicas: runs `work` unless another replica runs work of that name (then resolves undefined). */
+  exclusive?<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+}
+
+/** A write that found changes another replica committed first: nothing was written; `state` is where the store is. */
+export class Conflict extends Error {
+  constructor(readonly state: DbShape) {
+    super('another replica committed first');
+    this.name = 'Conflict';
+  }
 }
 
 /** How a store is chosen: SIM_STORE's value, parsed (`memory`, `file` with its directory, `postgres` with its URL and the world it holds). */

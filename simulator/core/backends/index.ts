@@ -24,4 +24,4 @@ export function openBackend(options: StoreOptions): Backend {
 }
 
 export type { Backend, Batch, DbShape, Meta, StoreChoice, StoreOptions } from './backend.js';
-export { storeOf } from './backend.js';
+export { Conflict, storeOf } from './backend.js';

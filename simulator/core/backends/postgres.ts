@@ -5,9 +5,11 @@
  * commit changed, as the file backend's log), and its blobs in `sim_blobs`, by generation. A commit is one
  * transaction: the blobs and the record that names them together, so a 2xx means committed in PostgreSQL.
  *
- * One simulator serves a world at a time: an advisory lock per world, held for the process's life, refuses a second
- * one (as the file store's LOCK does) — replicas sharing worlds are the next step. Blobs of the current generation
- * are read into memory when the world opens (reads of them are synchronous).
+ * Any number of replicas may serve the same worlds: a commit is written only on top of the version this replica last
+ * saw (the head row locked in the transaction); when another replica committed first, nothing is written and the
+ * store takes the new state in and makes its changes again on it (core/store.ts). Before a request a replica takes in
+ * what others committed (`pull`: one query when nothing changed). Blobs of the current generation are held in memory
+ * (reads of them are synchronous): those other replicas write are read when their commit is taken in.
  *
  * The schema is created or migrated at start (`sim_schema` holds its version); a database of a newer schema than this
  * code knows is a refusal to start.
@@ -16,11 +18,11 @@
  * const b = new PostgresBackend({ url: 'postgres://sim@127.0.0.1/sim', world: 'default' });
  */
 import pg from 'pg';
-import { applyOps, diff } from '../wal.js';
-import { encodeBlob, type Backend, type Batch, type DbShape } from './backend.js';
+import { applyOps, applyOpsCopying, diff } from '../wal.js';
+import { Conflict, encodeBlob, type Backend, type Batch, type DbShape } from './backend.js';
 
 /** The schema this code writes; migrations below bring an older one up to it. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -50,6 +52,11 @@ const MIGRATIONS: Record<number, string> = {
       ttl_ms bigint
     );
   `,
+  // Replicas: a blob says which commit wrote it (a replica taking in others' changes reads the blobs they wrote).
+  2: `
+    ALTER TABLE sim_blobs ADD COLUMN version bigint NOT NULL DEFAULT 0;
+    CREATE INDEX sim_blobs_version ON sim_blobs (world, generation, version);
+  `,
 };
 
 /** Log bytes after which a commit folds the log into the snapshot (at least; or twice the snapshot). */
@@ -58,6 +65,14 @@ const LOG_MIN_BYTES = 4 << 20;
 /** How long a query may take, and a connection to open, before the request that needs it fails (ms). */
 const QUERY_TIMEOUT_MS = 10_000;
 
+/** A world another replica deleted: this replica closes it too. */
+export class WorldGone extends Error {
+  constructor(readonly world: string) {
+    super(`world ${world} was deleted`);
+    this.name = 'WorldGone';
+  }
+}
+
 export class PostgresUnavailable extends Error {
   constructor(why: string) {
     super(`PostgreSQL: ${why}`);
@@ -65,17 +80,11 @@ export class PostgresUnavailable extends Error {
   }
 }
 
-/**
- * One pool per database URL, shared by the worlds of a process, and one connection of it that holds the worlds'
- * advisory locks (a session lock lives as long as its connection: when it drops, the locks are taken again).
- */
+/** One pool per database URL, shared by the worlds of a process. */
 interface Database {
   pool: pg.Pool;
   users: number;
   migrated?: Promise<void>;
-  locker?: Promise<pg.PoolClient>;
-  /** The lock keys this process holds. */
-  held: Set<string>;
 }
 const pools = new Map<string, Database>();
 
@@ -85,39 +94,16 @@ function poolFor(url: string): Database {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: QUERY_TIMEOUT_MS, query_timeout: QUERY_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS, idleTimeoutMillis: 30_000 });
     // An idle client losing its connection (the server restarted) is replaced on the next checkout, not a crash.
     pool.on('error', () => undefined);
-    pools.set(url, (p = { pool, users: 0, held: new Set() }));
+    pools.set(url, (p = { pool, users: 0 }));
   }
   p.users++;
   return p;
-}
-
-/** The connection holding the locks; a new one (taking every held lock again) when the last one dropped. */
-function locker(db: Database): Promise<pg.PoolClient> {
-  db.locker ??= (async () => {
-    const client = await db.pool.connect();
-    const lost = () => {
-      db.locker = undefined;
-      client.release(true);
-    };
-    client.on('error', lost);
-    for (const key of db.held) {
-      const ok = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key])).rows[0].ok;
-      if (!ok) db.held.delete(key); // taken by another simulator meanwhile: that world's writes are refused
-    }
-    return client;
-  })().catch((e: unknown) => {
-    db.locker = undefined;
-    throw e;
-  });
-  return db.locker;
 }
 
 async function releasePool(url: string): Promise<void> {
   const p = pools.get(url);
   if (!p || --p.users > 0) return;
   pools.delete(url);
-  const l = await p.locker?.catch(() => undefined);
-  l?.release(true);
   await p.pool.end().catch(() => undefined);
 }
 
@@ -193,20 +179,51 @@ export class PostgresBackend implements Backend {
   /** Blobs of the current generation (and those written since), by key. */
   private readonly blobCache = new Map<string, unknown>();
   private cachedGeneration = -1;
-  private readonly lockKey: string;
-
-  constructor(private readonly o: { url: string; world: string }) {
-    this.lockKey = `sim_world/${o.world}`;
-  }
+  constructor(private readonly o: { url: string; world: string }) {}
 
   async read(): Promise<DbShape | null> {
     this.conn = await database(this.o.url);
-    const l = await locker(this.conn.db);
-    const ok = (await l.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.lockKey])).rows[0].ok;
-    if (!ok) throw new Error(`world ${this.o.world} in ${shownUrl(this.o.url)} is served by another simulator: one simulator per world and database (stop the other, or use another database)`);
-    this.conn.db.held.add(this.lockKey);
     const state = await this.load();
     if (state) await this.loadBlobs(state._meta.generation);
+    return state;
+  }
+
+  async pull(): Promise<DbShape | null> {
+    if (!this.conn) return null;
+    let head: { version: string; snapshot_version: string } | undefined;
+    try {
+      head = (await this.conn.pool.query<{ version: string; snapshot_version: string }>('SELECT version, snapshot_version FROM sim_state WHERE world = $1', [this.o.world])).rows[0];
+    } catch (e) {
+      throw new PostgresUnavailable((e as Error).message);
+    }
+    if (!head) throw new WorldGone(this.o.world);
+    if (Number(head.version) === this.version) return null;
+    return this.catchUp(Number(head.snapshot_version));
+  }
+
+  /** The changes since this replica's version applied (the whole state again when the log was folded past it). */
+  private async catchUp(snapshotVersion: number): Promise<DbShape | null> {
+    const pool = this.conn!.pool;
+    const before = this.version;
+    const generation = this.last?._meta.generation;
+    if (!this.last || snapshotVersion > before) await this.load();
+    else {
+      const log = await pool.query<{ version: string; ops: string }>('SELECT version, ops FROM sim_log WHERE world = $1 AND version > $2 ORDER BY version', [this.o.world, before]);
+      // The state held is shared and frozen: the changes are applied by copying what they touch.
+      let state = this.last;
+      for (const r of log.rows) {
+        state = applyOpsCopying(state, JSON.parse(r.ops)) as DbShape;
+        this.logBytes += r.ops.length;
+        this.version = Number(r.version);
+      }
+      this.last = state;
+    }
+    const state = this.last!;
+    if (state._meta.generation !== generation) await this.loadBlobs(state._meta.generation);
+    else {
+      const rows = await pool.query<{ key: string; bytes: Buffer; is_binary: boolean }>('SELECT key, bytes, is_binary FROM sim_blobs WHERE world = $1 AND generation = $2 AND version > $3', [this.o.world, state._meta.generation, before]);
+      for (const r of rows.rows) this.blobCache.set(r.key, r.is_binary ? r.bytes : JSON.parse(r.bytes.toString('utf8')));
+    }
     return state;
   }
 
@@ -248,12 +265,9 @@ export class PostgresBackend implements Backend {
 
   async write(batch: Batch): Promise<void> {
     if (!this.conn) throw new PostgresUnavailable('the store is not open');
-    const { db, pool } = this.conn;
+    const { pool } = this.conn;
     let client: pg.PoolClient | undefined;
     try {
-      // The world's lock first (taken again if its connection dropped): a write without it could race another simulator.
-      await locker(db);
-      if (!db.held.has(this.lockKey)) throw new Error(`world ${this.o.world} was taken by another simulator while the database was unreachable; restart this one`);
       // After a write whose outcome was unknown: continue from where the database is (an unacknowledged change that
       // did land is undone by the diff below, one that did not is simply absent).
       if (this.uncertain) {
@@ -268,23 +282,34 @@ export class PostgresBackend implements Backend {
     const gen = batch.data._meta.generation;
     const version = this.version + 1;
     const full = !this.last || batch.dropGeneration !== undefined || this.logBytes > Math.max(LOG_MIN_BYTES, 2 * this.snapshotBytes);
-    const ops = full ? undefined : JSON.stringify(diff(this.last!, batch.data));
-    const snapshot = full ? JSON.stringify(batch.data) : undefined;
+    /** Another replica committed first: the version its snapshot folds in (Infinity: the world is gone or new). */
+    let conflict: number | false = false;
     try {
       await client.query('BEGIN');
-      for (const [key, v] of batch.blobs) {
-        const { bytes, binary } = encodeBlob(v);
-        await client.query('INSERT INTO sim_blobs (world, generation, key, bytes, is_binary) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (world, generation, key) DO UPDATE SET bytes = EXCLUDED.bytes, is_binary = EXCLUDED.is_binary', [this.o.world, gen, key, bytes, binary]);
+      // The head, locked: another replica's commit waits for this one, and this one is written only on top of the
+      // version it was made on.
+      const head = (await client.query<{ version: string; snapshot_version: string }>('SELECT version, snapshot_version FROM sim_state WHERE world = $1 FOR UPDATE', [this.o.world])).rows[0];
+      if (head ? Number(head.version) !== this.version : this.last !== undefined) conflict = head ? Number(head.snapshot_version) : Infinity;
+      else {
+        const ops = full ? undefined : JSON.stringify(diff(this.last!, batch.data));
+        const snapshot = full ? JSON.stringify(batch.data) : undefined;
+        for (const [key, v] of batch.blobs) {
+          const { bytes, binary } = encodeBlob(v);
+          await client.query('INSERT INTO sim_blobs (world, generation, key, bytes, is_binary, version) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (world, generation, key) DO UPDATE SET bytes = EXCLUDED.bytes, is_binary = EXCLUDED.is_binary, version = EXCLUDED.version', [this.o.world, gen, key, bytes, binary, version]);
+        }
+        if (snapshot !== undefined) {
+          await client.query('INSERT INTO sim_state (world, version, snapshot, snapshot_version) VALUES ($1, $2, $3, $2) ON CONFLICT (world) DO UPDATE SET version = EXCLUDED.version, snapshot = EXCLUDED.snapshot, snapshot_version = EXCLUDED.snapshot_version', [this.o.world, version, snapshot]);
+          await client.query('DELETE FROM sim_log WHERE world = $1', [this.o.world]);
+          this.snapshotBytes = snapshot.length;
+          this.logBytes = 0;
+        } else {
+          await client.query('INSERT INTO sim_log (world, version, ops) VALUES ($1, $2, $3)', [this.o.world, version, ops]);
+          await client.query('UPDATE sim_state SET version = $2 WHERE world = $1', [this.o.world, version]);
+          this.logBytes += ops!.length;
+        }
+        if (batch.dropGeneration !== undefined && batch.dropGeneration !== gen) await client.query('DELETE FROM sim_blobs WHERE world = $1 AND generation <> $2', [this.o.world, gen]);
       }
-      if (snapshot !== undefined) {
-        await client.query('INSERT INTO sim_state (world, version, snapshot, snapshot_version) VALUES ($1, $2, $3, $2) ON CONFLICT (world) DO UPDATE SET version = EXCLUDED.version, snapshot = EXCLUDED.snapshot, snapshot_version = EXCLUDED.snapshot_version', [this.o.world, version, snapshot]);
-        await client.query('DELETE FROM sim_log WHERE world = $1', [this.o.world]);
-      } else {
-        await client.query('INSERT INTO sim_log (world, version, ops) VALUES ($1, $2, $3)', [this.o.world, version, ops]);
-        await client.query('UPDATE sim_state SET version = $2 WHERE world = $1', [this.o.world, version]);
-      }
-      if (batch.dropGeneration !== undefined && batch.dropGeneration !== gen) await client.query('DELETE FROM sim_blobs WHERE world = $1 AND generation <> $2', [this.o.world, gen]);
-      await client.query('COMMIT');
+      await client.query(conflict !== false ? 'ROLLBACK' : 'COMMIT');
       client.release();
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -292,11 +317,13 @@ export class PostgresBackend implements Backend {
       this.uncertain = true;
       throw new PostgresUnavailable((e as Error).message);
     }
+    if (conflict !== false) {
+      const state = await this.catchUp(conflict).catch((e: unknown) => {
+        throw new PostgresUnavailable((e as Error).message);
+      });
+      throw new Conflict(state!);
+    }
     this.version = version;
-    if (snapshot !== undefined) {
-      this.snapshotBytes = snapshot.length;
-      this.logBytes = 0;
-    } else this.logBytes += ops!.length;
     this.last = batch.data;
     if (gen !== this.cachedGeneration) {
       this.blobCache.clear();
@@ -305,13 +332,24 @@ export class PostgresBackend implements Backend {
     for (const [key, v] of batch.blobs) this.blobCache.set(key, v);
   }
 
+  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (!this.conn) return undefined;
+    const key = `sim/${this.o.world}/${name}`;
+    const client = await this.conn.pool.connect();
+    try {
+      if (!(await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key])).rows[0].ok) return undefined;
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     if (!this.conn) return;
-    const { db } = this.conn;
-    if (db.held.delete(this.lockKey)) {
-      const l = await db.locker?.catch(() => undefined);
-      await l?.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey]).catch(() => undefined);
-    }
     await this.conn.release();
     this.conn = undefined;
   }

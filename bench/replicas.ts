@@ -1,0 +1,69 @@
+/**
+ * Replicas on one PostgreSQL: authenticated reads (GET /mcoi/api/orders, autocannon, 20 connections in all) and
+ * order registrations (each closed after, 10 clients in all) per second with one replica and with two, on this
+ * machine — where the load generator and PostgreSQL share the same two cores with the replicas. Needs BENCH_PG_URL
+ * (or SIM_TEST_PG_URL), a role that may create a database.
+ */
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { Client, round, startServer, stopServer, type Server } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
+
+async function reads(servers: Server[], token: string): Promise<number> {
+  const per = Math.max(1, Math.floor(20 / servers.length));
+  const runs = await Promise.all(servers.map((s) => autocannon({ url: `${s.base}/mcoi/api/orders`, connections: per, duration: SECONDS, headers: { authorization: `Bearer ${token}` } })));
+  for (const r of runs) if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx, ${r.errors} errors`);
+  return runs.reduce((n, r) => n + r.requests.average, 0);
+}
+
+async function writes(servers: Server[], token: string): Promise<number> {
+  const end = performance.now() + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      const c = new Client(servers[i % servers.length].base);
+      c.token = token;
+      while (performance.now() < end) {
+        const { orderId } = await c.call('POST', '/mcoi/api/orders', ORDER);
+        await c.call('POST', `/mcoi/api/order/close?orderId=${orderId}`);
+        done += 2;
+      }
+    }),
+  );
+  return done / SECONDS;
+}
+
+export async function replicas() {
+  const admin = process.env.BENCH_PG_URL ?? process.env.SIM_TEST_PG_URL;
+  if (!admin) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
+  const name = `sim_bench_replicas_${process.pid}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const env = { SIM_STORE: url.toString(), SIM_LOG_LEVEL: 'warn' };
+  const servers: Server[] = [];
+  try {
+    servers.push(await startServer(env));
+    const c = new Client(servers[0].base);
+    await c.login();
+    const one = { readsPerSecond: round(await reads(servers, c.token), 0), writesPerSecond: round(await writes(servers, c.token), 0) };
+    servers.push(await startServer(env));
+    const two = { readsPerSecond: round(await reads(servers, c.token), 0), writesPerSecond: round(await writes(servers, c.token), 0) };
+    return { one, two, readRatio: round(two.readsPerSecond / one.readsPerSecond, 2), writeRatio: round(two.writesPerSecond / one.writesPerSecond, 2) };
+  } finally {
+    await Promise.all(servers.map(stopServer));
+    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}

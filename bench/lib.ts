@@ -41,6 +41,7 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
 }
 
 export async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return; // already gone (a crash trial killed it)
   s.child.kill('SIGTERM');
   await once(s.child, 'exit');
 }

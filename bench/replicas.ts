@@ -7,6 +7,7 @@
  */
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { runReplicaCrashTrials } from '../test/harness/replica-crash.js';
 import { Client, round, startServer, stopServer, type Server } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -62,7 +63,10 @@ export async function replicas() {
     const one = { readsPerSecond: round(await reads(servers, c.token), 0), writesPerSecond: round(await writes(servers, c.token), 0) };
     servers.push(await startServer(env));
     const two = { readsPerSecond: round(await reads(servers, c.token), 0), writesPerSecond: round(await writes(servers, c.token), 0) };
-    return { one, two, readRatio: round(two.readsPerSecond / one.readsPerSecond, 2), writeRatio: round(two.writesPerSecond / one.writesPerSecond, 2) };
+    await Promise.all(servers.splice(0).map(stopServer));
+    // SIGKILL of one replica of three under three writers, BENCH_REPLICA_TRIALS times (20 by default).
+    const crash = await runReplicaCrashTrials({ trials: Number(process.env.BENCH_REPLICA_TRIALS ?? 20), seed: 26, start: () => startServer({ ...env, SIM_RATE_LIMITS: 'off' }), stop: (s) => stopServer(s as Server) });
+    return { one, two, readRatio: round(two.readsPerSecond / one.readsPerSecond, 2), writeRatio: round(two.writesPerSecond / one.writesPerSecond, 2), crash: { trials: crash.trials, acknowledged: crash.acknowledged, lost: crash.lost.length, duplicated: crash.duplicates.length } };
   } finally {
     await Promise.all(servers.map(stopServer));
     await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

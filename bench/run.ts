@@ -172,6 +172,7 @@ if (only.includes('replicas')) {
   results.replicas = r;
   console.log('replicas: one and two on one PostgreSQL', r);
   if (r.readRatio !== undefined) checks.push([`reads with 2 replicas: ${r.readRatio} × one ≥ 1.4`, r.readRatio >= 1.4]);
+  if (r.crash) checks.push([`replica crash trials: ${r.crash.trials}, ${r.crash.lost} acknowledged writes lost, ${r.crash.duplicated} ids repeated`, r.crash.lost === 0 && r.crash.duplicated === 0]);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

@@ -18,7 +18,8 @@ import type { Catalog } from './core/catalog.js';
 import type { SimClock } from './core/clock.js';
 import { renderer, type Renderer } from './core/envelope.js';
 import { FaultEngine } from './core/faults.js';
-import { Journal } from './core/journal.js';
+import { Journal, type Exchange } from './core/journal.js';
+import type { JournalSink } from './core/backends/backend.js';
 import { postJson, type OutboundPolicy } from './core/outbound.js';
 import { RateLimiter } from './core/limits.js';
 import type { Logger } from './core/log.js';
@@ -96,7 +97,7 @@ export class World {
   readonly id: string;
   readonly clock: SimClock;
   readonly journal: Journal;
-  readonly limiter = new RateLimiter({ windowMs: 60_000 });
+  readonly limiter: RateLimiter;
   readonly config: SimConfig;
   faults: FaultEngine | undefined;
   active: Scenario | undefined;
@@ -118,7 +119,9 @@ export class World {
   ) {
     this.id = o.id;
     this.clock = o.clock;
-    this.journal = new Journal(shared.journalSize);
+    // Entries the sink gives back are the exchanges this journal (or another replica's) gave it.
+    this.journal = new Journal(shared.journalSize, store.journalSink(shared.journalSize) as JournalSink<Exchange> | undefined);
+    this.limiter = new RateLimiter({ windowMs: 60_000 }, store.rateSink());
     this.config = { seed: store.meta().seed, rateLimits: shared.baseline.rateLimits, limits: {}, timings: shared.baseline.timings, profile: shared.baseline.profile, bodyLimit: shared.bodyLimit ?? '20mb' };
   }
 

@@ -158,7 +158,8 @@ export function createControl(d: ControlDeps): SystemInstance {
       await d.world.saveClock();
       return { body: d.world.clock.state() };
     },
-    getJournal: (req) => {
+    getJournal: async (req) => {
+      await d.world.journal.refresh();
       const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
       const entries = d.world.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
       if (format === 'scenario') return { body: journalAsScenario(entries, d.world.store.meta().seed, d.world.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };

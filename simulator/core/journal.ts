@@ -7,6 +7,7 @@
  */
 import { preview, tooDeep } from './bounds.js';
 import type { DomainEvent } from './system.js';
+import type { JournalSink } from './backends/backend.js';
 
 /** How an exchange ended: answered in full, cut short by a truncate fault, or dropped (a fault, or a client gone). */
 export type Outcome = 'answered' | 'truncated' | 'dropped';
@@ -76,9 +77,12 @@ export function clip(body: unknown, wire?: string | number): unknown {
 }
 
 export class Journal {
-  private readonly entries: Exchange[] = [];
+  private entries: Exchange[] = [];
   private seq = 0;
   private readonly listeners = new Set<(e: Exchange) => void>();
+  /** Recorded here, not yet in the sink. */
+  private unsent: Exchange[] = [];
+  private sending: Promise<void> | undefined;
 
   /** Calls `fn` with every exchange recorded from now on (the dashboard's live tail); returns the unsubscribe. */
   subscribe(fn: (e: Exchange) => void): () => void {
@@ -86,12 +90,20 @@ export class Journal {
     return () => this.listeners.delete(fn);
   }
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(
+    private readonly capacity = 1000,
+    /** Replicas of a shared store: every exchange also goes there, and listings come from there. */
+    private readonly sink?: JournalSink<Exchange>,
+  ) {}
 
   /** `sizes` are the bodies' lengths on the wire when known (saves serializing them again). */
   record(e: Omit<Exchange, 'id'>, sizes: { request?: number; response?: string | number } = {}): Exchange {
     const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody, sizes.request), responseBody: clip(e.responseBody, sizes.response) };
     this.entries.push(entry);
+    if (this.sink) {
+      this.unsent.push(entry);
+      this.sending ??= Promise.resolve().then(() => this.send());
+    }
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const fn of this.listeners) {
       try {
@@ -115,5 +127,32 @@ export class Journal {
 
   clear(): void {
     this.entries.length = 0;
+    this.unsent = [];
+    void this.sink?.clear().catch(() => undefined);
+  }
+
+  /** Sends what was recorded to the sink, a batch at a time (an exchange is never held up by it). */
+  private async send(): Promise<void> {
+    while (this.unsent.length) {
+      const batch = this.unsent;
+      this.unsent = [];
+      // Lost when the database is out of reach: the journal is a record of what was seen, not state.
+      await this.sink!.append(batch).catch(() => undefined);
+    }
+    this.sending = undefined;
+  }
+
+  /**
+   * With a shared sink: every replica's exchanges, in the order they were kept, become this journal's listing (this
+   * replica's own sent first). Without one: nothing to do.
+   */
+  async refresh(): Promise<void> {
+    if (!this.sink) return;
+    await this.sending;
+    try {
+      this.entries = await this.sink.recent(this.capacity);
+    } catch {
+      // The database out of reach: this replica's own exchanges are what it can show.
+    }
   }
 }

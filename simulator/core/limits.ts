@@ -5,6 +5,8 @@
  * const limiter = new RateLimiter({ windowMs: 60_000 });
  * limiter.hit('user-1', nowMs, 100); // { allowed: true } ... the 101st within a minute: { allowed: false, retryAfterMs }
  */
+import type { RateSink } from './backends/backend.js';
+
 export interface RateLimit {
   windowMs: number;
 }
@@ -21,7 +23,11 @@ export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private sinceSweep = 0;
 
-  constructor(private readonly rule: RateLimit) {}
+  constructor(
+    private readonly rule: RateLimit,
+    /** Replicas of a shared store: hits are counted there, for every replica. */
+    private readonly shared?: RateSink,
+  ) {}
 
   /** How many keys are counted now (bounded by MAX_KEYS). */
   get size(): number {
@@ -34,7 +40,12 @@ export class RateLimiter {
     for (const [k, times] of this.hits) if (!times.length || times[times.length - 1] <= since) this.hits.delete(k);
   }
 
-  /** Counts a hit against `limit` hits per window. */
+  /** Counts a hit where every replica counts: in the shared store when there is one, else here (`hit`). */
+  async check(key: string, nowMs: number, limit: number): Promise<RateDecision> {
+    return this.shared ? this.shared.hit(key, nowMs, limit, this.rule.windowMs) : this.hit(key, nowMs, limit);
+  }
+
+  /** Counts a hit against `limit` hits per window, in this process. */
   hit(key: string, nowMs: number, limit: number): RateDecision {
     if (++this.sinceSweep >= SWEEP_EVERY) {
       this.sinceSweep = 0;
@@ -55,5 +66,6 @@ export class RateLimiter {
 
   clear(): void {
     this.hits.clear();
+    void this.shared?.clear().catch(() => undefined);
   }
 }

@@ -281,13 +281,13 @@ export function recordExchanges(system: string, deps: MountDeps) {
   };
 }
 
-function rateLimited(m: Mounted, world: MountWorld, instance: SystemInstance, req: SimRequest, ip: string): SimError | undefined {
+async function rateLimited(m: Mounted, world: MountWorld, instance: SystemInstance, req: SimRequest, ip: string): Promise<SimError | undefined> {
   if (!m.rateLimit) return undefined;
   const perMinute = rateLimit(world.config, m.id, m.rateLimit.documented);
   if (perMinute === undefined) return undefined;
   const auth = instance.auth;
   const key = auth?.rateKey?.(req) ?? auth?.who?.(req.principal).user ?? `ip:${ip}`;
-  const d = world.limiter.hit(`${m.id}\u0000${key}`, world.clock.nowMs(), perMinute);
+  const d = await world.limiter.check(`${m.id}\u0000${key}`, world.clock.nowMs(), perMinute);
   if (d.allowed) return undefined;
   const seconds = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
   return new SimError(m.handbook[m.rateLimit.error], [perMinute], { headers: { 'Retry-After': String(seconds) }, context: { retryAfterSeconds: seconds } });
@@ -346,7 +346,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
         let guardError: unknown;
         try {
           if (op.secured) await auth!.authenticate(simReq);
-          guardError = rateLimited(m, world, instance, simReq, simReq.ip);
+          guardError = await rateLimited(m, world, instance, simReq, simReq.ip);
           if (!guardError) auth?.authorize?.(simReq);
         } catch (e) {
           guardError = e;

@@ -22,8 +22,10 @@
  * const r = await store.update('mcoi', (s, tx) => ({ state: { ...s, n: s.n + 1 }, id: tx.ids.uuid('order') }));
  */
 import { Conflict, openBackend, type Backend, type DbShape, type Meta, type StoreChoice, type StoreOptions } from './backends/index.js';
+import type { JournalSink, RateSink } from './backends/backend.js';
 import { IdSource, idKey, ResponseIds } from './ids.js';
 import { deepFreeze } from './wal.js';
+
 
 export type { DbShape, Meta, StoreChoice, StoreOptions };
 export { storeOf } from './backends/index.js';
@@ -106,6 +108,16 @@ export class Store {
 
   get persistent(): boolean {
     return this.backend.persistent;
+  }
+
+  /** Where a journal of this world is kept for every replica of a shared store (undefined: this process only). */
+  journalSink(capacity: number): JournalSink | undefined {
+    return this.backend.journal?.(capacity);
+  }
+
+  /** Where rate-limit hits are counted for every replica of a shared store (undefined: this process only). */
+  rateSink(): RateSink | undefined {
+    return this.backend.rates?.();
   }
 
   /** Whether other replicas commit to the same store (then `sync` takes their changes in). */

@@ -57,8 +57,26 @@ export interface Backend {
    * last read or wrote (null when nothing changed). A write that finds such changes throws Conflict instead.
    */
   pull?(): Promise<DbShape | null>;
+  /** A store shared by replicas: where the world's rate-limit hits are counted by all of them. */
+  rates?(): RateSink;
+  /** A store shared by replicas: where the world's journal is kept for all of them. */
+  journal?(capacity: number): JournalSink;
   /** A store shared by replicas: runs `work` unless another replica runs work of that name (then resolves undefined). */
   exclusive?<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+}
+
+/** Where a journal shared by replicas keeps every replica's entries (a table of the shared store). */
+export interface JournalSink<E extends { id: number } = { id: number }> {
+  append(entries: E[]): Promise<void>;
+  /** The newest `limit` entries of every replica, oldest first, numbered (`id`) in the order they were kept. */
+  recent(limit: number): Promise<E[]>;
+  clear(): Promise<void>;
+}
+
+/** Where replicas of a shared store count rate-limit hits together: the same decision, for all of them. */
+export interface RateSink {
+  hit(key: string, nowMs: number, limit: number, windowMs: number): Promise<{ allowed: true; remaining: number } | { allowed: false; retryAfterMs: number }>;
+  clear(): Promise<void>;
 }
 
 /** A write that found changes another replica committed first: nothing was written; `state` is where the store is. */

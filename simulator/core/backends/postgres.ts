@@ -19,10 +19,10 @@
  */
 import pg from 'pg';
 import { applyOps, applyOpsCopying, diff } from '../wal.js';
-import { Conflict, encodeBlob, type Backend, type Batch, type DbShape } from './backend.js';
+import { Conflict, encodeBlob, type Backend, type Batch, type DbShape, type JournalSink, type RateSink } from './backend.js';
 
 /** The schema this code writes; migrations below bring an older one up to it. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -56,6 +56,24 @@ const MIGRATIONS: Record<number, string> = {
   2: `
     ALTER TABLE sim_blobs ADD COLUMN version bigint NOT NULL DEFAULT 0;
     CREATE INDEX sim_blobs_version ON sim_blobs (world, generation, version);
+  `,
+  // Replicas: one journal of every replica's exchanges per world.
+  3: `
+    CREATE TABLE sim_journal (
+      id bigserial PRIMARY KEY,
+      world text NOT NULL,
+      entry text NOT NULL
+    );
+    CREATE INDEX sim_journal_world ON sim_journal (world, id);
+  `,
+  // Replicas: the rate-limit windows they count together (the times of the hits in the window, per key).
+  4: `
+    CREATE TABLE sim_rate (
+      world text NOT NULL,
+      key text NOT NULL,
+      times bigint[] NOT NULL,
+      PRIMARY KEY (world, key)
+    );
   `,
 };
 
@@ -332,6 +350,59 @@ export class PostgresBackend implements Backend {
     for (const [key, v] of batch.blobs) this.blobCache.set(key, v);
   }
 
+  rates(): RateSink {
+    const world = this.o.world;
+    return {
+      hit: async (raw, nowMs, limit, windowMs) => {
+        if (!this.conn) throw new PostgresUnavailable('the store is not open');
+        // Keys hold what clients sent (and a NUL between system and caller), which text columns cannot: kept encoded.
+        const key = Buffer.from(raw, 'utf8').toString('base64');
+        return transaction(this.conn.pool, async (client) => {
+          // The key's row locked (made when it is new): replicas counting the same client take turns.
+          await client.query('INSERT INTO sim_rate (world, key, times) VALUES ($1, $2, $3) ON CONFLICT (world, key) DO NOTHING', [world, key, []]);
+          const row = (await client.query<{ times: string[] }>('SELECT times FROM sim_rate WHERE world = $1 AND key = $2 FOR UPDATE', [world, key])).rows[0];
+          const times = row.times.map(Number).filter((t) => t > nowMs - windowMs);
+          if (times.length >= limit) {
+            await client.query('UPDATE sim_rate SET times = $3 WHERE world = $1 AND key = $2', [world, key, times]);
+            return { allowed: false as const, retryAfterMs: times[0] + windowMs - nowMs };
+          }
+          times.push(nowMs);
+          await client.query('UPDATE sim_rate SET times = $3 WHERE world = $1 AND key = $2', [world, key, times]);
+          return { allowed: true as const, remaining: limit - times.length };
+        });
+      },
+      clear: async () => {
+        if (this.conn) await this.conn.pool.query('DELETE FROM sim_rate WHERE world = $1', [world]);
+      },
+    };
+  }
+
+  journal(capacity: number): JournalSink {
+    const world = this.o.world;
+    let sinceTrim = 0;
+    const pool = () => {
+      if (!this.conn) throw new PostgresUnavailable('the store is not open');
+      return this.conn.pool;
+    };
+    return {
+      append: async (entries) => {
+        await pool().query('INSERT INTO sim_journal (world, entry) SELECT $1, unnest($2::text[])', [world, entries.map(({ id: _id, ...e }) => JSON.stringify(e))]);
+        // Bounded: the newest `capacity` a world, as in one process (trimmed every quarter of it, not every batch).
+        sinceTrim += entries.length;
+        if (sinceTrim < capacity / 4) return;
+        sinceTrim = 0;
+        await pool().query('DELETE FROM sim_journal WHERE world = $1 AND id <= (SELECT id FROM sim_journal WHERE world = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)', [world, capacity]);
+      },
+      recent: async (limit) => {
+        const rows = (await pool().query<{ id: string; entry: string }>('SELECT id, entry FROM sim_journal WHERE world = $1 ORDER BY id DESC LIMIT $2', [world, limit])).rows;
+        return rows.reverse().map((r) => ({ ...(JSON.parse(r.entry) as object), id: Number(r.id) }));
+      },
+      clear: async () => {
+        await pool().query('DELETE FROM sim_journal WHERE world = $1', [world]);
+      },
+    };
+  }
+
   async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
     if (!this.conn) return undefined;
     const key = `sim/${this.o.world}/${name}`;
@@ -359,7 +430,7 @@ export class PostgresBackend implements Backend {
     const conn = await database(url);
     try {
       await transaction(conn.pool, async (client) => {
-        for (const t of ['sim_blobs', 'sim_log', 'sim_state']) await client.query(`DELETE FROM ${t} WHERE world = $1`, [world]);
+        for (const t of ['sim_blobs', 'sim_log', 'sim_state', 'sim_journal', 'sim_rate']) await client.query(`DELETE FROM ${t} WHERE world = $1`, [world]);
       });
     } finally {
       await conn.release();

@@ -22,7 +22,7 @@ import { applyOps, applyOpsCopying, diff } from '../wal.js';
 import { Conflict, encodeBlob, type Backend, type Batch, type DbShape, type JournalSink, type RateSink } from './backend.js';
 
 /** The schema this code writes; migrations below bring an older one up to it. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -74,6 +74,12 @@ const MIGRATIONS: Record<number, string> = {
       times bigint[] NOT NULL,
       PRIMARY KEY (world, key)
     );
+  `,
+  // The journal and the rate windows are records of what was seen, not state: unlogged (no WAL, no fsync), so that
+  // every replica's every request does not cost the database a durable write. A crash of PostgreSQL empties them.
+  5: `
+    ALTER TABLE sim_journal SET UNLOGGED;
+    ALTER TABLE sim_rate SET UNLOGGED;
   `,
 };
 

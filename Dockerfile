@@ -2,7 +2,7 @@
 #   docker build -t marking-sim .
 #   docker run -p 8080:8080 -v sim-data:/data marking-sim
 #   docker run -p 8080-8084:8080-8084 marking-sim    # also each system at its real paths on a port of its own
-# Configuration is by environment only: PORT, SIM_DATA_DIR (/data), SIM_STORE (file | memory), SIM_SCENARIO (a file,
+# Configuration is by environment only: PORT, SIM_DATA_DIR (/data), SIM_STORE (file | memory | postgres://…), SIM_SCENARIO (a file,
 # e.g. one mounted under /scenarios), SIM_SEED, SIM_RATE_LIMITS (on | off), SIM_TIMINGS, SIM_LOG_LEVEL, SIM_LOG_FORMAT
 # (json here: one object per line), SIM_PORTS (here mcoi on 8081, True API on 8082 under /api/v3/true-api, the ID
 # issuer on 8083, SetMark on 8084; set it empty for the main port only), and each system's switches (`node dist/simulator/main.js --help` lists them).

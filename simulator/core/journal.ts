@@ -83,7 +83,7 @@ export class Journal {
   /** Recorded here, not yet in the sink. */
   private unsent: Exchange[] = [];
   private sending: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private inFlight = false;
 
   /** Calls `fn` with every exchange recorded from now on (the dashboard's live tail); returns the unsubscribe. */
   subscribe(fn: (e: Exchange) => void): () => void {
@@ -102,10 +102,9 @@ export class Journal {
     const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody, sizes.request), responseBody: clip(e.responseBody, sizes.response) };
     this.entries.push(entry);
     if (this.sink) {
-      // Sent in batches, a tenth of a second (or 500 exchanges) at a time: one statement for many requests.
+      // Sent at once; what is recorded while a send is in flight goes in the next one (a batch per statement).
       this.unsent.push(entry);
-      if (this.unsent.length >= 500) this.flushSoon(0);
-      else this.flushSoon(100);
+      if (!this.inFlight) void this.send();
     }
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const fn of this.listeners) {
@@ -131,32 +130,23 @@ export class Journal {
   clear(): void {
     this.entries.length = 0;
     this.unsent = [];
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     void this.sink?.clear().catch(() => undefined);
-  }
-
-  /** Sends what was recorded within `ms` (an exchange is never held up by it). */
-  private flushSoon(ms: number): void {
-    if (this.timer && ms > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.send();
-    }, ms);
-    this.timer.unref();
   }
 
   /** Sends what was recorded to the sink, a batch at a time, one send at a time. */
   private send(): Promise<void> {
-    this.sending = (this.sending ?? Promise.resolve()).then(async () => {
+    if (this.sending) return this.sending;
+    this.inFlight = true;
+    this.sending = (async () => {
       while (this.unsent.length) {
         const batch = this.unsent;
         this.unsent = [];
         // Lost when the database is out of reach: the journal is a record of what was seen, not state.
         await this.sink!.append(batch).catch(() => undefined);
       }
-    });
+      this.inFlight = false;
+      this.sending = undefined;
+    })();
     return this.sending;
   }
 
@@ -166,10 +156,6 @@ export class Journal {
    */
   async refresh(): Promise<void> {
     if (!this.sink) return;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
     await this.send();
     try {
       this.entries = await this.sink.recent(this.capacity);

@@ -22,7 +22,7 @@ import { applyOps, applyOpsCopying, diff } from '../wal.js';
 import { Conflict, encodeBlob, type Backend, type Batch, type DbShape, type JournalSink, type RateSink } from './backend.js';
 
 /** The schema this code writes; migrations below bring an older one up to it. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -80,6 +80,18 @@ const MIGRATIONS: Record<number, string> = {
   5: `
     ALTER TABLE sim_journal SET UNLOGGED;
     ALTER TABLE sim_rate SET UNLOGGED;
+  `,
+  // A row of the journal is a batch of exchanges (what a replica sent at once): a few rows a second instead of one
+  // an exchange. The old rows (a record, not state) are dropped.
+  6: `
+    DROP TABLE sim_journal;
+    CREATE UNLOGGED TABLE sim_journal (
+      id bigserial PRIMARY KEY,
+      world text NOT NULL,
+      n integer NOT NULL,
+      entries text NOT NULL
+    );
+    CREATE INDEX sim_journal_world ON sim_journal (world, id);
   `,
 };
 
@@ -392,16 +404,18 @@ export class PostgresBackend implements Backend {
     };
     return {
       append: async (entries) => {
-        await pool().query('INSERT INTO sim_journal (world, entry) SELECT $1, unnest($2::text[])', [world, entries.map(({ id: _id, ...e }) => JSON.stringify(e))]);
-        // Bounded: the newest `capacity` a world, as in one process (trimmed every quarter of it, not every batch).
+        await pool().query('INSERT INTO sim_journal (world, n, entries) VALUES ($1, $2, $3)', [world, entries.length, JSON.stringify(entries.map(({ id: _id, ...e }) => e))]);
+        // Bounded: the newest `capacity` exchanges a world (whole batches), trimmed every quarter of it.
         sinceTrim += entries.length;
         if (sinceTrim < capacity / 4) return;
         sinceTrim = 0;
-        await pool().query('DELETE FROM sim_journal WHERE world = $1 AND id <= (SELECT id FROM sim_journal WHERE world = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)', [world, capacity]);
+        await pool().query('DELETE FROM sim_journal WHERE world = $1 AND id < (SELECT min(id) FROM (SELECT id, sum(n) OVER (ORDER BY id DESC) AS total FROM sim_journal WHERE world = $1) t WHERE total - n < $2)', [world, capacity]);
       },
       recent: async (limit) => {
-        const rows = (await pool().query<{ id: string; entry: string }>('SELECT id, entry FROM sim_journal WHERE world = $1 ORDER BY id DESC LIMIT $2', [world, limit])).rows;
-        return rows.reverse().map((r) => ({ ...(JSON.parse(r.entry) as object), id: Number(r.id) }));
+        // The newest batches holding `limit` exchanges; an exchange is numbered by its batch and its place in it.
+        const rows = (await pool().query<{ id: string; entries: string }>('SELECT id, entries FROM (SELECT id, entries, sum(n) OVER (ORDER BY id DESC) - n AS before FROM sim_journal WHERE world = $1) t WHERE before < $2 ORDER BY id', [world, limit])).rows;
+        const out = rows.flatMap((r) => (JSON.parse(r.entries) as object[]).map((e, i) => ({ ...e, id: Number(r.id) * 1_000_000 + i })));
+        return out.slice(-limit);
       },
       clear: async () => {
         await pool().query('DELETE FROM sim_journal WHERE world = $1', [world]);

@@ -242,8 +242,9 @@ export class PostgresBackend implements Backend {
     const pool = this.conn!.pool;
     const before = this.version;
     const generation = this.last?._meta.generation;
-    if (!this.last || snapshotVersion > before) await this.load();
-    else {
+    if (!this.last || snapshotVersion > before) {
+      if (!(await this.load())) return null; // the world is gone
+    } else {
       const log = await pool.query<{ version: string; ops: string }>('SELECT version, ops FROM sim_log WHERE world = $1 AND version > $2 ORDER BY version', [this.o.world, before]);
       // The state held is shared and frozen: the changes are applied by copying what they touch.
       let state = this.last;
@@ -333,8 +334,16 @@ export class PostgresBackend implements Backend {
           const { bytes, binary } = encodeBlob(v);
           await client.query('INSERT INTO sim_blobs (world, generation, key, bytes, is_binary, version) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (world, generation, key) DO UPDATE SET bytes = EXCLUDED.bytes, is_binary = EXCLUDED.is_binary, version = EXCLUDED.version', [this.o.world, gen, key, bytes, binary, version]);
         }
-        if (snapshot !== undefined) {
-          await client.query('INSERT INTO sim_state (world, version, snapshot, snapshot_version) VALUES ($1, $2, $3, $2) ON CONFLICT (world) DO UPDATE SET version = EXCLUDED.version, snapshot = EXCLUDED.snapshot, snapshot_version = EXCLUDED.snapshot_version', [this.o.world, version, snapshot]);
+        if (snapshot !== undefined && !head) {
+          // A new world: made by whichever replica inserts it first (two that raced both found no row to lock).
+          const made = await client.query('INSERT INTO sim_state (world, version, snapshot, snapshot_version) VALUES ($1, $2, $3, $2) ON CONFLICT (world) DO NOTHING', [this.o.world, version, snapshot]);
+          if (made.rowCount === 0) conflict = Infinity;
+          else {
+            this.snapshotBytes = snapshot.length;
+            this.logBytes = 0;
+          }
+        } else if (snapshot !== undefined) {
+          await client.query('UPDATE sim_state SET version = $2, snapshot = $3, snapshot_version = $2 WHERE world = $1', [this.o.world, version, snapshot]);
           await client.query('DELETE FROM sim_log WHERE world = $1', [this.o.world]);
           this.snapshotBytes = snapshot.length;
           this.logBytes = 0;
@@ -357,7 +366,8 @@ export class PostgresBackend implements Backend {
       const state = await this.catchUp(conflict).catch((e: unknown) => {
         throw new PostgresUnavailable((e as Error).message);
       });
-      throw new Conflict(state!);
+      if (!state) throw new WorldGone(this.o.world); // deleted by another replica meanwhile
+      throw new Conflict(state);
     }
     this.version = version;
     this.last = batch.data;

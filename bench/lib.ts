@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import pg from 'pg';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../simulator/core/paths.js';
 
@@ -112,3 +113,27 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * A database of its own for a benchmark on the PostgreSQL server of BENCH_PG_URL (or SIM_TEST_PG_URL): its URL and
+ * how to drop it; undefined when no server is named.
+ */
+export async function scratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const admin = process.env.BENCH_PG_URL ?? process.env.SIM_TEST_PG_URL;
+  if (!admin) return undefined;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  const db = `${name}_${process.pid}`;
+  await run(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await run(`CREATE DATABASE ${db}`);
+  const url = new URL(admin);
+  url.pathname = `/${db}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`) };
+}

@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { Client, round, startServer, stopServer } from './lib.js';
+import { Client, round, startServer, stopServer, scratchDatabase } from './lib.js';
 
 const N = Number(process.env.BENCH_PG_ORDERS ?? 500);
 const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
@@ -38,29 +37,15 @@ async function orders(env: Record<string, string>) {
 }
 
 export async function postgres() {
-  const admin = process.env.BENCH_PG_URL ?? process.env.SIM_TEST_PG_URL;
-  if (!admin) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
-  const name = `sim_bench_${process.pid}`;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await run(`CREATE DATABASE ${name}`);
+  const db = await scratchDatabase('sim_bench');
+  if (!db) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
   const dir = mkdtempSync(join(tmpdir(), 'bench-pg-file-'));
   try {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
     const file = await orders({ SIM_DATA_DIR: dir });
-    const postgres = await orders({ SIM_STORE: url.toString() });
+    const postgres = await orders({ SIM_STORE: db.url });
     return { orders: N, file, postgres, p50AddedMs: round(postgres.p50Ms - file.p50Ms, 2), ratio: round(postgres.perSecond / file.perSecond, 2) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
   }
 }

@@ -6,9 +6,8 @@
  * (or SIM_TEST_PG_URL), a role that may create a database.
  */
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { runReplicaCrashTrials } from '../test/harness/replica-crash.js';
-import { Client, round, startServer, stopServer, type Server } from './lib.js';
+import { Client, round, startServer, stopServer, type Server, scratchDatabase } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
@@ -38,23 +37,9 @@ async function writes(servers: Server[], token: string): Promise<number> {
 }
 
 export async function replicas() {
-  const admin = process.env.BENCH_PG_URL ?? process.env.SIM_TEST_PG_URL;
-  if (!admin) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
-  const name = `sim_bench_replicas_${process.pid}`;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const env = { SIM_STORE: url.toString(), SIM_LOG_LEVEL: 'warn' };
+  const db = await scratchDatabase('sim_bench_replicas');
+  if (!db) return { skipped: 'set BENCH_PG_URL (bash scripts/start-postgres.sh prints one)' };
+  const env = { SIM_STORE: db.url, SIM_LOG_LEVEL: 'warn' };
   const servers: Server[] = [];
   try {
     servers.push(await startServer(env));
@@ -69,6 +54,6 @@ export async function replicas() {
     return { one, two, readRatio: round(two.readsPerSecond / one.readsPerSecond, 2), writeRatio: round(two.writesPerSecond / one.writesPerSecond, 2), crash: { trials: crash.trials, acknowledged: crash.acknowledged, lost: crash.lost.length, duplicated: crash.duplicates.length } };
   } finally {
     await Promise.all(servers.map(stopServer));
-    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
   }
 }

@@ -316,7 +316,8 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       w = worlds.use(pre.id);
     }
     if (!w) {
-      const p = problem(404, 'Not Found', `no world ${JSON.stringify(pre.id.slice(0, 100))}: POST /__sim/worlds creates one, GET /__sim/worlds lists them`);
+      // The control plane's own answer for an unknown world (its handbook's words), whatever the path below it.
+      const p = problem(404, 'Not Found', CONTROL_HANDBOOK.UNKNOWN_WORLD.text(pre.id.slice(0, 100)));
       res.writeHead(404, { 'Content-Type': p.contentType!, 'Cache-Control': 'no-store' }).end(JSON.stringify(p.body));
       return undefined;
     }

@@ -101,6 +101,11 @@ export class ManualClock extends SimClock {
   }
 }
 
+/** Real wall-clock time, to order what several processes recorded (the journal of replicas); never business state. */
+export function wallMs(): number {
+  return Date.now();
+}
+
 /** Real elapsed time for measurements (journal durations, benchmarks); never used for business state. */
 export function monotonicMs(): number {
   return performance.now();

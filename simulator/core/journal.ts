@@ -80,10 +80,6 @@ export class Journal {
   private entries: Exchange[] = [];
   private seq = 0;
   private readonly listeners = new Set<(e: Exchange) => void>();
-  /** Recorded here, not yet in the sink. */
-  private unsent: Exchange[] = [];
-  private sending: Promise<void> | undefined;
-  private inFlight = false;
 
   /** Calls `fn` with every exchange recorded from now on (the dashboard's live tail); returns the unsubscribe. */
   subscribe(fn: (e: Exchange) => void): () => void {
@@ -101,12 +97,10 @@ export class Journal {
   record(e: Omit<Exchange, 'id'>, sizes: { request?: number; response?: string | number } = {}): Exchange {
     const entry = { ...e, id: ++this.seq, requestBody: clip(e.requestBody, sizes.request), responseBody: clip(e.responseBody, sizes.response) };
     this.entries.push(entry);
-    if (this.sink) {
-      // Sent at once; what is recorded while a send is in flight goes in the next one (a batch per statement).
-      this.unsent.push(entry);
-      if (!this.inFlight) void this.send();
-    }
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    // The sink holds it until it is sent with others (never a write per exchange); lost if the database is gone.
+    if (this.sink) void this.sink.append([entry]).catch(() => undefined);
+    // Trimmed a quarter at a time (not one entry a request: a splice moves every entry after it).
+    if (this.entries.length >= this.capacity * 1.25) this.entries.splice(0, this.entries.length - this.capacity);
     for (const fn of this.listeners) {
       try {
         fn(entry);
@@ -123,31 +117,14 @@ export class Journal {
   }
 
   list(f: JournalFilter = {}): Exchange[] {
-    const out = this.entries.filter((e) => journalMatch(e, f));
+    const kept = this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries;
+    const out = kept.filter((e) => journalMatch(e, f));
     return f.limit === undefined ? out : out.slice(-f.limit);
   }
 
   clear(): void {
     this.entries.length = 0;
-    this.unsent = [];
     void this.sink?.clear().catch(() => undefined);
-  }
-
-  /** Sends what was recorded to the sink, a batch at a time, one send at a time. */
-  private send(): Promise<void> {
-    if (this.sending) return this.sending;
-    this.inFlight = true;
-    this.sending = (async () => {
-      while (this.unsent.length) {
-        const batch = this.unsent;
-        this.unsent = [];
-        // Lost when the database is out of reach: the journal is a record of what was seen, not state.
-        await this.sink!.append(batch).catch(() => undefined);
-      }
-      this.inFlight = false;
-      this.sending = undefined;
-    })();
-    return this.sending;
   }
 
   /**
@@ -156,7 +133,6 @@ export class Journal {
    */
   async refresh(): Promise<void> {
     if (!this.sink) return;
-    await this.send();
     try {
       this.entries = await this.sink.recent(this.capacity);
     } catch {

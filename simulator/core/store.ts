@@ -91,6 +91,8 @@ export class Store {
   private readonly rollbackListeners: (() => void)[] = [];
   private readonly remoteListeners: ((newGeneration: boolean) => void)[] = [];
   private syncing: Promise<void> | undefined;
+  /** The sync that starts when the one in flight ends: every request that came while it was in flight waits for it. */
+  private nextSync: Promise<void> | undefined;
   private readonly responseIdSources = new Map<string, ResponseIds>();
   /** Completed writes (each carrying one or more changes): for benchmarks and tests of coalescing. */
   writes = 0;
@@ -254,9 +256,16 @@ export class Store {
    */
   sync(): Promise<void> {
     if (!this.backend.pull) return Promise.resolve();
-    this.syncing ??= (async () => {
+    // A read already sent may have missed a commit another replica acknowledged just before this request came: the
+    // request waits for the next read (one for every request that came meanwhile), never joins one begun before it.
+    if (this.syncing) {
+      const next = () => ((this.nextSync = undefined), this.sync());
+      return (this.nextSync ??= this.syncing.then(next, next));
+    }
+    this.syncing = (async () => {
       try {
-        await this.flush();
+        // A write may start between the flush and this line (it resumes later): wait until none runs, then hold writes.
+        while (this.writing) await this.flush();
         // No write starts while the store is read: the changes made meanwhile are made again on what it holds.
         this.writing = true;
         let fresh: DbShape | null = null;

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdSource, idKey, ResponseIds } from '../../simulator/core/ids.js';
+import { BACKENDS } from '../../simulator/core/backends/index.js';
+import { MemoryBackend } from '../../simulator/core/backends/memory.js';
 import { MissingBlob, Store, StoreWriteFailed, type DbShape, type World } from '../../simulator/core/store.js';
 
 const dirs: string[] = [];
@@ -304,3 +306,84 @@ describe('store', () => {
     expect(existsSync(join(dir, 'LOCK'))).toBe(false);
   });
 });
+
+describe('a store shared by replicas', () => {
+  /** A memory backend that says what "the database" holds when asked, as slowly as the test lets it. */
+  class Shared extends MemoryBackend {
+    db: DbShape | null = null;
+    pulls: { resolve: () => void }[] = [];
+    pull(): Promise<DbShape | null> {
+      // What the database holds when the read is sent, answered when the test says.
+      const at = this.db;
+      return new Promise((resolve) => this.pulls.push({ resolve: () => resolve(at) }));
+    }
+  }
+
+  /** A shared backend whose reads and writes take a turn of the event loop and note when they overlap. */
+  class Overlaps extends MemoryBackend {
+    active = 0;
+    overlapped = 0;
+    private async turn<T>(v: T): Promise<T> {
+      if (++this.active > 1) this.overlapped++;
+      await new Promise((r) => setImmediate(r));
+      this.active--;
+      return v;
+    }
+    pull(): Promise<DbShape | null> {
+      return this.turn(null);
+    }
+    async write(batch: Parameters<MemoryBackend['write']>[0]): Promise<void> {
+      await super.write(batch);
+      await this.turn(undefined);
+    }
+  }
+
+  async function openOn(backend: MemoryBackend): Promise<Store> {
+    const saved = BACKENDS.memory;
+    BACKENDS.memory = () => backend;
+    try {
+      const store = await Store.open({ kind: 'memory' }, () => world());
+      stores.push(store);
+      return store;
+    } finally {
+      BACKENDS.memory = saved;
+    }
+  }
+
+  it('never reads the database while one of its own writes is in flight, even one that started as the last ended', async () => {
+    const backend = new Overlaps();
+    const store = await openOn(backend);
+    // A first write in flight; a second queued the moment the store is idle again, before the sync waiting for that
+    // moment goes on (as a request the last sync let through does).
+    const first = add(store);
+    const second = store.flush().then(() => add(store));
+    await Promise.all([first, second, store.sync(), store.sync()]);
+    expect(backend.overlapped).toBe(0);
+    expect(store.get<S>('sys').n).toBe(2);
+  });
+
+  it('never serves a request on a read sent before it came: it waits for the next one (read-your-writes across replicas)', async () => {
+    const backend = new Shared();
+    const store = await openOn(backend);
+    const first = store.sync();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(backend.pulls).toHaveLength(1);
+    // Another replica commits and acknowledges now, after the read in flight was sent; then a request comes here.
+    const other = store.meta();
+    backend.db = { _meta: other, sys: { n: 41, ids: [] } } as DbShape;
+    let later = false;
+    const second = store.sync().then(() => (later = true));
+    const third = store.sync();
+    backend.pulls[0].resolve();
+    await first;
+    expect(later).toBe(false);
+    // One more read serves every request that came while the first was in flight.
+    await new Promise((r) => setImmediate(r));
+    expect(backend.pulls).toHaveLength(2);
+    backend.pulls[1].resolve();
+    await Promise.all([second, third]);
+    expect(store.get<S>('sys').n).toBe(41);
+  });
+});
+

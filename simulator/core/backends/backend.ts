@@ -67,8 +67,9 @@ export interface Backend {
 
 /** Where a journal shared by replicas keeps every replica's entries (a table of the shared store). */
 export interface JournalSink<E extends { id: number } = { id: number }> {
+  /** Held by this replica until it is sent with others (a batch a second, or when a listing asks). */
   append(entries: E[]): Promise<void>;
-  /** The newest `limit` entries of every replica, oldest first, numbered (`id`) in the order they were kept. */
+  /** The newest `limit` entries of every replica, oldest first in the order they happened, each with an `id` of its own. */
   recent(limit: number): Promise<E[]>;
   clear(): Promise<void>;
 }

@@ -19,10 +19,11 @@
  */
 import pg from 'pg';
 import { applyOps, applyOpsCopying, diff } from '../wal.js';
+import { ClusterJournal } from './pg-journal.js';
 import { Conflict, encodeBlob, type Backend, type Batch, type DbShape, type JournalSink, type RateSink } from './backend.js';
 
 /** The schema this code writes; migrations below bring an older one up to it. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -93,6 +94,15 @@ const MIGRATIONS: Record<number, string> = {
     );
     CREATE INDEX sim_journal_world ON sim_journal (world, id);
   `,
+  // The journal is kept by each replica and sent when a listing asks for it (pg-journal.ts): what each replica has
+  // sent, and the number of each ask (and of each replica).
+  7: `
+    CREATE UNLOGGED TABLE sim_replicas (
+      replica text PRIMARY KEY,
+      sent bigint NOT NULL
+    );
+    CREATE SEQUENCE sim_journal_ask;
+  `,
 };
 
 /** Log bytes after which a commit folds the log into the snapshot (at least; or twice the snapshot). */
@@ -121,6 +131,8 @@ interface Database {
   pool: pg.Pool;
   users: number;
   migrated?: Promise<void>;
+  /** The journal this process keeps for every replica (made with the first world that records). */
+  journal?: ClusterJournal;
 }
 const pools = new Map<string, Database>();
 
@@ -140,6 +152,7 @@ async function releasePool(url: string): Promise<void> {
   const p = pools.get(url);
   if (!p || --p.users > 0) return;
   pools.delete(url);
+  await p.journal?.close();
   await p.pool.end().catch(() => undefined);
 }
 
@@ -215,6 +228,7 @@ export class PostgresBackend implements Backend {
   /** Blobs of the current generation (and those written since), by key. */
   private readonly blobCache = new Map<string, unknown>();
   private cachedGeneration = -1;
+  private gone = false;
   constructor(private readonly o: { url: string; world: string }) {}
 
   async read(): Promise<DbShape | null> {
@@ -232,7 +246,7 @@ export class PostgresBackend implements Backend {
     } catch (e) {
       throw new PostgresUnavailable((e as Error).message);
     }
-    if (!head) throw new WorldGone(this.o.world);
+    if (!head) throw this.goneNow();
     if (Number(head.version) === this.version) return null;
     return this.catchUp(Number(head.snapshot_version));
   }
@@ -366,7 +380,7 @@ export class PostgresBackend implements Backend {
       const state = await this.catchUp(conflict).catch((e: unknown) => {
         throw new PostgresUnavailable((e as Error).message);
       });
-      if (!state) throw new WorldGone(this.o.world); // deleted by another replica meanwhile
+      if (!state) throw this.goneNow(); // deleted by another replica meanwhile
       throw new Conflict(state);
     }
     this.version = version;
@@ -406,31 +420,10 @@ export class PostgresBackend implements Backend {
   }
 
   journal(capacity: number): JournalSink {
-    const world = this.o.world;
-    let sinceTrim = 0;
-    const pool = () => {
-      if (!this.conn) throw new PostgresUnavailable('the store is not open');
-      return this.conn.pool;
-    };
-    return {
-      append: async (entries) => {
-        await pool().query('INSERT INTO sim_journal (world, n, entries) VALUES ($1, $2, $3)', [world, entries.length, JSON.stringify(entries.map(({ id: _id, ...e }) => e))]);
-        // Bounded: the newest `capacity` exchanges a world (whole batches), trimmed every quarter of it.
-        sinceTrim += entries.length;
-        if (sinceTrim < capacity / 4) return;
-        sinceTrim = 0;
-        await pool().query('DELETE FROM sim_journal WHERE world = $1 AND id < (SELECT min(id) FROM (SELECT id, sum(n) OVER (ORDER BY id DESC) AS total FROM sim_journal WHERE world = $1) t WHERE total - n < $2)', [world, capacity]);
-      },
-      recent: async (limit) => {
-        // The newest batches holding `limit` exchanges; an exchange is numbered by its batch and its place in it.
-        const rows = (await pool().query<{ id: string; entries: string }>('SELECT id, entries FROM (SELECT id, entries, sum(n) OVER (ORDER BY id DESC) - n AS before FROM sim_journal WHERE world = $1) t WHERE before < $2 ORDER BY id', [world, limit])).rows;
-        const out = rows.flatMap((r) => (JSON.parse(r.entries) as object[]).map((e, i) => ({ ...e, id: Number(r.id) * 1_000_000 + i })));
-        return out.slice(-limit);
-      },
-      clear: async () => {
-        await pool().query('DELETE FROM sim_journal WHERE world = $1', [world]);
-      },
-    };
+    if (!this.conn) throw new PostgresUnavailable('the store is not open');
+    const db = this.conn.db;
+    db.journal ??= new ClusterJournal(db.pool, this.o.url);
+    return db.journal.sink(this.o.world, capacity);
   }
 
   async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
@@ -449,8 +442,15 @@ export class PostgresBackend implements Backend {
     }
   }
 
+  /** The world was deleted by another replica: nothing of it is written again (its journal is dropped on close). */
+  private goneNow(): WorldGone {
+    this.gone = true;
+    return new WorldGone(this.o.world);
+  }
+
   async close(): Promise<void> {
     if (!this.conn) return;
+    await this.conn.db.journal?.forget(this.o.world, !this.gone);
     await this.conn.release();
     this.conn = undefined;
   }
@@ -461,6 +461,8 @@ export class PostgresBackend implements Backend {
     try {
       await transaction(conn.pool, async (client) => {
         for (const t of ['sim_blobs', 'sim_log', 'sim_state', 'sim_journal', 'sim_rate']) await client.query(`DELETE FROM ${t} WHERE world = $1`, [world]);
+        // The other replicas drop what they hold of its journal.
+        await client.query("SELECT pg_notify('sim_journal_clear', $1)", [world]);
       });
     } finally {
       await conn.release();

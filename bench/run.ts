@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the simulator, runs each benchmark against the built server in a child process, prints
  * the figures and writes bench/out/latest.json. Record them in bench/RESULTS.md with the machine and date.
- * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas selects benchmarks; BENCH_CRASH_TRIALS sets the crash
+ * BENCH_ONLY=full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas,conformance selects benchmarks; BENCH_CRASH_TRIALS sets the crash
  * trials (100); BENCH_SOAK_SECONDS the soak's length (60).
  */
 import { execSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { fullOrder } from './full-order.js';
 import { million } from './million.js';
 import { throughput } from './throughput.js';
+import { conformance } from './conformance.js';
 import { idIssuer } from './id-issuer.js';
 import { coalescing, crashTrials } from './durability.js';
 import { soak } from './soak.js';
@@ -24,7 +25,7 @@ import { worlds } from './worlds.js';
 import { postgres } from './postgres.js';
 import { replicas } from './replicas.js';
 
-const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas').split(',');
+const only = (process.env.BENCH_ONLY ?? 'full,million,throughput,entities,id-issuer,true-api,setmark,dashboard,durability,soak,growth,worlds,postgres,replicas,conformance').split(',');
 execSync('npm run build --silent', { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memGb: Math.round(totalmem() / 2 ** 30), node: process.version, at: new Date().toISOString() };
@@ -173,6 +174,13 @@ if (only.includes('replicas')) {
   console.log('replicas: one and two on one PostgreSQL', r);
   if (r.readRatio !== undefined) checks.push([`reads with 2 replicas: ${r.readRatio} × one ≥ 1.4`, r.readRatio >= 1.4]);
   if (r.crash) checks.push([`replica crash trials: ${r.crash.trials}, ${r.crash.lost} acknowledged writes lost, ${r.crash.duplicated} ids repeated`, r.crash.lost === 0 && r.crash.duplicated === 0]);
+}
+
+if (only.includes('conformance')) {
+  const r = await conformance();
+  results.conformance = r;
+  console.log('conformance: the client report card on against SIM_CONFORMANCE=off', r);
+  checks.push([`reads graded: ${r.readRatio} × ungraded ≥ 0.95`, r.readRatio >= 0.95], [`writes graded: ${r.writeRatio} × ungraded ≥ 0.95`, r.writeRatio >= 0.95], [`2,000 programs graded as ${r.clientsGraded} clients (≤ 201)`, r.clientsGraded <= 201]);
 }
 
 mkdirSync(join(PROJECT_ROOT, 'bench', 'out'), { recursive: true });

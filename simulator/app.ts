@@ -16,6 +16,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { stringify as toYaml } from 'yaml';
 import { catalogOf, type Catalog } from './core/catalog.js';
+import { rulesOf } from './core/conformance.js';
 import { SimClock } from './core/clock.js';
 import { renderer } from './core/envelope.js';
 import { defaultOutboundHosts, outboundPolicy } from './core/outbound.js';
@@ -73,6 +74,8 @@ export interface AppDeps {
   store?: StoreChoice;
   seed?: number;
   rateLimits?: boolean;
+  /** false: no client is graded (the report card stays empty; SIM_CONFORMANCE=off). */
+  conformance?: boolean;
   timings?: Record<string, Record<string, Timing>>;
   profile?: Record<string, Record<string, unknown>>;
   journalSize?: number;
@@ -144,6 +147,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     hook: deps.onExchange,
     showSecrets: security.showSecrets,
     outbound: outboundPolicy(security.outboundHosts ?? defaultOutboundHosts(security.allowedHosts)),
+    rules: deps.conformance === false ? [] : rulesOf(modules),
   };
   const world = await World.open(shared, { id: 'default', store: storeOf(deps.store ?? { kind: 'memory' }, 'default'), clock: deps.clock ?? new SimClock(), clockGiven: deps.clock !== undefined, scenario: deps.scenario, tickMs: deps.tickMs ?? 1000 });
   const worlds = await Worlds.open(shared, { store: deps.store ?? { kind: 'memory' }, max: deps.maxWorlds ?? 100, tickMs: deps.tickMs ?? 1000, realMs: deps.realMs });
@@ -214,6 +218,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       startedAt,
       schema,
       extra: Object.assign({}, ...Object.values(w.systems).map((x) => x.instance.control ?? {})),
+      rules: shared.rules,
     });
     return { instance, renderer: renderer(instance.envelope, (message, err) => log.error({ world: w.id, err }, `control: ${message}`)) };
   };
@@ -226,6 +231,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
     config: w.config,
     journal: w.journal,
     limiter: w.limiter,
+    grader: w.grader,
     get faults() {
       return w.faults;
     },
@@ -265,7 +271,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   app.use(hostGuard(security.allowedHosts));
   // A request for a system goes straight to its router (the control plane's routes, the dashboard and the docs are not
   // walked for it); what the router does not take falls through as it would have.
-  const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events };
+  const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events, conformance: (id) => modules.find((m) => m.id === id)?.conformance, grading: deps.conformance !== false };
   const routers = new Map(modules.map((m) => [m.id, mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m) }, mountDeps)]));
   // Each system under its base; one whose real paths start below the host's root is also served there (True API at
   // /api/v3/true-api, as the real stands), so a client that writes the real path itself needs only the host.

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   if (settings.store.kind === 'postgres') await waitForDatabase(settings.store.url, lifecycle);
   const allowedHosts = settings.allowedHosts ?? defaultAllowedHosts();
   const security = { allowedHosts, control: settings.control, showSecrets: settings.showSecrets, outboundHosts: settings.outboundHosts ?? defaultOutboundHosts(allowedHosts) };
-  const sim = await createApp({ scenario, maxWorlds: settings.maxWorlds, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, timings: settings.timings, profile: settings.profile, log, security });
+  const sim = await createApp({ scenario, maxWorlds: settings.maxWorlds, seed: settings.seed, store: settings.store, rateLimits: settings.rateLimits, conformance: settings.conformance, timings: settings.timings, profile: settings.profile, log, security });
   const seed = sim.store.meta().seed;
   const seedNote = settings.seedGiven && settings.seed !== seed && sim.store.restored ? ` (SIM_SEED=${settings.seed} ignored: the data directory keeps its seed; POST /__sim/reset {"seed": ${settings.seed}} changes it)` : '';
 

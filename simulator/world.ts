@@ -27,6 +27,7 @@ import type { ExchangeHook } from './core/mount.js';
 import { loadDocument, type Contract } from './core/openapi.js';
 import { PROJECT_ROOT as ROOT } from './core/paths.js';
 import { checkTransition, isPolled, type Timing } from './core/progression.js';
+import { Grader, type Rule } from './core/conformance.js';
 import { ScenarioInvalid, type Scenario } from './core/scenario.js';
 import { Store, type DbShape, type StoreOptions, type World as WorldData } from './core/store.js';
 import { rateLimit, resolveTimings, type DomainEvent, type SimConfig, type SystemContext, type SystemInstance, type SystemModule } from './core/system.js';
@@ -48,6 +49,8 @@ export interface Shared {
   showSecrets: boolean;
   /** Where the simulator may send requests by itself (SIM_OUTBOUND_HOSTS). */
   outbound: OutboundPolicy;
+  /** The client report card's rules: core's and every system's (core/conformance.ts). */
+  rules: readonly Rule[];
 }
 
 /** A system as a world serves it: its instance and its renderer. */
@@ -98,6 +101,8 @@ export class World {
   readonly clock: SimClock;
   readonly journal: Journal;
   readonly limiter: RateLimiter;
+  /** How the clients of this world behaved (GET /__sim/conformance): graded as exchanges happen, in this process. */
+  readonly grader: Grader;
   readonly config: SimConfig;
   faults: FaultEngine | undefined;
   active: Scenario | undefined;
@@ -122,6 +127,7 @@ export class World {
     // Entries the sink gives back are the exchanges this journal (or another replica's) gave it.
     this.journal = new Journal(shared.journalSize, store.journalSink(shared.journalSize) as JournalSink<Exchange> | undefined);
     this.limiter = new RateLimiter({ windowMs: 60_000 }, store.rateSink());
+    this.grader = new Grader(shared.rules, this.clock.now().toISOString());
     this.config = { seed: store.meta().seed, rateLimits: shared.baseline.rateLimits, limits: {}, timings: shared.baseline.timings, profile: shared.baseline.profile, bodyLimit: shared.bodyLimit ?? '20mb' };
   }
 
@@ -367,6 +373,8 @@ export class World {
       this.gen = this.generation();
       this.journal.clear();
       this.limiter.clear();
+      // The evidence pointed into the journal just cleared: a new world is a new grading period.
+      this.grader.reset(this.clock.now().toISOString());
     } catch (e) {
       old.retired = false;
       this.clock.restore(clock);

@@ -126,7 +126,7 @@ describe('malformed scenarios are reported with the file, line and column, what 
 describe('POST /__sim/scenarios', () => {
   it('activates a shipped scenario by name, and reset returns to the baseline', async () => {
     const s = await setup();
-    expect((await s.http.post('/__sim/scenarios').send({ name: 'mcoi-stand-down-503' })).body).toEqual({ status: 'active', name: 'mcoi-stand-down-503', faults: 1, steps: 5 });
+    expect((await s.http.post('/__sim/scenarios').send({ name: 'mcoi-stand-down-503' })).body).toEqual({ status: 'active', name: 'mcoi-stand-down-503', faults: 1, steps: 6 });
     expect((await s.http.get('/__sim/scenarios')).body.active).toBe('mcoi-stand-down-503');
     expect((await s.http.post('/mcoi/api/users/authenticate').send(USERS.main)).status).toBe(503);
     await s.http.post('/__sim/reset');
@@ -258,9 +258,9 @@ describe('the scenario command', () => {
     const r = cli('scenarios/mcoi/token-expired.yaml', '--junit', junit);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('✓ 4. the token has expired');
-    expect(r.stdout).toMatch(/7 passed, 0 failed/);
+    expect(r.stdout).toMatch(/8 passed, 0 failed/);
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toContain('<testsuite name="mcoi-token-expired" file="scenarios/mcoi/token-expired.yaml" tests="7" failures="0" skipped="0"');
+    expect(xml).toContain('<testsuite name="mcoi-token-expired" file="scenarios/mcoi/token-expired.yaml" tests="8" failures="0" skipped="0"');
   });
 
   it('exits 1 when an expectation fails, with the failure in the report', () => {
@@ -284,7 +284,7 @@ describe('the scenario command', () => {
     expect(r.stderr).toContain(`${file}: invalid scenario`);
     expect(r.stderr).toContain('line 5, column 23: /faults/0/action/status: must be >= 400');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toMatch(/7 passed, 1 failed/); // the valid file still ran
+    expect(r.stdout).toMatch(/8 passed, 1 failed/); // the valid file still ran
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain(`<testsuite name="${file}" file="${file}" tests="1" failures="1"`);
     expect(xml).toContain('<error message="');
@@ -309,7 +309,7 @@ describe('the scenario command', () => {
         child.stdout.on('data', (d) => (stdout += d));
         child.on('exit', (status) => resolve({ status, stdout }));
       });
-      expect(r.stdout).toMatch(/8 passed, 0 failed/);
+      expect(r.stdout).toMatch(/9 passed, 0 failed/);
       expect(r.status).toBe(0);
       expect(app.sim.scenario()?.name).toBe('id-issuer-happy-path');
     } finally {

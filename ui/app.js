@@ -337,7 +337,7 @@ async function codePage(system, code) {
   page(`Code ${t.code.replace(/\u001d/g, '<GS>')}`, h('p', {}, h('a', { href: `#/system/${system}` }, `← ${system}`)), fields, h('h2', {}, 'Timeline'), events, codeForm(system));
 }
 
-function journalRow(e) {
+function journalRow(e, open = false) {
   const summary = h(
     'summary',
     {},
@@ -358,10 +358,10 @@ function journalRow(e) {
   const json = (v) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2) ?? '');
   return h(
     'li',
-    { class: 'exchange', 'data-path': e.path },
+    { class: 'exchange', 'data-path': e.path, id: `exchange-${e.id}` },
     h(
       'details',
-      {},
+      { open: open || undefined },
       summary,
       h('h3', {}, 'Request'),
       h('pre', {}, `${e.method} ${e.path}${Object.keys(e.query ?? {}).length ? qs(e.query) : ''}\n${e.authorization ? `Authorization: ${e.authorization}\n` : ''}\n${json(e.requestBody)}`),
@@ -411,6 +411,81 @@ async function journalPage(params) {
   );
   page('Journal', h('p', {}, 'What clients sent and got, newest first; live. Secrets are hidden as the journal hides them.'), form, exportButton, exported, list);
   startTail(filters, list);
+}
+
+/** One journal entry, opened (the report card's evidence links here). */
+async function entryPage(id) {
+  const { entries } = await api(`/journal${qs({ limit: 1000 })}`);
+  const e = entries.find((x) => String(x.id) === id);
+  const back = h('p', {}, h('a', { href: '#/conformance' }, '← the report card'), ' · ', h('a', { href: '#/journal' }, 'the journal'));
+  if (!e) return page(`Journal entry #${id}`, back, h('p', {}, 'This entry is no longer in the journal (it keeps the newest 1,000).'));
+  page(`Journal entry #${id}`, back, h('ol', { class: 'journal' }, journalRow(e, true)));
+}
+
+/** The client report card: per client, each rule passed, failed (with its evidence, linked to the journal) or not exercised. */
+async function conformancePage() {
+  const r = await api('/conformance');
+  const rules = new Map(r.rules.map((x) => [x.id, x]));
+  const reset = h(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        await api('/conformance/reset', { method: 'POST' });
+        say('A new grading period began.');
+        await route();
+      },
+    },
+    'Start a new grading period',
+  );
+  const junit = h('a', { href: `${API}/conformance?format=junit`, download: 'conformance.xml' }, 'JUnit XML');
+  const clients = r.clients.map((c) =>
+    h(
+      'section',
+      { class: 'client', 'aria-label': c.client },
+      h('h2', {}, c.client, c.organization ? h('span', { class: 'who' }, ` organization ${c.organization}`) : null),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          {},
+          h('caption', {}, `How ${c.client} behaved`),
+          h('thead', {}, h('tr', {}, ['Rule', 'Result', 'Seen', 'Evidence'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            {},
+            c.rules.map((x) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, h('code', {}, x.rule), h('br'), h('small', {}, rules.get(x.rule)?.statement ?? '')),
+                h('td', {}, badge(x.result), x.failed ? ` ${x.failed}×` : ''),
+                h('td', {}, String(x.exercised)),
+                h(
+                  'td',
+                  {},
+                  x.evidence.length
+                    ? h(
+                        'ul',
+                        {},
+                        x.evidence.map((ev) => h('li', {}, ev.note, ' — ', ev.entries.flatMap((en, i) => [i ? ', ' : '', h('a', { href: `#/journal${qs({ entry: en.id })}` }, `#${en.id}`), ` at ${en.at.slice(11, 19)}`]))),
+                      )
+                    : '—',
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+  page(
+    'Report card',
+    h('p', {}, `How each client of this world behaved since ${r.since} (virtual time): ${r.failed ? `${r.failed} rule(s) failed` : 'no rule failed'}.`),
+    h('p', {}, reset, ' ', junit),
+    ...(clients.length ? clients : [h('p', {}, 'No client has called yet.')]),
+  );
 }
 
 /** The live tail: server-sent events read through fetch (EventSource cannot send the control-plane token). */
@@ -463,7 +538,9 @@ async function route() {
     if (parts[0] === 'system' && parts.length >= 4) await detailPage(parts[1], parts[2], parts[3]);
     else if (parts[0] === 'system') await systemPage(parts[1], parts[2], params);
     else if (parts[0] === 'code') await codePage(parts[1], params.get('code') ?? '');
+    else if (parts[0] === 'journal' && params.get('entry')) await entryPage(params.get('entry'));
     else if (parts[0] === 'journal') await journalPage(params);
+    else if (parts[0] === 'conformance') await conformancePage();
     else await overview();
   } catch (e) {
     page('Something went wrong', h('p', { class: 'error' }, e.message), h('p', {}, h('a', { href: '#/' }, 'Back to the overview')));
@@ -491,7 +568,7 @@ async function start() {
   await drawWorlds();
   const health = await api('/health');
   const nav = document.getElementById('nav');
-  const journal = nav.lastElementChild;
+  const journal = nav.querySelector('a[href="#/journal"]').parentElement;
   for (const s of health.systems) journal.before(h('li', {}, h('a', { href: `#/system/${s.id}` }, s.id)));
   window.addEventListener('hashchange', () => {
     say('');

@@ -12,6 +12,7 @@ import { journalMatch, type Exchange, type Journal } from '../core/journal.js';
 import { checkScenario, scenarioSchema, ScenarioInvalid, type Scenario } from '../core/scenario.js';
 import type { CodeTimeline, Credential, Handler, SystemInstance, View, ViewRow } from '../core/system.js';
 import { redact, redactAuthorization } from '../core/secrets.js';
+import { junit, type Grader, type Rule } from '../core/conformance.js';
 import { journalAsScenario } from './export.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
 import { findScenarios } from './scenarios.js';
@@ -21,6 +22,7 @@ import type { WorldInfo } from '../worlds.js';
 export interface ControlWorld {
   readonly clock: SimClock;
   readonly journal: Journal;
+  readonly grader: Grader;
   readonly store: { meta(): { seed: number } };
   readonly active: Scenario | undefined;
   /** Persists the clock after a change (a restart resumes virtual time) and runs what fell due on it (pushes). */
@@ -54,6 +56,8 @@ export interface ControlDeps {
   startedAt: string;
   /** The control operations the systems add (their control contracts). */
   extra: Record<string, Handler>;
+  /** The report card's rules (core/conformance.ts). */
+  rules: readonly Rule[];
 }
 
 /** Any failure of a control route as problem details: the control plane's own errors and those of a system's control routes. */
@@ -157,6 +161,25 @@ export function createControl(d: ControlDeps): SystemInstance {
       if (b.freeze === false) d.world.clock.unfreeze();
       await d.world.saveClock();
       return { body: d.world.clock.state() };
+    },
+    getConformance: (req) => {
+      const q = req.query as { client?: string; format?: string };
+      const text = q.client?.toLowerCase();
+      const clients = d.world.grader.report(d.world.clock.nowMs(), d.catalog.ids).filter((c) => !text || c.client.toLowerCase().includes(text));
+      if (q.format === 'junit') return { body: junit(clients, d.rules), contentType: 'application/xml' };
+      return {
+        body: {
+          since: d.world.grader.since,
+          at: d.world.clock.now().toISOString(),
+          failed: clients.reduce((n, c) => n + c.rules.filter((r) => r.result === 'failed').length, 0),
+          rules: d.rules.map((r) => ({ id: r.id, statement: r.statement, source: r.source, severity: r.severity, ...(r.system ? { system: r.system } : {}) })),
+          clients,
+        },
+      };
+    },
+    resetConformance: () => {
+      d.world.grader.reset(d.world.clock.now().toISOString());
+      return { body: { since: d.world.grader.since } };
     },
     getJournal: async (req) => {
       await d.world.journal.refresh();

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { monotonicMs } from '../core/clock.js';
-import type { Scenario, Step } from '../core/scenario.js';
+import type { ConformanceExpectation, Scenario, Step } from '../core/scenario.js';
 
 export interface StepResult {
   index: number;
@@ -57,7 +57,8 @@ function check(expected: unknown, actual: unknown, path: string): string | undef
 function stepName(step: Step, i: number): string {
   if (step.name) return step.name;
   if (step.advanceMs !== undefined) return `advance the clock ${step.advanceMs} ms`;
-  return `${step.request!.method} ${step.request!.path}`;
+  if (!step.request) return 'the client report card';
+  return `${step.request.method} ${step.request.path}`;
 }
 
 /** The bytes a step sends: JSON, a string as it is, base64, or a file next to the scenario. */
@@ -85,7 +86,34 @@ function encoded(v: unknown): unknown {
   return Object.fromEntries(keys.map((k) => [k, encoded(o[k])]));
 }
 
+/** What the report card says against what a step expects of it. */
+async function checkConformance(want: ConformanceExpectation, base: string): Promise<string[]> {
+  const res = await fetch(`${base}/__sim/conformance${want.client ? `?client=${encodeURIComponent(want.client)}` : ''}`);
+  if (res.status !== 200) return [`the report card answered ${res.status}`];
+  const report = (await res.json()) as { clients: { client: string; rules: { rule: string; result: string; evidence: { note: string }[] }[] }[] };
+  const who = want.client ? `clients matching ${JSON.stringify(want.client)}` : 'the clients';
+  if (want.client && !report.clients.length) return [`conformance: no client matches ${JSON.stringify(want.client)}`];
+  const rows = report.clients.flatMap((c) => c.rules.map((r) => ({ ...r, client: c.client })));
+  const failures: string[] = [];
+  if (want.failed) {
+    const failed = [...new Set(rows.filter((r) => r.result === 'failed').map((r) => r.rule))].sort();
+    if (JSON.stringify(failed) !== JSON.stringify([...want.failed].sort())) {
+      const why = rows.filter((r) => r.result === 'failed').map((r) => `${r.rule} (${r.client}: ${r.evidence[0]?.note ?? ''})`);
+      failures.push(`conformance: expected ${who} to fail ${JSON.stringify([...want.failed].sort())}, they failed ${JSON.stringify(failed)}${why.length ? `: ${why.join('; ')}` : ''}`);
+    }
+  }
+  for (const rule of want.passed ?? []) if (!rows.some((r) => r.rule === rule && r.result === 'passed')) failures.push(`conformance: expected ${rule} passed for ${who}, it is ${rows.find((r) => r.rule === rule)?.result ?? 'not graded'}`);
+  return failures;
+}
+
 async function runStep(step: Step, base: string, vars: Record<string, unknown>, dir: string): Promise<string[]> {
+  const check = interpolate(step.expect?.conformance, vars);
+  if (!step.request && step.advanceMs === undefined) return check ? checkConformance(check, base) : [];
+  const failures = await exchangeStep(step, base, vars, dir);
+  return check && !failures.length ? checkConformance(check, base) : failures;
+}
+
+async function exchangeStep(step: Step, base: string, vars: Record<string, unknown>, dir: string): Promise<string[]> {
   if (step.advanceMs !== undefined) {
     const res = await fetch(`${base}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: step.advanceMs }) });
     return res.status === 200 ? [] : [`advancing the clock answered ${res.status}`];

@@ -19,7 +19,8 @@ import { monotonicMs, type Clock } from './clock.js';
 import type { Renderer } from './envelope.js';
 import { RequestInvalid, SimError, type HandbookEntry, type RenderedError } from './errors.js';
 import { gatewayPage, type FaultDecision, type FaultEngine } from './faults.js';
-import type { Journal, Outcome } from './journal.js';
+import { type ConformanceDecl, type Grader, type Observation } from './conformance.js';
+import type { Exchange as JournalEntry, Journal, Outcome } from './journal.js';
 import type { RateLimiter } from './limits.js';
 import type { Logger } from './log.js';
 import type { Contract, Operation } from './openapi.js';
@@ -49,6 +50,8 @@ export interface MountWorld {
   readonly config: SimConfig;
   readonly journal: Journal;
   readonly limiter: RateLimiter;
+  /** Grades the clients of the world (the report card) on each of their exchanges. */
+  readonly grader: Grader;
   readonly faults: FaultEngine | undefined;
   /** Resolves when the world may serve (while a reset is being written, requests wait). */
   ready(): Promise<void>;
@@ -68,6 +71,10 @@ export interface MountDeps {
   hook?: ExchangeHook;
   /** The events the mutations of the exchange in progress caused (the journal keeps them with it). */
   events: AsyncLocalStorage<DomainEvent[]>;
+  /** A system's grading declarations (its callers when no credential names them). */
+  conformance?(system: string): ConformanceDecl | undefined;
+  /** Whether exchanges are graded at all (SIM_CONFORMANCE). */
+  grading?: boolean;
 }
 
 /** The world a request addresses: set by the app before any system's router (res.locals.world). */
@@ -215,7 +222,8 @@ export function recordExchanges(system: string, deps: MountDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = monotonicMs();
     const world = worldOf(res);
-    const at = world.clock.now().toISOString();
+    const now = world.clock.now();
+    const at = now.toISOString();
     // The query (repeated keys make arrays: types=A&types=B; no bracket syntax, which none of the documents use) and
     // the path below the base, read once.
     const q = req.url.indexOf('?');
@@ -234,7 +242,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
       const durationMs = Math.round((monotonicMs() - started) * 1000) / 1000;
       const principal = res.locals.principal as string | undefined;
       const length = Number(req.headers['content-length']);
-      world.journal.record(
+      const recorded = world.journal.record(
         {
           at,
           system,
@@ -255,6 +263,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
         },
         { request: Number.isFinite(length) ? length : undefined, response: wire },
       );
+      if (system !== 'control' && deps.grading) grade(world, recorded, now.getTime(), req, res, deps.conformance?.(system));
       if (deps.log.isLevelEnabled('info')) {
         const entry = world.journal.last();
         const shown = <T>(v: T) => (deps.showSecrets ? v : redact(v));
@@ -279,6 +288,41 @@ export function recordExchanges(system: string, deps: MountDeps) {
     });
     deps.events.run(events, next);
   };
+}
+
+/** Hands a client's exchange to the world's report card, attributed to its client. */
+function grade(world: MountWorld, e: JournalEntry, atMs: number, req: Request, res: Response, decl: ConformanceDecl | undefined): void {
+  const o: Observation = {
+    id: e.id,
+    at: e.at,
+    atMs,
+    realMs: monotonicMs(),
+    system: e.system,
+    operationId: e.operationId,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    params: (res.locals.params as Record<string, unknown> | undefined) ?? {},
+    status: e.status,
+    requestBody: req.body,
+    responseBody: res.locals.captured,
+    events: e.events,
+  };
+  if (req.headers.authorization) o.credential = world.grader.credential(req.headers.authorization);
+  if (e.status === 429) {
+    const retry = Number(res.getHeader('retry-after'));
+    if (Number.isFinite(retry)) o.retryAfterS = retry;
+  }
+  const agent = req.headers['x-sim-client'] ?? req.headers['user-agent'];
+  let who = (res.locals.who as { user?: string; organization?: string } | undefined) ?? {};
+  if (!who.user && !who.organization && decl?.caller) {
+    try {
+      who = decl.caller(o) ?? who;
+    } catch {
+      // A caller that cannot be read from what was sent is anonymous.
+    }
+  }
+  world.grader.see(o, { system: e.system, user: who.user, organization: who.organization, agent: typeof agent === 'string' && agent ? agent : undefined });
 }
 
 async function rateLimited(m: Mounted, world: MountWorld, instance: SystemInstance, req: SimRequest, ip: string): Promise<SimError | undefined> {
@@ -353,6 +397,8 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
         }
         const who = auth?.who?.(simReq.principal) ?? {};
         if (who.user) res.locals.principal = who.user;
+        res.locals.who = who;
+        res.locals.params = simReq.params;
         const engine = world.faults;
         const fault = engine?.decide({ system: m.id, operationId: op.operationId, method: req.method, path: res.locals.path as string, nowMs: world.clock.nowMs(), ...who });
         if (fault) {

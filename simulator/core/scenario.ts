@@ -59,12 +59,22 @@ export interface StepRequest {
   bodyFile?: string;
 }
 
+/** What the client report card must say (GET /__sim/conformance) once the step has run. */
+export interface ConformanceExpectation {
+  /** The clients whose name contains this text (any case); all clients when absent. */
+  client?: string;
+  /** Exactly these rules failed, over those clients (`[]`: none did). */
+  failed?: string[];
+  /** These rules passed (were exercised and never broken) for some of those clients. */
+  passed?: string[];
+}
+
 export interface Step {
   name?: string;
   advanceMs?: number;
   repeat?: number;
   request?: StepRequest;
-  expect?: { status?: number; headers?: Record<string, string>; body?: Record<string, unknown>; text?: string; sha256?: string; dropped?: true };
+  expect?: { status?: number; headers?: Record<string, string>; body?: Record<string, unknown>; text?: string; sha256?: string; dropped?: true; conformance?: ConformanceExpectation };
   capture?: Record<string, string>;
 }
 
@@ -297,11 +307,21 @@ export function scenarioSchema(catalog: Catalog): Record<string, unknown> {
               text: { type: 'string', description: 'Text the raw body must contain.' },
               sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The hex SHA-256 of the raw body bytes (a ZIP, a CSV).' },
               dropped: { const: true, description: 'The connection closes without a complete answer (drop and truncate faults).' },
+              conformance: {
+                type: 'object',
+                additionalProperties: false,
+                description: 'What the client report card (GET /__sim/conformance) says once the step has run: `failed` exactly these rules (over the clients whose name contains `client`), `passed` at least these. A step may be this check alone.',
+                properties: {
+                  client: { type: 'string', maxLength: 200 },
+                  failed: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+                  passed: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+                },
+              },
             },
           },
           capture: { type: 'object', additionalProperties: { type: 'string' }, description: 'name → a dotted path in the response body, header:<name>, sha256:body (the hex SHA-256 of the raw body bytes), or text:body (the whole body as text: an id answered as text/plain). "${name}" alone in a value gives the captured value itself (an array stays an array).' },
         },
-        oneOf: [{ required: ['request'] }, { required: ['advanceMs'] }],
+        oneOf: [{ required: ['request'] }, { required: ['advanceMs'] }, { required: ['expect'], not: { anyOf: [{ required: ['request'] }, { required: ['advanceMs'] }] }, properties: { expect: { required: ['conformance'] } } }],
       },
     },
   };

@@ -23,6 +23,8 @@ export interface Settings {
   /** Whether SIM_SEED was given (an existing data directory keeps its own seed: the start-up line says so). */
   seedGiven: boolean;
   rateLimits: boolean;
+  /** Whether clients are graded (the report card, GET /__sim/conformance). */
+  conformance: boolean;
   timings: Record<string, Record<string, Timing>>;
   profile: Record<string, Record<string, unknown>>;
   logLevel: LogLevel;
@@ -55,6 +57,7 @@ export const CORE_VARIABLES: readonly Variable[] = [
   { name: 'SIM_STORE', default: 'file', meaning: 'file, memory (nothing kept between runs), or a PostgreSQL URL postgres://user:password@host:5432/db (PG* variables fill in what it leaves out)' },
   { name: 'SIM_SEED', default: '1', meaning: 'seed of every id, serial and code (for a new data directory)' },
   { name: 'SIM_RATE_LIMITS', default: 'on', meaning: 'on, or off: the documented request-rate limits' },
+  { name: 'SIM_CONFORMANCE', default: 'on', meaning: 'on, or off: the client report card (GET /__sim/conformance) grades nothing' },
   { name: 'SIM_TIMINGS', default: '', meaning: 'instant, or JSON of processing delays per system' },
   { name: 'SIM_LOG_LEVEL', default: 'info', meaning: 'silent, error, warn, info (a line per request) or debug (with bodies); the start-up line shows unless silent' },
   { name: 'SIM_LOG_FORMAT', default: 'pretty on a terminal, else json', meaning: 'json or pretty' },
@@ -183,6 +186,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
   const storeKind = postgres ? 'postgres' : oneOf(env, 'SIM_STORE', ['file', 'memory'] as const, 'file', problems);
   const seed = integer(env, 'SIM_SEED', 1, 0, 0xffffffff, problems);
   const rateLimits = oneOf(env, 'SIM_RATE_LIMITS', ['on', 'off'] as const, 'on', problems) === 'on';
+  const conformance = oneOf(env, 'SIM_CONFORMANCE', ['on', 'off'] as const, 'on', problems) === 'on';
   const timings = parseTimings(env.SIM_TIMINGS, catalog, problems);
   const logLevel = oneOf(env, 'SIM_LOG_LEVEL', LOG_LEVELS, 'info', problems);
   const logFormat = oneOf(env, 'SIM_LOG_FORMAT', LOG_FORMATS, opts.tty ? 'pretty' : 'json', problems);
@@ -238,6 +242,7 @@ export function parseSettings(env: NodeJS.ProcessEnv, catalog: Catalog, opts: { 
     seed,
     seedGiven: env.SIM_SEED !== undefined && env.SIM_SEED !== '',
     rateLimits,
+    conformance,
     timings,
     profile,
     logLevel,

@@ -9,6 +9,7 @@
  * // simulator/app.ts: export const SYSTEMS = [mcoi, idIssuer, mySystem];
  */
 import type { Clock } from './clock.js';
+import type { ConformanceDecl } from './conformance.js';
 import type { Envelope } from './envelope.js';
 import type { Handbook } from './errors.js';
 import type { Contract, Operation } from './openapi.js';
@@ -115,6 +116,8 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly outcomes: Readonly<Record<string, OutcomeDecl>>;
   /** What a fault's `user` and `organization` match, in the system's own words. */
   readonly callers: { readonly user: string; readonly organization?: string };
+  /** How clients of the system are graded (the report card): its own rules, its status polls, its callers. */
+  readonly conformance?: ConformanceDecl;
   /** The default world's fixture file (JSON), read and handed to initialWorld. */
   readonly fixture: string;
   /** The credentials of the default world (published in the README), as the dashboard's overview lists them. */

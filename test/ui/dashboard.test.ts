@@ -134,6 +134,17 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium (puppeteer-core)', () => {
       await page.locator('button::-p-text(Export as scenario)').click();
       await page.waitForFunction(() => !document.getElementById('export')?.hidden);
       expect(await page.$eval('#export', (x) => x.textContent)).toContain('steps:');
+
+      // The report card: every code of the order unloaded and the order left open; the evidence opens its entry.
+      await page.click('a[href="#/conformance"]');
+      await page.waitForSelector('section.client');
+      const card = await page.$eval('section.client', (x) => (x as HTMLElement).innerText);
+      expect(card).toContain('mcoi: 6e8login23');
+      expect(card).toMatch(/unclosed-order[\s\S]*failed 1×[\s\S]*every code unloaded, the order never closed/);
+      await shot(page, '7-report-card');
+      await page.click('section.client a[href^="#/journal?entry="]');
+      await page.waitForSelector('li.exchange details[open]');
+      expect(await page.$eval('li.exchange details[open]', (d) => (d as HTMLElement).innerText)).toContain('/api/codes');
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -6,6 +6,7 @@
 import { pmap } from '../../core/pmap.js';
 import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
+import { idIssuerConformance } from './conformance.js';
 import { idIssuerAuth } from './auth.js';
 import { idIssuerControl, idIssuerSummary } from './control.js';
 import { idIssuerEnvelope } from './envelope.js';
@@ -36,6 +37,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
     cannotSynchronize: { operations: ['createUnitRequest'], schema: { const: true }, description: 'Its identifiers end CannotSynchronize.' },
   },
   callers: { user: 'e-mail' },
+  conformance: idIssuerConformance,
   fixture: 'fixtures/id-issuer/world.json',
   credentials: (fixture) =>
     ((fixture as { tokens?: { token: string; user: string }[] }).tokens ?? []).map((t) => ({ user: t.user, secret: t.token, note: 'Authorization: Bearer <token> (more from POST /__sim/id-issuer/tokens)' })),

@@ -5,6 +5,7 @@
  */
 import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
+import { mcoiConformance } from './conformance.js';
 import { pmap } from '../../core/pmap.js';
 import { mcoiAuth } from './auth.js';
 import { CodeBook } from './codes.js';
@@ -85,6 +86,7 @@ export const mcoi: SystemModule<McoiState, User> = {
     },
   },
   callers: { user: 'login', organization: "TIN of the caller's organization" },
+  conformance: mcoiConformance,
   fixture: 'fixtures/mcoi/world.json',
   credentials: (fixture) =>
     (fixture as WorldFixture).users.flatMap((u) => [

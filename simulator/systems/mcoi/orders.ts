@@ -203,7 +203,8 @@ export function unloadCodes(s: McoiState, user: User, input: UnloadInput, env: E
   const newOrder = { ...o, subOrders: o.subOrders.map((x, i) => (i === subIdx ? newSub : x)) };
   return ok({
     state: { ...s, orders: pmap.set(s.orders, o.orderId, newOrder) },
-    events: [{ type: 'CodesReceived', entity: 'code', from: 'EMITTED', to: 'RECEIVED', why: `unloaded in pack ${pack.packId}`, orderId: o.orderId, gtin: sub.gtin, packId: pack.packId, count }],
+    // `orderLeft`: codes of the order's open sub-orders still to unload (0: all unloaded, the order is to be closed).
+    events: [{ type: 'CodesReceived', entity: 'code', from: 'EMITTED', to: 'RECEIVED', why: `unloaded in pack ${pack.packId}`, orderId: o.orderId, gtin: sub.gtin, packId: pack.packId, count, orderLeft: newOrder.subOrders.reduce((n, x) => (x.closedAt === undefined && x.rejectionReason === undefined ? n + x.quantity - unloaded(x) : n), 0) }],
     packId: pack.packId,
     from: total,
     to: total + count,

@@ -7,6 +7,7 @@ import { RequestInvalid } from '../../core/errors.js';
 import { pmap } from '../../core/pmap.js';
 import { overlayList as list } from '../../core/scenario.js';
 import type { SimRequest, SystemModule } from '../../core/system.js';
+import { setmarkConformance } from './conformance.js';
 import { setmarkControl, setmarkSummary } from './control.js';
 import { ErpDelivery } from './delivery.js';
 import { setmarkEnvelope } from './envelope.js';
@@ -54,6 +55,7 @@ export const setmark: SystemModule<SetmarkState> = {
   },
   // No authentication: a fault cannot match a user (faults match by operation, path, calls, time).
   callers: { user: 'none (SetMark has no authentication)' },
+  conformance: setmarkConformance,
   fixture: 'fixtures/setmark/world.json',
   credentials: (fixture) => ((fixture as { shops?: { shop: number; inn: string; name: string }[] }).shops ?? []).map((sh) => ({ user: `shop ${sh.shop}`, note: `no authentication: packages and checks name the shop (INN ${sh.inn}, ${sh.name})` })),
   worldOverlay: {

@@ -6,6 +6,7 @@
 import { pmap } from '../../core/pmap.js';
 import { mergeByKey, overlayList as list } from '../../core/scenario.js';
 import type { SystemModule } from '../../core/system.js';
+import { trueApiConformance } from './conformance.js';
 import { trueApiAuth, type Caller } from './auth.js';
 import { trueApiControl, trueApiSummary } from './control.js';
 import { TRUE_API_ENVELOPE } from './envelope.js';
@@ -52,6 +53,7 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
     },
   },
   callers: { user: 'participant BIN' },
+  conformance: trueApiConformance,
   fixture: 'fixtures/true-api/world.json',
   credentials: (fixture) =>
     (fixture as WorldFixture).participants.map((p) => ({ user: p.bin, note: `GET /auth/key, then POST /auth/simpleSignIn with inn ${p.bin} and any data (signatures lenient); ${p.name}` })),

@@ -1,0 +1,58 @@
+/**
+ * How SetMark's clients are graded (the report card, core/conformance.ts). SetMark has no authentication: a caller is
+ * the shop its request names. The ERP polls erp/status for the packages it sent, and asks at all.
+ */
+import { entry, mark, Recent, type Mark, type ConformanceDecl, type Observation, type Rule } from '../../core/conformance.js';
+
+/** The interval the simulator advises between two status reads of the same packages (the document gives none). */
+export const ADVISED_POLL_MS = 1_000;
+
+/** The loading calls whose packages are processed asynchronously (§1.3) and answered in erp/status (§2.11). */
+const LOADING = new Set(['addMark', 'addRfid', 'addExcludes', 'addMrc', 'addAlcocodes']);
+
+const fields = (b: unknown) => (b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {});
+const shopOf = (o: Observation) => fields(o.requestBody).shop;
+
+const uncheckedPackage: Rule<Recent<string, Mark>> = {
+  id: 'unchecked-package',
+  statement: 'A package the ERP loaded is followed by erp/status for its id (loading is accepted at once and processed later).',
+  source: 'SetMark API for ERP integration §1.3 (asynchronous processing) and §2.11 (Обратная связь для ERP)',
+  severity: 'error',
+  memo: () => new Recent(512),
+  see(open, o, v) {
+    if (o.status !== 200) return;
+    const b = fields(o.requestBody);
+    if (o.operationId && LOADING.has(o.operationId) && (typeof b.id === 'number' || typeof b.id === 'string')) {
+      open.set(`${String(b.shop ?? '')}/${String(b.id)}`, mark(o));
+    } else if (o.operationId === 'packageStatus' && Array.isArray(b.id)) {
+      for (const id of b.id.slice(0, 10_000)) if (open.delete(`${String(b.shop ?? '')}/${String(id)}`) || open.delete(`/${String(id)}`)) v.exercised();
+    }
+  },
+  open: (open) => [...open].map(([key, o]) => ({ note: `package ${key.split('/')[1]} (shop ${key.split('/')[0] || 'none'}): loaded, its status never asked`, entries: [entry(o)] })),
+};
+
+export const setmarkConformance: ConformanceDecl = {
+  rules: [uncheckedPackage],
+  polls: [
+    {
+      operationId: 'packageStatus',
+      entity: (o) => {
+        const ids = fields(o.requestBody).id;
+        return Array.isArray(ids) && ids.length ? `status shop ${String(shopOf(o) ?? '')} ${ids.slice(0, 100).map(String).sort().join(',')}` : undefined;
+      },
+      // Moving while any package asked for is still processed (status 2).
+      status: (o) => {
+        const packets = fields(o.responseBody).packets;
+        return Array.isArray(packets) ? (packets.some((p) => fields(p).status === 2) ? 'processing' : 'done') : undefined;
+      },
+      moving: ['processing'],
+      intervalMs: ADVISED_POLL_MS,
+    },
+  ],
+  caller: (o) => {
+    const b = fields(o.requestBody);
+    const shop = b.shop ?? fields(o.query).shop;
+    // The shop alone: an ERP's packages and its cash registers' checks name the same shop, not always its INN.
+    return shop === undefined ? undefined : { user: `shop ${String(shop)}` };
+  },
+};

@@ -21,7 +21,7 @@ interface Report {
   since: string;
   failed: number;
   rules: { id: string; statement: string; source: string; severity: string; system?: string }[];
-  clients: { client: string; system: string; rules: RuleResult[] }[];
+  clients: { client: string; system: string; organization?: string; rules: RuleResult[] }[];
 }
 
 async function report(s: Setup, prefix = ''): Promise<Report> {
@@ -268,6 +268,7 @@ describe('unchecked-package (SetMark): a loaded package is followed by erp/statu
     await packageStatus(s, [8], 4);
     expect(await grade(s, 'shop 1', 'unchecked-package')).toMatchObject({ result: 'failed', failed: 1, evidence: [{ note: 'package 7 (shop 1): loaded, its status never asked' }] });
     expect(await grade(s, 'shop 4', 'unchecked-package')).toMatchObject({ result: 'passed', exercised: 1 });
+    expect((await report(s)).clients.find((c) => c.client.startsWith('setmark: shop 1'))).toMatchObject({ organization: '7701234560' });
   });
 });
 

@@ -118,6 +118,35 @@ export function fingerprint(o: Observation): string {
   return digest(`${o.system} ${o.method} ${o.path}?${q} ${body}`);
 }
 
+/**
+ * A rule of something the client must do after something else (close an order it unloaded, confirm a file it
+ * downloaded): `opens` names what an exchange leaves to do, `closes` what it does; whatever is still open when the
+ * report is made is a failure of that report, with the exchange that opened it as evidence.
+ */
+export function obligation(d: {
+  id: string;
+  statement: string;
+  source: string;
+  opens(o: Observation): string | undefined | readonly string[];
+  closes(o: Observation): string | undefined | readonly string[];
+  /** What is still open, in a sentence. */
+  note(key: string): string;
+}): Rule<Recent<string, Mark>> {
+  const keys = (k: string | undefined | readonly string[]) => (k === undefined ? [] : typeof k === 'string' ? [k] : k);
+  return {
+    id: d.id,
+    statement: d.statement,
+    source: d.source,
+    severity: 'error',
+    memo: () => new Recent(512),
+    see(open, o, v) {
+      for (const k of keys(d.opens(o))) if (!open.has(k)) open.set(k, mark(o));
+      for (const k of keys(d.closes(o))) if (open.delete(k)) v.exercised();
+    },
+    open: (open) => [...open].map(([k, o]) => ({ note: d.note(k), entries: [entry(o)] })),
+  };
+}
+
 /** A status poll a system declares: which reads of which entity, its status, and which statuses are still moving. */
 export interface PollDecl {
   readonly operationId: string;

@@ -2,7 +2,7 @@
  * How True API's clients are graded (the report card, core/conformance.ts): the status polls of code-list orders,
  * exports and imports, and the rule that a finished code-list order's result is downloaded.
  */
-import { entry, mark, Recent, type Mark, type ConformanceDecl, type Observation, type Rule } from '../../core/conformance.js';
+import { obligation, type ConformanceDecl, type Observation } from '../../core/conformance.js';
 
 /** The interval the simulator advises between two reads of one entity's status (the document gives none). */
 export const ADVISED_POLL_MS = 1_000;
@@ -16,23 +16,19 @@ const status = (o: Observation) => {
 };
 const of = (op: string, param: string) => (o: Observation) => (o.params[param] === undefined ? undefined : `${op} ${String(o.params[param])}`);
 
-const undownloadedResult: Rule<Recent<string, Mark>> = {
-  id: 'undownloaded-result',
-  statement: 'A code-list order the client saw finish (SUCCESS) has its result downloaded (GET /cises/orders/{uuid}/result) before it expires.',
-  source: 'Kazakhstan True API v2.22 §5.2–5.3 (the order is polled until SUCCESS, then its result is taken; the result is kept for a limited time)',
-  severity: 'error',
-  memo: () => new Recent(256),
-  see(open, o, v) {
-    const uuid = o.params.uuid === undefined ? undefined : String(o.params.uuid);
-    if (uuid === undefined) return;
-    if (o.operationId === 'codesOrderStatus' && o.status === 200 && status(o) === 'SUCCESS' && !open.has(uuid)) open.set(uuid, mark(o));
-    if (o.operationId === 'codesOrderResult' && o.status === 200 && open.delete(uuid)) v.exercised();
-  },
-  open: (open) => [...open].map(([uuid, o]) => ({ note: `code-list order ${uuid}: finished, its result never downloaded`, entries: [entry(o)] })),
-};
+const uuid = (o: Observation, operationId: string, when: boolean) => (o.operationId === operationId && o.status === 200 && when && o.params.uuid !== undefined ? String(o.params.uuid) : undefined);
 
 export const trueApiConformance: ConformanceDecl = {
-  rules: [undownloadedResult],
+  rules: [
+    obligation({
+      id: 'undownloaded-result',
+      statement: 'A code-list order the client saw finish (SUCCESS) has its result downloaded (GET /cises/orders/{uuid}/result) before it expires.',
+      source: 'Kazakhstan True API v2.22 §5.2–5.3 (the order is polled until SUCCESS, then its result is taken; the result is kept for a limited time)',
+      opens: (o) => uuid(o, 'codesOrderStatus', status(o) === 'SUCCESS'),
+      closes: (o) => uuid(o, 'codesOrderResult', true),
+      note: (id) => `code-list order ${id}: finished, its result never downloaded`,
+    }),
+  ],
   signIns: ['getAuthKey', 'simpleSignIn'],
   // A sign-in names its participant in the body (no credential yet).
   caller: (o) => {

@@ -36,6 +36,17 @@ describe('contract coverage', () => {
     expect(s.sim.contracts.control.operations.map((o) => o.operationId)).toEqual(expect.arrayContaining([...control.operations.map((o) => o.operationId), 'getMcoiCodeState', 'mintIdIssuerToken']));
   });
 
+  it('declares the guards\' answers on every control operation: 403 (Host, Origin) everywhere, 401 wherever a token is asked', async () => {
+    const s = await setup();
+    const doc = s.sim.contracts.control.document as unknown as { security?: unknown[]; paths: Record<string, Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown> }>> };
+    expect(doc.security).toEqual([{}, { controlToken: [] }]);
+    for (const item of Object.values(doc.paths))
+      for (const op of Object.entries(item).filter(([m]) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map(([, o]) => o)) {
+        expect(Object.keys(op.responses), op.operationId).toContain('403');
+        if (op.security?.length !== 0) expect(Object.keys(op.responses), op.operationId).toContain('401');
+      }
+  });
+
   it('gives every operation a role in the §2.4 table', () => {
     expect(Object.keys(R.ROLE_FOR_OPERATION).sort()).toEqual(mcoi.operations.map((o) => o.operationId).sort());
   });

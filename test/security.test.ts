@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultCatalog } from '../simulator/app.js';
 import { defaultAllowedHosts, hostOf } from '../simulator/core/security.js';
 import { parseSettings, SettingsInvalid } from '../simulator/core/settings.js';
-import { setup } from './helpers.js';
+import { checkContract, setup } from './helpers.js';
 import { USERS } from './mcoi/helpers.js';
 import { contractViolations, startServer, stop } from './process.js';
 
@@ -22,6 +22,8 @@ describe('allowed hosts', () => {
       const res = await s.http.get(path).set('Host', 'attacker.example');
       expect(res.status).toBe(403);
       expect(res.body.detail).toBe('Host "attacker.example" is not one this simulator answers to: add it to SIM_ALLOWED_HOSTS (comma-separated), or set SIM_ALLOWED_HOSTS=* to allow any');
+      // Answered before any system: the control contract declares it (the guard's answers pass no exchange hook).
+      if (path.startsWith('/__sim')) checkContract(s.violations, 'GET', path, res.status, res.headers['content-type'], res.body, res.headers);
     }
   });
 
@@ -47,6 +49,7 @@ describe('a control-plane token (SIM_CONTROL_TOKEN)', () => {
     for (const [method, path] of [['post', '/__sim/reset'], ['get', '/__sim/journal'], ['get', '/__sim/state/mcoi'], ['post', '/__sim/clock'], ['post', '/__sim/scenarios'], ['post', '/__sim/id-issuer/tokens']] as const) {
       const res = await s.http[method](path).send({});
       expect([res.status, res.headers['www-authenticate']], path).toEqual([401, 'Bearer realm="marking-sim control plane"']);
+      checkContract(s.violations, method.toUpperCase(), path, res.status, res.headers['content-type'], res.body, res.headers);
       expect((await s.http[method](path).set('Authorization', 'Bearer wrong-token-of-32-characters-xx').send({})).status, path).toBe(401);
     }
     expect((await s.http.post('/__sim/reset').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
@@ -90,6 +93,7 @@ describe('changes to the world from a web page', () => {
     const host = '127.0.0.1:8080';
     const foreign = await s.http.post('/__sim/reset').set('Host', host).set('Origin', 'https://attacker.example').send({});
     expect([foreign.status, foreign.body.detail]).toEqual([403, 'requests from another origin (https://attacker.example) may not change the simulator']);
+    checkContract(s.violations, 'POST', '/__sim/reset', foreign.status, foreign.headers['content-type'], foreign.body, foreign.headers);
     expect((await s.http.post('/__sim/clock').set('Host', host).set('Origin', 'null').send({ advanceMs: 1 })).status).toBe(403);
     expect((await s.http.post('/__sim/reset').set('Host', host).set('Origin', `http://${host}`).send({})).status).toBe(200);
     expect((await s.http.get('/__sim/journal').set('Host', host).set('Origin', 'https://attacker.example')).status).toBe(200); // reading is not changing

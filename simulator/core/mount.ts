@@ -89,6 +89,8 @@ export interface Mounted {
   rateLimit?: RateLimitDecl;
   /** The largest request body this system reads (its document's, else the simulator's). */
   bodyLimit: string;
+  /** Query parameter names match whatever their case (SystemModule.queryNamesIgnoreCase). */
+  queryNamesIgnoreCase?: boolean;
 }
 
 /** A text media type answered with its charset, as Express writes one (`application/json; charset=utf-8`). */
@@ -290,6 +292,17 @@ export function recordExchanges(system: string, deps: MountDeps) {
   };
 }
 
+/** A query with each parameter under the name the operation declares, whatever case it was sent in (ASP.NET binding). */
+function namedAsDeclared(query: Record<string, unknown>, op: Operation): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query)) {
+    const name = op.queryParams.find((p) => p.name.toLowerCase() === k.toLowerCase())?.name ?? k;
+    // The same name twice in two cases (pageSize=1&PageSize=2) is a repeated parameter, as ASP.NET takes it.
+    out[name] = Object.hasOwn(out, name) ? [out[name], v].flat() : v;
+  }
+  return out;
+}
+
 /** Hands a client's exchange to the world's report card, attributed to its client. */
 function grade(world: MountWorld, e: JournalEntry, atMs: number, req: Request, res: Response, decl: ConformanceDecl | undefined): void {
   const o: Observation = {
@@ -375,6 +388,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
     const params: Record<string, string> = {};
     for (let i = 0; i < route.names.length; i++) params[route.names[i]] = decodeURIComponent(match[i + 1]);
     req.params = params;
+    if (m.queryNamesIgnoreCase) res.locals.query = namedAsDeclared(res.locals.query as Record<string, unknown>, op);
     const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params, body: undefined, headers: req.headers, ip: req.socket.remoteAddress ?? '' };
     let renderer = world.served(m.id).renderer;
     try {

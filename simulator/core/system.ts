@@ -110,6 +110,11 @@ export interface SystemModule<S = unknown, P = unknown> {
   /** What may follow what, per kind of entity: every status change an event reports is checked against it. */
   readonly transitions?: Readonly<Record<string, Transitions>>;
   readonly rateLimit: RateLimitDecl;
+  /**
+   * Query parameter names match the contract's whatever their case (`PageSize=1` is `pageSize`), as ASP.NET binds
+   * them; absent: names match exactly.
+   */
+  readonly queryNamesIgnoreCase?: boolean;
   /** The document's request-size limit (`30mb`); absent: the simulator's 20 MB. */
   readonly bodyLimit?: { readonly size: string; readonly source: string };
   readonly switches: Readonly<Record<string, SwitchDecl>>;

@@ -193,6 +193,19 @@ describe('GET /requests (search) and /requests/{id}', () => {
     expect(deflt.body).toMatchObject({ pageNumber: 1, pageSize: 25, pagesCount: 1 });
   });
 
+  it('binds query parameter names whatever their case, as the ASP.NET service does (PageSize=abc is a 400 too)', async () => {
+    const s = await setup();
+    const res = await s.http.get(`${BASE}/requests?PageSize=2&PAGENUMBER=2`).set('Authorization', USER);
+    expect(res.body).toMatchObject({ pagesCount: 3, totalItemsCount: 5, pageNumber: 2, pageSize: 2 });
+    const rejected = await s.http.get(`${BASE}/requests?Status=Rejected`).set('Authorization', USER);
+    expect(rejected.body.items.map((i: { requestId: number }) => i.requestId)).toEqual([21]);
+    const from = await s.http.get(`${BASE}/requests`).query({ CreatedOnFrom: new Date(s.clock.nowMs() - 2 * 3_600_000).toISOString() }).set('Authorization', USER);
+    expect(from.body.items.map((i: { requestId: number }) => i.requestId)).toEqual([23]);
+    const bad = await s.http.get(`${BASE}/requests?PageSize=abc`).set('Authorization', USER);
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.errors)).toEqual(['pageSize']);
+  });
+
   it('refuses pageSize over 100, pageNumber 0 and an unknown status', async () => {
     const s = await setup();
     for (const [q, field] of [[{ pageSize: 101 }, 'pageSize'], [{ pageNumber: 0 }, 'pageNumber'], [{ status: 'Lost' }, 'status'], [{ requestId: 'abc' }, 'requestId']] as const) {

@@ -26,6 +26,8 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   title: 'Poland ID issuer API v3 (EU TPD unit level identifiers)',
   base: '/id-issuer',
   contract: 'openapi/id-issuer.yaml',
+  // An ASP.NET service: query parameter names bind whatever their case (PageSize, CreatedOnFrom, Status).
+  queryNamesIgnoreCase: true,
   controlContract: 'openapi/id-issuer.control.yaml',
   handbook: HANDBOOK,
   timings: TIMINGS,

@@ -219,6 +219,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
       schema,
       extra: Object.assign({}, ...Object.values(w.systems).map((x) => x.instance.control ?? {})),
       rules: shared.rules,
+      prefix: w.id === 'default' ? '' : `/w/${w.id}`,
     });
     return { instance, renderer: renderer(instance.envelope, (message, err) => log.error({ world: w.id, err }, `control: ${message}`)) };
   };

@@ -14,6 +14,8 @@ import type { CodeTimeline, Credential, Handler, SystemInstance, View, ViewRow }
 import { redact, redactAuthorization } from '../core/secrets.js';
 import { junit, type Grader, type Rule } from '../core/conformance.js';
 import { journalAsScenario } from './export.js';
+import { journalAsHar } from './har.js';
+import { SIMULATOR_VERSION } from '../core/paths.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
 import { findScenarios } from './scenarios.js';
 import type { WorldInfo } from '../worlds.js';
@@ -58,6 +60,8 @@ export interface ControlDeps {
   extra: Record<string, Handler>;
   /** The report card's rules (core/conformance.ts). */
   rules: readonly Rule[];
+  /** Where the world is served below the host: '' for the default world, `/w/{id}` for the others. */
+  prefix: string;
 }
 
 /** Any failure of a control route as problem details: the control plane's own errors and those of a system's control routes. */
@@ -184,7 +188,12 @@ export function createControl(d: ControlDeps): SystemInstance {
     getJournal: async (req) => {
       await d.world.journal.refresh();
       const { format, ...q } = req.query as { system?: string; method?: string; status?: number; operationId?: string; limit?: number; format?: string };
-      const entries = d.world.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' ? 1000 : 100) });
+      const entries = d.world.journal.list({ ...q, limit: q.limit ?? (format === 'scenario' || format === 'har' ? 1000 : 100) });
+      if (format === 'har') {
+        const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]{1,300}$/.test(req.headers.host) ? req.headers.host : 'localhost';
+        const bases = Object.fromEntries(d.systems().map((s) => [s.id, s.base]));
+        return { body: journalAsHar(entries.map((e) => shownEntry(e, d.showSecrets)), { origin: `http://${host}`, prefix: d.prefix, bases, version: SIMULATOR_VERSION }), contentType: 'application/json' };
+      }
       if (format === 'scenario') return { body: journalAsScenario(entries, d.world.store.meta().seed, d.world.clock.nowMs(), d.showSecrets), contentType: 'application/yaml' };
       return { body: { entries: entries.map((e) => shownEntry(e, d.showSecrets)) } };
     },

@@ -1,5 +1,5 @@
 /** Where the project's files are, whether running from simulator/*.ts (tsx, vitest) or dist/simulator/*.js. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,3 +14,6 @@ function findRoot(): string {
 }
 
 export const PROJECT_ROOT = findRoot();
+
+/** The simulator's version, as package.json gives it (the HAR export's creator). */
+export const SIMULATOR_VERSION: string = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The simulator's command line.
+ * The simulator's command line: `run` runs scenario journeys; the other verbs (control/commands.ts) drive a running
+ * simulator through its control plane.
  *
  *   run <scenario.yaml...> [--url http://host:port] [--world new] [--parallel N] [--junit report.xml]
  *     Runs each scenario's journey — against a fresh in-process simulator per file, or against a running one
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createApp, defaultCatalog } from './app.js';
 import { loadScenarioFile, ScenarioInvalid, type Scenario } from './core/scenario.js';
+import { COMMANDS_USAGE, CONTROL_COMMANDS, controlCommand } from './control/commands.js';
 import { junitXml, runJourney, type StepResult } from './control/journey.js';
 
 const USAGE = `usage: marking-sim run <scenario.yaml...> [--url http://host:port] [--world new] [--parallel N] [--junit report.xml]
@@ -23,7 +25,9 @@ step and writes a JUnit XML report (default scenario-junit.xml). With --world ne
 world of one simulator (the running one with --url), deleted afterwards; --parallel N runs N journeys at a time
 (with --world new). Exit code 0 when every step passes, 1 when an
 expectation fails, 2 when a file is not a valid scenario (reported with its line and column, and in the JUnit
-report as a failed test case).`;
+report as a failed test case).
+
+${COMMANDS_USAGE}`;
 
 function usage(code = 2): never {
   (code ? console.error : console.log)(USAGE);
@@ -85,6 +89,13 @@ async function target(url: string | undefined, worlds: boolean): Promise<Target>
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
   if (command === '--help' || command === '-h' || command === 'help') usage(0);
+  if (command !== undefined && CONTROL_COMMANDS.includes(command)) {
+    if (args.includes('--help')) {
+      console.log(COMMANDS_USAGE);
+      return 0;
+    }
+    return controlCommand(command, args);
+  }
   if (command !== 'run') usage();
   const files: string[] = [];
   let url: string | undefined;

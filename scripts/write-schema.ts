@@ -1,6 +1,6 @@
 /**
  * Writes scenarios/schema.json — the JSON Schema of scenario files for the default systems, as the simulator derives
- * it from their declarations (and publishes at /__sim/scenarios/schema) — and simulator/control/api.d.ts, the
+ * it from their declarations (and publishes at /__sim/scenarios/schema) — and openapi/control-api.d.ts, the
  * control plane's types (scripts/control-types.ts). Editors read the first, the typed client the second; tests keep
  * both equal to what the systems declare. Run `npm run schema` after changing a system's declarations or a contract.
  */

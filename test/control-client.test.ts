@@ -30,7 +30,7 @@ const close = async (server: Server) => {
 };
 
 describe('the typed client', () => {
-  it('calls only routes of the control contract, with types generated from it (npm run schema keeps api.d.ts current)', async () => {
+  it('calls only routes of the control contract, with types generated from it (npm run schema keeps openapi/control-api.d.ts current)', async () => {
     const s = await setup();
     const ops = new Map(s.sim.contracts.control.operations.map((o) => [o.operationId, `${o.method.toUpperCase()} ${o.path}`]));
     for (const [op, [method, path]] of Object.entries(ROUTES)) expect(ops.get(op), op).toBe(`${method} ${path}`);

@@ -1,7 +1,7 @@
 /**
  * A typed client of the control plane (/__sim): the clock, resets, scenarios, the journal (and its HAR and scenario
  * exports), state, worlds and the client report card. Its types are generated from the control contract
- * (./api.d.ts, openapi-typescript — `npm run schema`), and every route it calls is checked against the contract in
+ * (openapi/control-api.d.ts, openapi-typescript — `npm run schema`), and every route it calls is checked against the contract in
  * the tests: nothing about /__sim is copied by hand. Errors are `ControlError`s carrying the problem details.
  *
  * @example
@@ -11,7 +11,7 @@
  * const inWorld = sim.world(world.id);
  * const card = await inWorld.conformance.report();
  */
-import type { operations } from './api.js';
+import type { operations } from '../../openapi/control-api.js';
 
 type Op = keyof operations;
 type Responses<O extends Op> = operations[O]['responses'];

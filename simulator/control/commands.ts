@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { defaultCatalog } from '../app.js';
 import { loadScenarioFile, ScenarioInvalid } from '../core/scenario.js';
-import { ControlClient, ControlError, durationMs } from './client.js';
+import { ControlClient, ControlError, durationMs, type Query } from './client.js';
 
 export const COMMANDS_USAGE = `       marking-sim <command> [--url http://host:port] [--token T] [--world ID]
 
@@ -93,7 +93,7 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Pro
       const limit = opts.limit === undefined ? undefined : Number(opts.limit);
       if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1 && limit <= 1000)) throw new Usage('--limit takes 1 to 1000');
       // The system as given: the simulator says which there are when it is not one.
-      const filter = { ...(opts.system ? { system: opts.system as 'mcoi' } : {}), ...(limit ? { limit } : {}) };
+      const filter = { ...(opts.system ? { system: opts.system as Query<'getJournal'>['system'] } : {}), ...(limit ? { limit } : {}) };
       if (verb === 'export') {
         if (opts.format !== 'har' && opts.format !== 'scenario') throw new Usage('journal export --format har|scenario [--out FILE]');
         const text = await sim.journal.export(opts.format, filter);

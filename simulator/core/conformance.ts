@@ -14,6 +14,7 @@
  * const g = new Grader(rulesFor(systems)); g.see(observation); g.report(nowMs);
  */
 import { createHash } from 'node:crypto';
+import { preview } from './bounds.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -109,12 +110,8 @@ export function fingerprint(o: Observation): string {
     .sort()
     .map((k) => `${k}=${JSON.stringify(o.query[k])}`)
     .join('&');
-  let body = '';
-  try {
-    body = o.requestBody === undefined ? '' : Buffer.isBuffer(o.requestBody) ? digest(o.requestBody.toString('base64')) : JSON.stringify(o.requestBody);
-  } catch {
-    body = '?';
-  }
+  // The body's first 64 KB as JSON (bounds.ts: never recursing over what a client sent, never serializing 20 MB again).
+  const body = o.requestBody === undefined ? '' : Buffer.isBuffer(o.requestBody) ? `${o.requestBody.length}:${o.requestBody.subarray(0, 65_536).toString('base64')}` : preview(o.requestBody, 65_536);
   return digest(`${o.system} ${o.method} ${o.path}?${q} ${body}`);
 }
 

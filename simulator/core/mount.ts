@@ -294,7 +294,8 @@ export function recordExchanges(system: string, deps: MountDeps) {
 
 /** A query with each parameter under the name the operation declares, whatever case it was sent in (ASP.NET binding). */
 function namedAsDeclared(query: Record<string, unknown>, op: Operation): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: a parameter named __proto__ is a name like any other.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(query)) {
     const name = op.queryParams.find((p) => p.name.toLowerCase() === k.toLowerCase())?.name ?? k;
     // The same name twice in two cases (pageSize=1&PageSize=2) is a repeated parameter, as ASP.NET takes it.

@@ -201,6 +201,8 @@ describe('GET /requests (search) and /requests/{id}', () => {
     expect(rejected.body.items.map((i: { requestId: number }) => i.requestId)).toEqual([21]);
     const from = await s.http.get(`${BASE}/requests`).query({ CreatedOnFrom: new Date(s.clock.nowMs() - 2 * 3_600_000).toISOString() }).set('Authorization', USER);
     expect(from.body.items.map((i: { requestId: number }) => i.requestId)).toEqual([23]);
+    // A hostile name is a name: no prototype is touched, the listing answers.
+    expect((await s.http.get(`${BASE}/requests?__proto__=x&constructor=y`).set('Authorization', USER)).status).toBe(200);
     const bad = await s.http.get(`${BASE}/requests?PageSize=abc`).set('Authorization', USER);
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.errors)).toEqual(['pageSize']);

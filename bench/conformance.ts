@@ -1,7 +1,8 @@
 /**
  * The client report card's cost (issue 27): the built server with grading on (the default) against the same server
  * with SIM_CONFORMANCE=off, both up throughout, measured in alternation ROUNDS times and compared by medians (a
- * noisy 2-core machine). Reads: an authenticated MCOI status poll (GET /mcoi/api/orders?orderId=, graded by
+ * noisy 2-core machine), beside a second ungraded server whose ratio to the first is the floor of what the machine
+ * can tell apart. Reads: an authenticated MCOI status poll (GET /mcoi/api/orders?orderId=, graded by
  * poll-interval on every request), autocannon, 20 connections. Writes: order registrations each followed by its close
  * (10 clients; graded by duplicate-write, which digests each body). Which server goes first alternates. Memory: RSS of each after 20,000 more requests
  * from 2,000 programs (X-Sim-Client) polling 2,000 orders — what grading keeps stays bounded.
@@ -56,17 +57,20 @@ export async function conformance() {
   const env = { SIM_STORE: 'memory', SIM_LOG_LEVEL: 'warn' };
   const on = await startServer(env);
   const off = await startServer({ ...env, SIM_CONFORMANCE: 'off' });
+  // A second ungraded server: what two identical servers measure against each other here (the floor of the ratio).
+  const twin = await startServer({ ...env, SIM_CONFORMANCE: 'off' });
   try {
     const tokens = new Map<Server, string>();
-    for (const s of [on, off]) {
+    for (const s of [on, off, twin]) {
       const c = new Client(s.base);
       await c.login();
       tokens.set(s, c.token);
     }
-    const r = { on: { reads: [] as number[], writes: [] as number[] }, off: { reads: [] as number[], writes: [] as number[] } };
+    const r = { on: { reads: [] as number[], writes: [] as number[] }, off: { reads: [] as number[], writes: [] as number[] }, twin: { reads: [] as number[], writes: [] as number[] } };
+    const servers = [['off', off], ['on', on], ['twin', twin]] as [keyof typeof r, Server][];
     for (let i = 0; i < ROUNDS; i++) {
-      // Which goes first alternates (the second of a pair runs on a warmer, busier machine).
-      const order = (i % 2 ? [['on', on], ['off', off]] : [['off', off], ['on', on]]) as [keyof typeof r, Server][];
+      // Which goes first rotates (a later one runs on a warmer, busier machine).
+      const order = [...servers.slice(i % 3), ...servers.slice(0, i % 3)];
       for (const [k, s] of order) r[k].reads.push(await reads(s, tokens.get(s)!));
       for (const [k, s] of order) r[k].writes.push(await writes(s, tokens.get(s)!));
     }
@@ -80,12 +84,14 @@ export async function conformance() {
       readsPerSecond: { off: m(r.off.reads), on: m(r.on.reads) },
       writesPerSecond: { off: m(r.off.writes), on: m(r.on.writes) },
       readRatio: round(median(r.on.reads) / median(r.off.reads), 2),
+      readFloor: round(median(r.twin.reads) / median(r.off.reads), 2),
+      writeFloor: round(median(r.twin.writes) / median(r.off.writes), 2),
       readRounds: { off: r.off.reads.map((x) => round(x, 0)), on: r.on.reads.map((x) => round(x, 0)) },
       writeRatio: round(median(r.on.writes) / median(r.off.writes), 2),
       rssMb: { before: { off: round(before.off, 1), on: round(before.on, 1) }, afterCrowd: { off: round(after.off, 1), on: round(after.on, 1) } },
       clientsGraded: clients,
     };
   } finally {
-    await Promise.all([stopServer(on), stopServer(off)]);
+    await Promise.all([stopServer(on), stopServer(off), stopServer(twin)]);
   }
 }

@@ -129,7 +129,10 @@ export function obligation(d: {
   /** What is still open, in a sentence. */
   note(key: string): string;
 }): Rule<Recent<string, Mark>> {
-  const keys = (k: string | undefined | readonly string[]) => (k === undefined ? [] : typeof k === 'string' ? [k] : k);
+  const each = (k: string | undefined | readonly string[], f: (key: string) => void) => {
+    if (typeof k === 'string') f(k);
+    else if (k !== undefined) for (const x of k) f(x);
+  };
   return {
     id: d.id,
     statement: d.statement,
@@ -137,8 +140,8 @@ export function obligation(d: {
     severity: 'error',
     memo: () => new Recent(512),
     see(open, o, v) {
-      for (const k of keys(d.opens(o))) if (!open.has(k)) open.set(k, mark(o));
-      for (const k of keys(d.closes(o))) if (open.delete(k)) v.exercised();
+      each(d.opens(o), (k) => void (open.has(k) || open.set(k, mark(o))));
+      each(d.closes(o), (k) => void (open.delete(k) && v.exercised()));
     },
     open: (open) => [...open].map(([k, o]) => ({ note: d.note(k), entries: [entry(o)] })),
   };
@@ -172,6 +175,7 @@ export interface ConformanceDecl {
 
 /** How long a successful write is not to be sent again unchanged (ms): a retry after a lost answer comes within it. */
 export const DUPLICATE_WINDOW_MS = 60_000;
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Statuses a repeated request may legitimately meet again: handled by their own rules, or waited out (observed). */
 const REPEATABLE = new Set([401, 404, 408, 409, 425, 429]);
 
@@ -210,14 +214,14 @@ const tokenReuse: Rule<Recent<string, Mark>> = {
   },
 };
 
-const pollInterval = (polls: ReadonlyMap<string, PollDecl>): Rule<Recent<string, { o: Mark; status?: string; after: number }>> => ({
+const pollInterval = (polls: ReadonlyMap<string, ReadonlyMap<string, PollDecl>>): Rule<Recent<string, { o: Mark; status?: string; after: number }>> => ({
   id: 'poll-interval',
   statement: "An entity whose status the client polls is not read again sooner than the system's advised interval, and polling stops once its status is final (one more read of the same final status is allowed).",
   source: 'The documents poll for status without an interval; the simulator advises each system\'s interval (README "Client report card") — ASL BELGISI observed behaviour #8, #12',
   severity: 'warning',
   memo: () => new Recent(256),
   see(m, o, v) {
-    const decl = o.operationId === undefined ? undefined : polls.get(`${o.system} ${o.operationId}`);
+    const decl = o.operationId === undefined ? undefined : polls.get(o.system)?.get(o.operationId);
     if (!decl || o.status < 200 || o.status > 299) return;
     const key = decl.entity(o);
     if (key === undefined) return;
@@ -277,7 +281,7 @@ const duplicateWrite = (signIns: ReadonlySet<string>): Rule<Recent<string, Mark>
   memo: () => new Recent(256),
   see(m, o, v) {
     // A write is what changed the world (its exchange carries domain events); reads and sign-ins are not graded here.
-    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(o.method) || !o.events?.length || signIns.has(`${o.system} ${o.operationId}`)) return;
+    if (!o.events?.length || !WRITES.has(o.method) || signIns.has(`${o.system} ${o.operationId}`)) return;
     const fp = fingerprint(o);
     const before = m.get(fp);
     v.exercised();
@@ -288,8 +292,7 @@ const duplicateWrite = (signIns: ReadonlySet<string>): Rule<Recent<string, Mark>
 
 /** Every rule: core's, given the status polls every system declares, then each system's own. */
 export function rulesOf(systems: readonly { id: string; conformance?: ConformanceDecl }[]): Rule[] {
-  const polls = new Map<string, PollDecl>();
-  for (const s of systems) for (const p of s.conformance?.polls ?? []) polls.set(`${s.id} ${p.operationId}`, p);
+  const polls = new Map(systems.map((s) => [s.id, new Map((s.conformance?.polls ?? []).map((p) => [p.operationId, p]))]));
   const signIns = new Set(systems.flatMap((s) => (s.conformance?.signIns ?? []).map((op) => `${s.id} ${op}`)));
   const own = systems.flatMap((s) => (s.conformance?.rules ?? []).map((r) => ({ ...r, system: s.id })));
   return [retryAfter, tokenReuse, pollInterval(polls), clientErrorRepeat, duplicateWrite(signIns), ...own];
@@ -336,8 +339,8 @@ export function clientName(w: Who): string {
 
 export class Grader {
   private clients = new Map<string, { system: string; organization?: string; grades: Map<string, Grade> }>();
-  /** Which client a credential belongs to (a 401 names no user: its token still does). */
-  private readonly credentials = new Recent<string, string>(1024);
+  /** Which client a credential belongs to, per system (a 401 names no user: its token still does). */
+  private readonly credentials = new Map<string, Recent<string, string>>();
   /** The digest of each credential seen lately (a request's Authorization is digested once, not on every request). */
   private readonly digests = new Recent<string, string>(1024);
   /** The rules that watch each system (generic ones and the system's own). */
@@ -361,11 +364,10 @@ export class Grader {
   /** Grades one exchange; never throws (a rule that fails is skipped for it, the exchange is not affected). */
   see(o: Observation, who: Who): void {
     const known = who.user || who.organization;
-    let name = known || !o.credential ? clientName(who) : this.credentials.get(`${o.system} ${o.credential}`) ?? clientName(who);
-    if (known && o.credential) {
-      const key = `${o.system} ${o.credential}`;
-      if (this.credentials.get(key) !== name) this.credentials.set(key, name);
-    }
+    let byCredential = this.credentials.get(o.system);
+    if (!byCredential) this.credentials.set(o.system, (byCredential = new Recent(1024)));
+    let name = known || !o.credential ? clientName(who) : byCredential.get(o.credential) ?? clientName(who);
+    if (known && o.credential && byCredential.get(o.credential) !== name) byCredential.set(o.credential, name);
     let c = this.clients.get(name);
     if (!c) {
       if (this.clients.size >= MAX_CLIENTS) name = OTHER_CLIENTS;

@@ -12,6 +12,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund
 COPY simulator ./simulator
+# The control plane's generated types (the typed client's; types only: nothing of it ships).
+COPY openapi/control-api.d.ts ./openapi/
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:22-bookworm-slim

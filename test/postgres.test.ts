@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket, connect } from 'node:net';
@@ -15,6 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCrashTrials } from './harness/crash.js';
 import { runReplicaCrashTrials } from './harness/replica-crash.js';
+import { PROJECT_ROOT } from '../simulator/core/paths.js';
 import { checkContract, setup } from './helpers.js';
 import { call as callOn, contractViolations, spawnMain, startServer, stop } from './process.js';
 
@@ -406,4 +407,48 @@ describe.skipIf(!ADMIN)('the PostgreSQL store', () => {
       await down().catch(() => undefined);
     }
   }, 60_000);
+
+  it('survives a restart of PostgreSQL itself (a crash: immediate shutdown, recovery): replicas reconnect by themselves, acknowledged writes are there, ids go on', async () => {
+    // A cluster of its own (scripts/start-postgres.sh on another port and directory): restarting it disturbs no other test.
+    const dir = mkdtempSync(join(tmpdir(), 'pg-restart-'));
+    chmodSync(dir, 0o755); // the postgres user keeps its cluster below
+    const port = String(56000 + (process.pid % 1000));
+    const started = spawnSync('bash', [join(PROJECT_ROOT, 'scripts', 'start-postgres.sh')], { env: { ...process.env, PG_TEST_PORT: port, PG_TEST_DIR: join(dir, 'pg') }, encoding: 'utf8' });
+    expect(started.status, started.stderr).toBe(0);
+    const url = started.stdout.trim();
+    const bin = spawnSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' }).stdout.trim();
+    const asPostgres = (args: string[]) => (process.getuid?.() === 0 ? spawnSync('runuser', ['-u', 'postgres', '--', ...args], { encoding: 'utf8' }) : spawnSync('sudo', ['-u', 'postgres', ...args], { encoding: 'utf8' }));
+    const replicas = await Promise.all([0, 1].map(() => startServer({ SIM_STORE: url, SIM_RATE_LIMITS: 'off' })));
+    try {
+      const c = (i: number, method: string, path: string, opts: Parameters<typeof callOn>[4] = {}) => callOn(violations, replicas[i].base, method, path, opts);
+      const token = (await c(0, 'POST', '/mcoi/api/users/authenticate', { body: { login: '6e8login23', password: '12345678' } })).body.accessToken as string;
+      const before = await c(0, 'POST', '/mcoi/api/orders', { token, body: ORDER });
+      expect(before.status).toBe(200);
+
+      // A crash of the database: every connection cut, recovery on start; the unlogged journal and rate tables emptied.
+      // (-l: the server's output to its log, not to this test's pipe, which it would hold open)
+      const restart = asPostgres([`${bin}/pg_ctl`, '-D', join(dir, 'pg', 'data'), '-l', join(dir, 'pg', 'server.log'), '-m', 'immediate', '-w', 'restart']);
+      expect(restart.status, restart.stderr).toBe(0);
+
+      // Each replica serves again by itself (its pool reconnects); a few requests may fail while it does.
+      for (const i of [0, 1]) {
+        let status = 0;
+        for (let n = 0; n < 200 && status !== 200; n++) status = (await fetch(`${replicas[i].base}/__sim/health`)).status;
+        expect(status, `replica ${i} healthy again`).toBe(200);
+      }
+      const read = await c(1, 'GET', `/mcoi/api/orders?orderId=${before.body.orderId}`, { token });
+      expect(read.body.orderInfos.map((o: { orderId: string }) => o.orderId)).toEqual([before.body.orderId]);
+      let after = await c(1, 'POST', '/mcoi/api/orders', { token, body: ORDER });
+      for (let n = 0; n < 20 && after.status !== 200; n++) after = await c(1, 'POST', '/mcoi/api/orders', { token, body: ORDER });
+      expect(after.status).toBe(200);
+      expect(after.body.orderId).not.toBe(before.body.orderId);
+      // The journal works again (its unlogged table was emptied by the crash): the new exchange is listed.
+      const listed = (await c(1, 'GET', '/__sim/journal?system=mcoi&operationId=registerOrder')).body.entries as { responseBody?: { orderId?: string } }[];
+      expect(listed.map((e) => e.responseBody?.orderId)).toContain(after.body.orderId);
+    } finally {
+      await Promise.all(replicas.map((r) => stop(r)));
+      asPostgres([`${bin}/pg_ctl`, '-D', join(dir, 'pg', 'data'), '-m', 'fast', '-w', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

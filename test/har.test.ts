@@ -43,6 +43,8 @@ describe('GET /__sim/journal?format=har', () => {
     expect((await s.http.post('/__sim/worlds').send({ id: 'har' })).status).toBe(201);
     expect((await s.http.post('/w/har/__sim/scenarios').send({ scenario: { name: 'down', description: 'd', faults: [{ match: { system: 'mcoi' }, action: { status: 503 }, description: 'down for the test' }] } })).status).toBe(200);
     await s.http.get('/w/har/mcoi/api/orders');
+    const control = (await s.http.get('/w/har/__sim/journal?format=har&system=control').set('Host', 'localhost:8080')).body as Har;
+    expect(control.log.entries[0].request.url).toBe('http://localhost:8080/w/har/__sim/scenarios');
     const har = (await s.http.get('/w/har/__sim/journal?format=har&system=mcoi').set('Host', 'localhost:8080')).body as Har;
     await expect(harValidator.har(har)).resolves.toEqual(har);
     expect(har.log.entries).toHaveLength(1);

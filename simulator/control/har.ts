@@ -31,8 +31,9 @@ export function journalAsHar(entries: Exchange[], o: { origin: string; prefix: s
       entries: entries.map((e) => {
         const qs = queryString(e.query ?? {});
         const search = qs.length ? `?${new URLSearchParams(qs.map((q) => [q.name, q.value])).toString()}` : '';
-        // A push the simulator sent names its full URL; the control plane its full path; a system, the path below it.
-        const url = e.direction === 'outbound' ? e.path : `${o.origin}${o.prefix}${e.system === 'control' ? '' : o.bases[e.system] ?? `/${e.system}`}${e.path}${search}`;
+        // A push the simulator sent names its full URL; the control plane its full path (a world's prefix included); a
+        // system, the path below its base.
+        const url = e.direction === 'outbound' ? e.path : e.system === 'control' ? `${o.origin}${e.path}${search}` : `${o.origin}${o.prefix}${o.bases[e.system] ?? `/${e.system}`}${e.path}${search}`;
         const requestText = text(e.requestBody);
         const responseText = text(e.responseBody);
         const headers: NameValue[] = [];

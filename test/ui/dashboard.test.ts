@@ -142,6 +142,8 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium (puppeteer-core)', () => {
       expect(card).toContain('mcoi: 6e8login23');
       expect(card).toMatch(/unclosed-order[\s\S]*failed 1×[\s\S]*every code unloaded, the order never closed/);
       await shot(page, '7-report-card');
+      await page.locator('button::-p-text(Download as JUnit XML)').click();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('The report card as JUnit XML'));
       await page.click('section.client a[href^="#/journal?entry="]');
       await page.waitForSelector('li.exchange details[open]');
       expect(await page.$eval('li.exchange details[open]', (d) => (d as HTMLElement).innerText)).toContain('/api/codes');

@@ -1054,6 +1054,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description A shipped scenario by its name (mcoi-rate-limit), or by its file below scenarios/ without the extension (mcoi/rate-limit). */
                     name?: string;
                     /** @description A scenario as JSON (see /__sim/scenarios/schema). */
                     scenario?: Record<string, never>;

@@ -62,6 +62,9 @@ describe('the typed client', () => {
       await sim.worlds.delete('client-w');
       await expect(sim.worlds.get('client-w')).rejects.toMatchObject({ name: 'ControlError', status: 404 });
       expect((await sim.scenarios.activate('mcoi-rate-limit')).name).toBe('mcoi-rate-limit');
+      // By its file below scenarios/, as users say it.
+      expect((await sim.scenarios.activate('mcoi/stand-down-503')).name).toBe('mcoi-stand-down-503');
+      expect((await sim.scenarios.activate('mcoi/rate-limit')).name).toBe('mcoi-rate-limit');
       expect((await sim.scenarios.list()).active).toBe('mcoi-rate-limit');
       expect((await sim.reset()).status).toBe('reset');
     } finally {
@@ -109,7 +112,7 @@ describe('marking-sim verbs against a running simulator', () => {
       const adv = await cli(['clock', 'advance', '24h', '--url', url]);
       expect([adv.status, adv.stderr]).toEqual([0, '']);
       expect(JSON.parse(adv.stdout).nowMs).toBe(before + 86_400_000);
-      const act = await cli(['scenario', 'activate', 'mcoi-rate-limit', '--url', url]);
+      const act = await cli(['scenario', 'activate', 'mcoi/rate-limit', '--url', url]);
       expect([act.status, act.stdout.trim()]).toEqual([0, expect.stringMatching(/^active: mcoi-rate-limit \(\d+ faults, \d+ steps\)$/)]);
       expect((await s.http.get('/__sim/scenarios')).body.active).toBe('mcoi-rate-limit');
       for (let i = 0; i < 2; i++) await s.http.post('/mcoi/api/orders').set('Authorization', `Bearer ${(await s.http.post('/mcoi/api/users/authenticate').send(USERS.main)).body.accessToken}`).send({ productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 });

@@ -17,7 +17,7 @@ import { journalAsScenario } from './export.js';
 import { journalAsHar } from './har.js';
 import { SIMULATOR_VERSION } from '../core/paths.js';
 import { CONTROL_HANDBOOK } from './handbook.js';
-import { findScenarios } from './scenarios.js';
+import { findScenario, findScenarios } from './scenarios.js';
 import type { WorldInfo } from '../worlds.js';
 
 /** The world a control plane acts on (simulator/world.ts). */
@@ -254,9 +254,9 @@ export function createControl(d: ControlDeps): SystemInstance {
       try {
         if (b.scenario !== undefined) s = checkScenario(b.scenario, 'request body: scenario', d.catalog);
         else {
-          const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.name);
+          const found = findScenario(d.catalog, String(b.name));
           if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [String(b.name)]);
-          s = found.scenario;
+          s = found;
         }
         await d.world.activate(s);
       } catch (e) {
@@ -272,9 +272,8 @@ export function createControl(d: ControlDeps): SystemInstance {
       let scenario: Scenario | undefined;
       try {
         if (typeof b.scenario === 'string') {
-          const found = findScenarios(d.catalog).scenarios.find((x) => x.scenario.name === b.scenario);
-          if (!found) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [b.scenario]);
-          scenario = found.scenario;
+          scenario = findScenario(d.catalog, b.scenario);
+          if (!scenario) throw new SimError(CONTROL_HANDBOOK.UNKNOWN_SCENARIO, [b.scenario]);
         } else if (b.scenario !== undefined) scenario = checkScenario(b.scenario, 'request body: scenario', d.catalog);
         const id = await d.worlds.create({ id: b.id, seed: b.seed, scenario, ttlMs: b.ttlMs });
         const base = `http://${String(req.headers.host ?? 'localhost')}/w/${id}`;

@@ -28,3 +28,13 @@ export function findScenarios(catalog: Catalog, dir = SCENARIO_DIR): { scenarios
   }
   return { scenarios, invalid };
 }
+
+/**
+ * A shipped scenario by its name (`mcoi-rate-limit`) or by its file below scenarios/ without the extension
+ * (`mcoi/rate-limit`), as users say it; undefined when there is none.
+ */
+export function findScenario(catalog: Catalog, name: string): Scenario | undefined {
+  const { scenarios } = findScenarios(catalog);
+  return (scenarios.find((x) => x.scenario.name === name) ?? scenarios.find((x) => x.file.replace(/^scenarios\//, '').replace(/\.ya?ml$/, '') === name))?.scenario;
+}
+

@@ -8,11 +8,10 @@
  * from 2,000 programs (X-Sim-Client) polling 2,000 orders — what grading keeps stays bounded.
  */
 import autocannon from 'autocannon';
-import { Client, median, round, startServer, stopServer, type Server } from './lib.js';
+import { Client, median, orderWrites, round, startServer, stopServer, type Server } from './lib.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
 
 async function reads(s: Server, token: string): Promise<number> {
   const r = await autocannon({ url: `${s.base}/mcoi/api/orders?orderId=0e4c3dbb-d8d7-4de8-629a-fb36f69a905f`, connections: 20, duration: DURATION, headers: { authorization: `Bearer ${token}` } });
@@ -20,22 +19,7 @@ async function reads(s: Server, token: string): Promise<number> {
   return r.requests.average;
 }
 
-async function writes(s: Server, token: string): Promise<number> {
-  const end = performance.now() + DURATION * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: 10 }, async () => {
-      const c = new Client(s.base);
-      c.token = token;
-      while (performance.now() < end) {
-        const { orderId } = await c.call('POST', '/mcoi/api/orders', ORDER);
-        await c.call('POST', `/mcoi/api/order/close?orderId=${orderId}`);
-        done += 2;
-      }
-    }),
-  );
-  return done / DURATION;
-}
+const writes = (s: Server, token: string) => orderWrites([s.base], token, DURATION);
 
 const rssMb = async (s: Server) => Number(/VmRSS:\s+(\d+) kB/.exec((await import('node:fs')).readFileSync(`/proc/${s.child.pid}/status`, 'utf8'))![1]) / 1024;
 

@@ -161,3 +161,28 @@ export async function scratchDatabase(name: string): Promise<{ url: string; drop
   url.pathname = `/${db}`;
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`) };
 }
+
+/** A small MCOI order (2 codes), as the write benchmarks register it. */
+export const SMALL_ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
+
+/**
+ * Small mutations a second for `seconds`: 10 clients, each registering an MCOI order and closing it, again and again,
+ * spread over the servers given (client i on server i mod n).
+ */
+export async function orderWrites(bases: string[], token: string, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async (_, i) => {
+      const c = new Client(bases[i % bases.length]);
+      c.token = token;
+      while (performance.now() < end) {
+        const { orderId } = await c.call('POST', '/mcoi/api/orders', SMALL_ORDER);
+        await c.call('POST', `/mcoi/api/order/close?orderId=${orderId}`);
+        done += 2;
+      }
+    }),
+  );
+  return done / seconds;
+}
+

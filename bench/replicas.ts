@@ -7,10 +7,9 @@
  */
 import autocannon from 'autocannon';
 import { runReplicaCrashTrials } from '../test/harness/replica-crash.js';
-import { Client, cpuSeconds, postgresCpuSeconds, round, startServer, stopServer, type Server, scratchDatabase } from './lib.js';
+import { Client, cpuSeconds, orderWrites, postgresCpuSeconds, round, startServer, stopServer, type Server, scratchDatabase } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ORDER = { productGroup: 'vegetableoil', releaseMethodType: 'PRIMARY', products: [{ gtin: '04899215122371', quantity: 2, serialNumberType: 'OPERATOR', cisType: 'UNIT' }], businessPlaceId: 27 };
 
 /** Reads a second, and where the two cores went meanwhile (cores busy on average: replicas, PostgreSQL, load generator). */
 async function reads(servers: Server[], token: string): Promise<{ perSecond: number; cores: { replicas: number; postgres: number; loadGenerator: number } }> {
@@ -31,22 +30,7 @@ async function reads(servers: Server[], token: string): Promise<{ perSecond: num
   };
 }
 
-async function writes(servers: Server[], token: string): Promise<number> {
-  const end = performance.now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: 10 }, async (_, i) => {
-      const c = new Client(servers[i % servers.length].base);
-      c.token = token;
-      while (performance.now() < end) {
-        const { orderId } = await c.call('POST', '/mcoi/api/orders', ORDER);
-        await c.call('POST', `/mcoi/api/order/close?orderId=${orderId}`);
-        done += 2;
-      }
-    }),
-  );
-  return done / SECONDS;
-}
+const writes = (servers: Server[], token: string) => orderWrites(servers.map((s) => s.base), token, SECONDS);
 
 export async function replicas() {
   const db = await scratchDatabase('sim_bench_replicas');

@@ -310,6 +310,16 @@ describe('the report', () => {
     expect((xml.match(/<testcase /g) ?? []).length).toBe(6);
   });
 
+  it('refuses a format it does not know and a client filter over 200 characters, as problem details', async () => {
+    const s = await mcoiSetup();
+    for (const q of ['format=xml', `client=${'x'.repeat(201)}`]) {
+      const r = await s.http.get(`/__sim/conformance?${q}`);
+      expect([r.status, r.headers['content-type']], q).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+    }
+    // Any text within bounds is a filter, even one no client matches.
+    expect((await s.http.get('/__sim/conformance?client=%3Cscript%3E')).body.clients).toEqual([]);
+  });
+
   it('starts a new grading period on POST /conformance/reset and on a reset of the world; worlds are graded apart', async () => {
     const s = await mcoiSetup();
     const auth = await s.login();

@@ -97,7 +97,16 @@ export interface Mark {
   realMs: number;
   status: number;
 }
-export const mark = (o: Observation): Mark => ({ id: o.id, at: o.at, atMs: o.atMs, realMs: o.realMs, status: o.status });
+/** The mark of an exchange: a new one, or `into` overwritten (a poll's record is reused rather than replaced). */
+export function mark(o: Observation, into?: Mark): Mark {
+  if (!into) return { id: o.id, at: o.at, atMs: o.atMs, realMs: o.realMs, status: o.status };
+  into.id = o.id;
+  into.at = o.at;
+  into.atMs = o.atMs;
+  into.realMs = o.realMs;
+  into.status = o.status;
+  return into;
+}
 export const entry = (o: Mark) => ({ id: o.id, at: o.at });
 /** How long passed between two exchanges: the longer of virtual and real time. */
 export const between = (a: { atMs: number; realMs: number }, b: { atMs: number; realMs: number }) => Math.max(b.atMs - a.atMs, b.realMs - a.realMs);
@@ -239,11 +248,7 @@ const pollInterval = (polls: ReadonlyMap<string, ReadonlyMap<string, PollDecl>>)
     }
     // Updated in place (a poll is the most frequent exchange: no new map entry, no new record).
     if (prev) {
-      prev.o.id = o.id;
-      prev.o.at = o.at;
-      prev.o.atMs = o.atMs;
-      prev.o.realMs = o.realMs;
-      prev.o.status = o.status;
+      mark(o, prev.o);
       prev.status = status;
       prev.after = after;
     } else m.set(key, { o: mark(o), status, after });

@@ -27,6 +27,24 @@ describe('allowed hosts', () => {
     }
   });
 
+  it('every operation of every system declares the guard\'s 403, and the answer matches it', async () => {
+    const s = await setup({ security: { allowedHosts: ['localhost'] } });
+    let checked = 0;
+    for (const { id, module } of defaultCatalog().systems) {
+      const doc = s.sim.contracts[id].document as unknown as { paths: Record<string, Record<string, { operationId?: string }>> };
+      for (const [path, item] of Object.entries(doc.paths))
+        for (const method of Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
+          const url = module.base + path.replace(/\{[^}]+\}/g, '1');
+          const res = await s.http[method as 'get'](url).set('Host', 'attacker.example');
+          expect(res.status, `${method} ${url}`).toBe(403);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          checkContract(s.violations, method.toUpperCase(), url, res.status, res.headers['content-type'], res.body, res.headers);
+          checked++;
+        }
+    }
+    expect(checked).toBeGreaterThan(90);
+  });
+
   it('by default (a real process) answers this machine\'s names and addresses, not another name', async () => {
     expect(defaultAllowedHosts()).toEqual(expect.arrayContaining(['localhost', '127.0.0.1', '::1']));
     expect([hostOf('[::1]:8080'), hostOf('Example.COM.'), hostOf('10.0.0.2:80')]).toEqual(['::1', 'example.com', '10.0.0.2']);

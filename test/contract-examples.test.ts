@@ -22,6 +22,7 @@ interface Described {
 }
 interface OperationDoc {
   operationId: string;
+  parameters?: Described[];
   requestBody?: Described;
   responses?: Record<string, Described>;
 }
@@ -103,6 +104,38 @@ describe('the contracts\' examples', () => {
       }
     expect(missing).toEqual([]);
     expect(bodies).toBeGreaterThan(170);
+  });
+
+  it('every required parameter shows an example, and each parameter example validates against its schema', async () => {
+    const s = await setup();
+    const missing: string[] = [];
+    const failures: string[] = [];
+    let shown = 0;
+    for (const [id, contract] of Object.entries(s.sim.contracts)) {
+      const doc = contract.document as unknown as ContractDoc;
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      addFormats(ajv);
+      ajv.addSchema(doc as object, id);
+      for (const [path, item] of Object.entries(doc.paths ?? {}))
+        for (const [method, op] of Object.entries(item)) {
+          if (!METHODS.includes(method)) continue;
+          const all = [...((item as unknown as { parameters?: Described[] }).parameters ?? []).map((p, i) => [`#/paths/${esc(path)}/parameters/${i}`, p] as const), ...(op.parameters ?? []).map((p, i) => [`#/paths/${esc(path)}/${method}/parameters/${i}`, p] as const)];
+          for (const [at, raw] of all) {
+            const { pointer, node } = resolve(doc, at, raw);
+            const p = node as { name: string; in: string; required?: boolean; example?: unknown };
+            if (p.example === undefined) {
+              if (p.required) missing.push(`${id} ${op.operationId} ${p.in} ${p.name}`);
+              continue;
+            }
+            shown++;
+            const validate = ajv.compile({ $ref: `${id}${pointer}/schema` });
+            if (!validate(p.example)) failures.push(`${id} ${op.operationId} ${p.name}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
+          }
+        }
+    }
+    expect(missing).toEqual([]);
+    expect(failures).toEqual([]);
+    expect(shown).toBeGreaterThan(60);
   });
 
   it('an example taken from a document says so, citing the document by title, version and section', async () => {

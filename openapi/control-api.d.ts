@@ -120,6 +120,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @example qa */
                 world: string;
             };
             cookie?: never;
@@ -1165,6 +1166,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example qa */
                 world: string;
             };
             cookie?: never;
@@ -1192,6 +1194,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example qa */
                 world: string;
             };
             cookie?: never;
@@ -1240,6 +1243,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example mcoi */
                 system: string;
             };
             cookie?: never;
@@ -1434,6 +1438,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example mcoi */
                 system: string;
             };
             cookie?: never;
@@ -1477,7 +1482,9 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example mcoi */
                 system: string;
+                /** @example orders */
                 view: string;
             };
             cookie?: never;
@@ -1510,8 +1517,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example mcoi */
                 system: string;
+                /** @example orders */
                 view: string;
+                /** @example 74a27322-3d08-4132-bfdc-0f0fdcd36ad3 */
                 id: string;
             };
             cookie?: never;
@@ -1545,10 +1555,12 @@ export interface operations {
     getTimeline: {
         parameters: {
             query: {
+                /** @example 010489921512237121WYGY1_85Fm<<Z9385p5 */
                 code: string;
             };
             header?: never;
             path: {
+                /** @example mcoi */
                 system: string;
             };
             cookie?: never;
@@ -1587,6 +1599,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example mcoi.json */
                 file: string;
             };
             cookie?: never;
@@ -1726,6 +1739,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 010489921512237121U%26U1%2B<cfOUoZf */
                 code: string;
             };
             cookie?: never;
@@ -1813,6 +1827,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example sim-e0f677d4618ab74a42c89aed140a277e2f261979 */
                 token: string;
             };
             cookie?: never;
@@ -1839,6 +1854,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example sim-e0f677d4618ab74a42c89aed140a277e2f261979 */
                 token: string;
             };
             cookie?: never;
@@ -1863,6 +1879,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 0100191028060272218nCv<AVtG!UO" */
                 code: string;
             };
             cookie?: never;
@@ -2169,6 +2186,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example mrc */
                 kind: "journal" | "mrc";
             };
             cookie?: never;
@@ -2275,6 +2293,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 010463007409260921SCENARIO00002 */
                 code: string;
             };
             cookie?: never;

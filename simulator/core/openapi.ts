@@ -8,6 +8,7 @@
  * contract.validateRequest(op, { query, params, body }); // ValidationIssue[]
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -409,8 +410,9 @@ export function mergeControlContract(baseFile: string, fragments: { system: stri
   const ops = (doc: Record<string, any>) => Object.values(doc.paths ?? {}).flatMap((item: any) => METHODS.map((m) => item?.[m]).filter(Boolean)) as { operationId: string }[];
   for (const p of Object.keys(base.paths ?? {})) owner.set(shape(p), 'the control plane');
   for (const op of ops(base)) opIds.set(op.operationId, 'the control plane');
+  const baseName = basename(baseFile);
   for (const { system, file } of fragments) {
-    const doc = loadDocument(file) as Record<string, any>;
+    const doc = ontoBase(loadDocument(file), baseName) as Record<string, any>;
     for (const [p, item] of Object.entries(doc.paths ?? {})) {
       const clash = owner.get(shape(p));
       if (clash) throw new Error(`${file}: control route ${p} of ${system} clashes with a route of ${clash}`);
@@ -426,6 +428,8 @@ export function mergeControlContract(baseFile: string, fragments: { system: stri
       base.components ??= {};
       base.components[kind] ??= {};
       for (const [name, value] of Object.entries(entries)) {
+        // The base's own component, named by reference so the fragment stands alone (its securityScheme): not a new one.
+        if ((value as { $ref?: unknown })?.$ref === `#/components/${kind}/${name}` && name in base.components[kind]) continue;
         if (name in base.components[kind]) throw new Error(`${file}: component ${kind}/${name} of ${system} is already declared`);
         base.components[kind][name] = value;
       }
@@ -437,6 +441,19 @@ export function mergeControlContract(baseFile: string, fragments: { system: stri
     }
   }
   return new Contract(base as unknown as OpenAPIV3_1.Document, baseFile);
+}
+
+/**
+ * A control fragment as the merged contract reads it: its references into the base file (`control.yaml#/components/
+ * responses/Problem`, which let the fragment stand alone for a linter or a generator) become local ones. A copy: the
+ * parsed document is shared.
+ */
+function ontoBase(value: unknown, baseName: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => ontoBase(v, baseName));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith(`${baseName}#`) ? v.slice(baseName.length) : ontoBase(v, baseName)]),
+  );
 }
 
 /** Parsed documents and compiled contracts by file. Both are immutable, so apps in one process share them. */

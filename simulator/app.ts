@@ -273,7 +273,7 @@ export async function createApp(deps: AppDeps = {}): Promise<Sim> {
   // A request for a system goes straight to its router (the control plane's routes, the dashboard and the docs are not
   // walked for it); what the router does not take falls through as it would have.
   const mountDeps: MountDeps = { log, showSecrets: security.showSecrets, hook: deps.onExchange, events: shared.events, conformance: (id) => modules.find((m) => m.id === id)?.conformance, grading: deps.conformance !== false };
-  const routers = new Map(modules.map((m) => [m.id, mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m), queryNamesIgnoreCase: m.queryNamesIgnoreCase }, mountDeps)]));
+  const routers = new Map(modules.map((m) => [m.id, mountSystem({ id: m.id, contract: contracts[m.id], handbook: m.handbook, rateLimit: m.rateLimit, bodyLimit: bodyLimitOf(shared, m), queryBinding: m.queryBinding }, mountDeps)]));
   // Each system under its base; one whose real paths start below the host's root is also served there (True API at
   // /api/v3/true-api, as the real stands), so a client that writes the real path itself needs only the host.
   const systemRouters = modules.flatMap((m) => [m.base, ...(m.realBase ? [m.realBase] : [])].map((base) => ({ id: m.id, base: base.toLowerCase(), router: routers.get(m.id)! })));

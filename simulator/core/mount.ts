@@ -89,8 +89,8 @@ export interface Mounted {
   rateLimit?: RateLimitDecl;
   /** The largest request body this system reads (its document's, else the simulator's). */
   bodyLimit: string;
-  /** Query parameter names match whatever their case (SystemModule.queryNamesIgnoreCase). */
-  queryNamesIgnoreCase?: boolean;
+  /** How the real service binds its query string (SystemModule.queryBinding). */
+  queryBinding?: 'spring' | 'aspnet';
 }
 
 /** A text media type answered with its charset, as Express writes one (`application/json; charset=utf-8`). */
@@ -292,6 +292,20 @@ export function recordExchanges(system: string, deps: MountDeps) {
   };
 }
 
+/**
+ * A query as the real service binds it (SystemModule.queryBinding): each declared single-valued parameter sent more
+ * than once becomes one value — the first, or (Spring) a plain string's values joined with commas.
+ */
+function boundAs(query: Record<string, unknown>, op: Operation, binding: 'spring' | 'aspnet' | undefined): Record<string, unknown> {
+  const named = binding === 'aspnet' ? namedAsDeclared(query, op) : query;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(named)) {
+    const p = Array.isArray(v) ? op.queryParams.find((q) => q.name === k) : undefined;
+    out[k] = p && !p.isArray ? (binding === 'spring' && p.plainString ? (v as unknown[]).join(',') : (v as unknown[])[0]) : v;
+  }
+  return out;
+}
+
 /** A query with each parameter under the name the operation declares, whatever case it was sent in (ASP.NET binding). */
 function namedAsDeclared(query: Record<string, unknown>, op: Operation): Record<string, unknown> {
   // No prototype: a parameter named __proto__ is a name like any other.
@@ -389,7 +403,7 @@ export function mountSystem(m: Mounted, deps: MountDeps): RequestHandler {
     const params: Record<string, string> = {};
     for (let i = 0; i < route.names.length; i++) params[route.names[i]] = decodeURIComponent(match[i + 1]);
     req.params = params;
-    if (m.queryNamesIgnoreCase) res.locals.query = namedAsDeclared(res.locals.query as Record<string, unknown>, op);
+    res.locals.query = boundAs(res.locals.query as Record<string, unknown>, op, m.queryBinding);
     const simReq: SimRequest = { op, query: res.locals.query as Record<string, unknown>, params, body: undefined, headers: req.headers, ip: req.socket.remoteAddress ?? '' };
     let renderer = world.served(m.id).renderer;
     try {

@@ -39,7 +39,8 @@ export interface Operation {
    * a comma separates its values (`a=x,y`); a parameter declaring `explode: true` takes repeated values only, a comma
    * being part of a value (True API §1.6).
    */
-  queryParams: { name: string; isArray: boolean; commaSeparated: boolean }[];
+  /** plainString: a string with no enum, const or format (a Java String, which Spring binds by joining repeats). */
+  queryParams: { name: string; isArray: boolean; commaSeparated: boolean; plainString: boolean }[];
   /** Header parameters (names lower-case, as Node gives them). */
   headerParams: { name: string; header: string }[];
   /** The request body's media types, as declared (none: the operation takes no body). */
@@ -185,7 +186,11 @@ export class Contract {
           parameters,
           queryParams: parameters
             .filter((p) => p.in === 'query')
-            .map((p) => ({ name: p.name, isArray: this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {}).type === 'array', commaSeparated: p.explode !== true })),
+            .map((p) => {
+              const schema = this.deref<OpenAPIV3_1.SchemaObject>(p.schema ?? {});
+              const plainString = schema.type === 'string' && !schema.enum && schema.const === undefined && !schema.format;
+              return { name: p.name, isArray: schema.type === 'array', commaSeparated: p.explode !== true, plainString };
+            }),
           headerParams: parameters.filter((p) => p.in === 'header').map((p) => ({ name: p.name, header: p.name.toLowerCase() })),
           requestMedia: Object.keys(body?.content ?? {}),
           bodyRequired: body?.required === true,
@@ -274,7 +279,7 @@ export class Contract {
         const list = (Array.isArray(v) ? v : [v]).flatMap((x) => (p.commaSeparated ? String(x).split(',') : [String(x)])).filter((x) => x !== '');
         v = list;
       } else if (Array.isArray(v)) {
-        v = v[v.length - 1];
+        v = v[0]; // sent twice: the first value, as most frameworks bind a single-valued parameter (mount binds per system)
       }
       // An empty value (`?gtin=`) is an absent value, as Spring-style services treat it.
       if (v === '') continue;

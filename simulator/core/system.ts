@@ -111,10 +111,13 @@ export interface SystemModule<S = unknown, P = unknown> {
   readonly transitions?: Readonly<Record<string, Transitions>>;
   readonly rateLimit: RateLimitDecl;
   /**
-   * Query parameter names match the contract's whatever their case (`PageSize=1` is `pageSize`), as ASP.NET binds
-   * them; absent: names match exactly.
+   * How the real service binds its query string where the contract cannot say. `spring` (Spring MVC): a parameter
+   * sent twice is its first value, except a plain string's values, which come joined with commas (Spring's
+   * ArrayToObject and ArrayToString converters: `orderId=a&orderId=b` is "a,b"). `aspnet` (ASP.NET Core model
+   * binding): names match the contract's whatever their case (`PageSize=1` is `pageSize`), and a parameter sent twice
+   * is its first value. Absent: names match exactly, and a parameter sent twice is its first value.
    */
-  readonly queryNamesIgnoreCase?: boolean;
+  readonly queryBinding?: 'spring' | 'aspnet';
   /** The document's request-size limit (`30mb`); absent: the simulator's 20 MB. */
   readonly bodyLimit?: { readonly size: string; readonly source: string };
   readonly switches: Readonly<Record<string, SwitchDecl>>;

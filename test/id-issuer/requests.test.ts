@@ -208,6 +208,14 @@ describe('GET /requests (search) and /requests/{id}', () => {
     expect(Object.keys(bad.body.errors)).toEqual(['pageSize']);
   });
 
+  it('binds a parameter sent twice, in any case, to its first value, as ASP.NET Core does', async () => {
+    const s = await setup();
+    const res = await s.http.get(`${BASE}/requests?pageSize=2&PageSize=3&pageNumber=2`).set('Authorization', USER);
+    expect(res.body).toMatchObject({ pageNumber: 2, pageSize: 2, pagesCount: 3 });
+    expect((await s.http.get(`${BASE}/requests?pageSize=abc&pageSize=2`).set('Authorization', USER)).status).toBe(400);
+    expect((await s.http.get(`${BASE}/requests?pageSize=2&pageSize=abc`).set('Authorization', USER)).status).toBe(200);
+  });
+
   it('refuses pageSize over 100, pageNumber 0 and an unknown status', async () => {
     const s = await setup();
     for (const [q, field] of [[{ pageSize: 101 }, 'pageSize'], [{ pageNumber: 0 }, 'pageNumber'], [{ status: 'Lost' }, 'status'], [{ requestId: 'abc' }, 'requestId']] as const) {

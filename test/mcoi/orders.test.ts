@@ -172,6 +172,17 @@ describe('GET /api/orders and /api/orders/sub-orders', () => {
     expect(await ids({ productGroup: 'water' })).toEqual([]);
   });
 
+  it('binds a parameter sent twice to its first value', async () => {
+    const s = await setup();
+    const auth = await s.login();
+    const count = async (q: string) => (await s.http.get(`/mcoi/api/orders?${q}`).set('Authorization', auth)).body.orderInfos?.length;
+    const all = await count('limit=1000');
+    expect(all).toBeGreaterThan(2);
+    expect(await count('limit=2&limit=1')).toBe(2);
+    expect(await count('limit=1&limit=2')).toBe(1);
+    expect((await s.http.get('/mcoi/api/orders?limit=abc&limit=1').set('Authorization', auth)).status).toBe(400);
+  });
+
   it('pages with limit and cursor (the id of the last order of the previous page)', async () => {
     const s = await setup();
     const auth = await s.login();

@@ -51,6 +51,16 @@ describe('GET /product/gtin (§6.1)', () => {
     expect(wholesaler.body.total).toBe(20);
   });
 
+  it('binds a parameter sent twice as Spring MVC does: a number its first value, a plain string its values joined', async () => {
+    const s = await setup();
+    const auth = await signIn(s);
+    expect((await s.http.get(`${BASE}/product/gtin?pg=tobacco&limit=2&limit=5`).set('Authorization', auth)).body.gtins).toHaveLength(2);
+    expect((await s.http.get(`${BASE}/product/gtin?pg=tobacco&limit=ten&limit=5`).set('Authorization', auth)).status).toBe(400);
+    // pg is a String: "tobacco,tobacco" names no product group
+    const joined = await s.http.get(`${BASE}/product/gtin?pg=tobacco&pg=tobacco`).set('Authorization', auth);
+    expect([joined.status, joined.body]).toEqual([400, { error_message: "Could not determine product group by name 'tobacco,tobacco'" }]);
+  });
+
   it('names a missing or mistyped parameter as §2.1 does', async () => {
     const s = await setup();
     const auth = await signIn(s);

@@ -27,7 +27,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   base: '/id-issuer',
   contract: 'openapi/id-issuer.yaml',
   // An ASP.NET service: query parameter names bind whatever their case (PageSize, CreatedOnFrom, Status).
-  queryNamesIgnoreCase: true,
+  queryBinding: 'aspnet',
   controlContract: 'openapi/id-issuer.control.yaml',
   handbook: HANDBOOK,
   timings: TIMINGS,

@@ -46,6 +46,8 @@ export const setmark: SystemModule<SetmarkState> = {
   timings: TIMINGS,
   transitions: { package: PACKAGE_TRANSITIONS, mark: MARK_TRANSITIONS },
   rateLimit: { error: 'TOO_MANY_REQUESTS' },
+  // Spring: the document configures it ("spring.jackson.date-format" in application.properties).
+  queryBinding: 'spring',
   switches: {
     ...SWITCHES,
     erpUrl: { env: 'SIM_SETMARK_ERP_URL', values: ['none'], pattern: '^https?://', url: true, default: 'none', description: 'Base URL of the ERP the pushes go to when the world sets none: the journal to <base>/journal, the MRC export to <base>/mrc.' },

@@ -35,6 +35,8 @@ export const trueApi: SystemModule<TrueApiState, Caller> = {
   timings: TIMINGS,
   transitions: { 'codes-order': ORDER_TRANSITIONS },
   rateLimit: { error: 'TOO_MANY_REQUESTS' },
+  // Spring MVC: the document's own error texts are Spring's and Jackson's ("Required request body is missing", "JSON parse error").
+  queryBinding: 'spring',
   bodyLimit: { size: '30mb', source: '§2.3: at most 30 MB, 413 "Слишком большой запрос" above' },
   switches: {
     signatures: {

@@ -298,6 +298,7 @@ export function recordExchanges(system: string, deps: MountDeps) {
  */
 function boundAs(query: Record<string, unknown>, op: Operation, binding: 'spring' | 'aspnet' | undefined): Record<string, unknown> {
   const named = binding === 'aspnet' ? namedAsDeclared(query, op) : query;
+  if (!Object.values(named).some(Array.isArray)) return named; // nothing sent twice: the common case, untouched
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(named)) {
     const p = Array.isArray(v) ? op.queryParams.find((q) => q.name === k) : undefined;

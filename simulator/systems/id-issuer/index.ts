@@ -26,7 +26,7 @@ export const idIssuer: SystemModule<IdIssuerState, User> = {
   title: 'Poland ID issuer API v3 (EU TPD unit level identifiers)',
   base: '/id-issuer',
   contract: 'openapi/id-issuer.yaml',
-  // An ASP.NET service: query parameter names bind whatever their case (PageSize, CreatedOnFrom, Status).
+  // An ASP.NET service: query parameter names bind whatever their case (PageSize, CreatedOnFrom, Status), a repeat to its first value.
   queryBinding: 'aspnet',
   controlContract: 'openapi/id-issuer.control.yaml',
   handbook: HANDBOOK,

@@ -59,6 +59,14 @@ function bodiesOf(doc: ContractDoc) {
   return bodies;
 }
 
+/** A validator of the schema at a JSON pointer of a contract (Ajv 2020-12 over the whole document, so $refs resolve). */
+function schemasOf(id: string, doc: unknown) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(doc as object, id);
+  return (pointer: string) => ajv.compile({ $ref: `${id}${pointer}` });
+}
+
 /** Every example of a contract with the JSON pointer of the schema it illustrates (each shared body once). */
 function examplesOf(doc: ContractDoc) {
   const found = new Map<string, { op: string; where: string; pointer: string; value: unknown }>();
@@ -76,11 +84,9 @@ describe('the contracts\' examples', () => {
     let checked = 0;
     const failures: string[] = [];
     for (const [id, contract] of Object.entries(s.sim.contracts)) {
-      const ajv = new Ajv2020({ strict: false, allErrors: true });
-      addFormats(ajv);
-      ajv.addSchema(contract.document as object, id);
+      const schemaAt = schemasOf(id, contract.document);
       for (const e of examplesOf(contract.document as ContractDoc)) {
-        const validate = ajv.compile({ $ref: `${id}${e.pointer}` });
+        const validate = schemaAt(e.pointer);
         const ok = validate(e.value);
         if (!ok) failures.push(`${id} ${e.op} ${e.where}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
         checked++;
@@ -113,9 +119,7 @@ describe('the contracts\' examples', () => {
     let shown = 0;
     for (const [id, contract] of Object.entries(s.sim.contracts)) {
       const doc = contract.document as unknown as ContractDoc;
-      const ajv = new Ajv2020({ strict: false, allErrors: true });
-      addFormats(ajv);
-      ajv.addSchema(doc as object, id);
+      const schemaAt = schemasOf(id, doc);
       for (const [path, item] of Object.entries(doc.paths ?? {}))
         for (const [method, op] of Object.entries(item)) {
           if (!METHODS.includes(method)) continue;
@@ -128,7 +132,7 @@ describe('the contracts\' examples', () => {
               continue;
             }
             shown++;
-            const validate = ajv.compile({ $ref: `${id}${pointer}/schema` });
+            const validate = schemaAt(`${pointer}/schema`);
             if (!validate(p.example)) failures.push(`${id} ${op.operationId} ${p.name}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
           }
         }

@@ -26,7 +26,8 @@ import type { Logger } from './log.js';
 import type { Contract, Operation } from './openapi.js';
 import { redact } from './secrets.js';
 import type { FaultAction } from './scenario.js';
-import { rateLimit, type DomainEvent, type RateLimitDecl, type SimConfig, type SimRequest, type SimResponse, type SystemInstance } from './system.js';
+import { boundAs } from './query.js';
+import { rateLimit, type DomainEvent, type QueryBinding, type RateLimitDecl, type SimConfig, type SimRequest, type SimResponse, type SystemInstance } from './system.js';
 
 export interface Exchange {
   system: string;
@@ -90,7 +91,7 @@ export interface Mounted {
   /** The largest request body this system reads (its document's, else the simulator's). */
   bodyLimit: string;
   /** How the real service binds its query string (SystemModule.queryBinding). */
-  queryBinding?: 'spring' | 'aspnet';
+  queryBinding?: QueryBinding;
 }
 
 /** A text media type answered with its charset, as Express writes one (`application/json; charset=utf-8`). */
@@ -290,33 +291,6 @@ export function recordExchanges(system: string, deps: MountDeps) {
     });
     deps.events.run(events, next);
   };
-}
-
-/**
- * A query as the real service binds it (SystemModule.queryBinding): each declared single-valued parameter sent more
- * than once becomes one value — the first, or (Spring) a plain string's values joined with commas.
- */
-function boundAs(query: Record<string, unknown>, op: Operation, binding: 'spring' | 'aspnet' | undefined): Record<string, unknown> {
-  const named = binding === 'aspnet' ? namedAsDeclared(query, op) : query;
-  if (!Object.values(named).some(Array.isArray)) return named; // nothing sent twice: the common case, untouched
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(named)) {
-    const p = Array.isArray(v) ? op.queryParams.find((q) => q.name === k) : undefined;
-    out[k] = p && !p.isArray ? (binding === 'spring' && p.plainString ? (v as unknown[]).join(',') : (v as unknown[])[0]) : v;
-  }
-  return out;
-}
-
-/** A query with each parameter under the name the operation declares, whatever case it was sent in (ASP.NET binding). */
-function namedAsDeclared(query: Record<string, unknown>, op: Operation): Record<string, unknown> {
-  // No prototype: a parameter named __proto__ is a name like any other.
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(query)) {
-    const name = op.queryParams.find((p) => p.name.toLowerCase() === k.toLowerCase())?.name ?? k;
-    // The same name twice in two cases (pageSize=1&PageSize=2) is a repeated parameter, as ASP.NET takes it.
-    out[name] = Object.hasOwn(out, name) ? [out[name], v].flat() : v;
-  }
-  return out;
 }
 
 /** Hands a client's exchange to the world's report card, attributed to its client. */

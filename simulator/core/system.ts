@@ -89,6 +89,9 @@ export interface WorldSeed<S> {
   blobs: Record<string, unknown>;
 }
 
+/** How a service's framework binds its query string (SystemModule.queryBinding). */
+export type QueryBinding = 'spring' | 'aspnet';
+
 export interface SystemModule<S = unknown, P = unknown> {
   /** Lower-case id: the folder, the contract, the scenario key. */
   readonly id: string;
@@ -117,7 +120,7 @@ export interface SystemModule<S = unknown, P = unknown> {
    * binding): names match the contract's whatever their case (`PageSize=1` is `pageSize`), and a parameter sent twice
    * is its first value. Absent: names match exactly, and a parameter sent twice is its first value.
    */
-  readonly queryBinding?: 'spring' | 'aspnet';
+  readonly queryBinding?: QueryBinding;
   /** The document's request-size limit (`30mb`); absent: the simulator's 20 MB. */
   readonly bodyLimit?: { readonly size: string; readonly source: string };
   readonly switches: Readonly<Record<string, SwitchDecl>>;
